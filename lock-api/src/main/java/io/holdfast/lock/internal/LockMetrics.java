@@ -1,0 +1,92 @@
+package io.holdfast.lock.internal;
+
+import io.holdfast.lock.LockMetricNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * Records lock events. {@link #NOOP} does nothing, so code never checks for a missing registry;
+ * {@link #of} records to Micrometer under the names in {@link LockMetricNames}.
+ */
+public interface LockMetrics {
+
+    /** Records nothing. */
+    LockMetrics NOOP = new LockMetrics() {};
+
+    /** Metrics on {@code registry}, or {@link #NOOP} when it is null. */
+    static LockMetrics of(MeterRegistry registry, String backend, IntSupplier activeHolds) {
+        return registry == null ? NOOP : new Micrometer(registry, backend, activeHolds);
+    }
+
+    /** A lock was granted after {@code nanos}. */
+    default void acquired(long nanos) {}
+
+    /** A wait ended without a grant after {@code nanos}. */
+    default void timedOut(long nanos) {}
+
+    /** An acquire failed with an error after {@code nanos}. */
+    default void failed(long nanos) {}
+
+    /** A hold ended after {@code nanos}. */
+    default void held(long nanos) {}
+
+    /** A lease was lost. */
+    default void lost() {}
+
+    /** A renewal succeeded or failed. */
+    default void renewal(boolean renewed) {}
+
+    /** A waiter received a release notification. */
+    default void notification() {}
+
+    /** A backend command was retried. */
+    default void retry() {}
+
+    /** The Micrometer implementation; meters are created once, here. */
+    final class Micrometer implements LockMetrics {
+        private final Timer acquired;
+        private final Timer timedOut;
+        private final Timer failed;
+        private final Timer held;
+        private final Counter lost;
+        private final Counter renewed;
+        private final Counter renewFailed;
+        private final Counter notifications;
+        private final Counter retries;
+
+        Micrometer(MeterRegistry registry, String backend, IntSupplier activeHolds) {
+            String b = LockMetricNames.TAG_BACKEND;
+            String r = LockMetricNames.TAG_RESULT;
+            acquired = Timer.builder(LockMetricNames.ACQUIRE).tag(b, backend)
+                    .tag(r, LockMetricNames.RESULT_ACQUIRED).register(registry);
+            timedOut = Timer.builder(LockMetricNames.ACQUIRE).tag(b, backend)
+                    .tag(r, LockMetricNames.RESULT_TIMEOUT).register(registry);
+            failed = Timer.builder(LockMetricNames.ACQUIRE).tag(b, backend)
+                    .tag(r, LockMetricNames.RESULT_ERROR).register(registry);
+            held = Timer.builder(LockMetricNames.HOLD).tag(b, backend).register(registry);
+            lost = Counter.builder(LockMetricNames.LOST).tag(b, backend).register(registry);
+            renewed = Counter.builder(LockMetricNames.RENEWALS).tag(b, backend)
+                    .tag(r, LockMetricNames.RESULT_RENEWED).register(registry);
+            renewFailed = Counter.builder(LockMetricNames.RENEWALS).tag(b, backend)
+                    .tag(r, LockMetricNames.RESULT_FAILED).register(registry);
+            notifications = Counter.builder(LockMetricNames.NOTIFICATIONS).tag(b, backend)
+                    .register(registry);
+            retries = Counter.builder(LockMetricNames.RETRIES).tag(b, backend).register(registry);
+            Gauge.builder(LockMetricNames.ACTIVE, activeHolds, IntSupplier::getAsInt)
+                    .tag(b, backend).strongReference(true).register(registry);
+        }
+
+        @Override public void acquired(long nanos) { acquired.record(nanos, TimeUnit.NANOSECONDS); }
+        @Override public void timedOut(long nanos) { timedOut.record(nanos, TimeUnit.NANOSECONDS); }
+        @Override public void failed(long nanos) { failed.record(nanos, TimeUnit.NANOSECONDS); }
+        @Override public void held(long nanos) { held.record(nanos, TimeUnit.NANOSECONDS); }
+        @Override public void lost() { lost.increment(); }
+        @Override public void renewal(boolean ok) { (ok ? renewed : renewFailed).increment(); }
+        @Override public void notification() { notifications.increment(); }
+        @Override public void retry() { retries.increment(); }
+    }
+}

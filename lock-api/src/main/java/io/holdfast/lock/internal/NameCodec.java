@@ -1,0 +1,56 @@
+package io.holdfast.lock.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.function.IntPredicate;
+
+/**
+ * Maps names to file names and key parts without collisions: characters outside a safe set are
+ * written as {@code %XX} (UTF-8 bytes, upper-case hex) and {@code %} itself is always escaped, so
+ * the mapping is injective. Over-long results become {@code ~} + SHA-256, which a plain result can
+ * never start with because {@code ~} is always escaped.
+ */
+public final class NameCodec {
+
+    /** Lower-case letters, digits, '-' and '_': safe on every file system, case-insensitive ones too. */
+    public static final IntPredicate FILE_SAFE =
+            c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+
+    /** Everything printable except the hash-tag braces, '%' and space: for Redis key parts. */
+    public static final IntPredicate KEY_SAFE =
+            c -> c > 0x20 && c < 0x7f && c != '{' && c != '}' && c != '%' && c != '~';
+
+    private NameCodec() {}
+
+    /**
+     * Escapes {@code name}, keeping the characters {@code safe} accepts ('%' and '~' are escaped
+     * regardless), and hashes the result when it is longer than {@code maxLength}.
+     */
+    public static String encode(String name, IntPredicate safe, int maxLength) {
+        StringBuilder out = new StringBuilder(name.length() + 8);
+        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+        for (byte b : utf8) {
+            int c = b & 0xff;
+            if (c < 0x80 && c != '%' && c != '~' && safe.test(c)) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        if (out.length() <= maxLength) {
+            return out.toString();
+        }
+        return "~" + sha256Hex(utf8);
+    }
+
+    private static String sha256Hex(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+}

@@ -1,0 +1,406 @@
+package io.holdfast.lock.spi;
+
+import io.holdfast.lock.Lease;
+import io.holdfast.lock.LeaseLostException;
+import io.holdfast.lock.LockInfo;
+import io.holdfast.lock.LockManager;
+import io.holdfast.lock.LockTimeoutException;
+import io.holdfast.lock.LockedCall;
+import io.holdfast.lock.internal.Durations;
+import io.holdfast.lock.internal.LockMetrics;
+import io.holdfast.lock.internal.LockView;
+import io.holdfast.lock.internal.Names;
+import io.holdfast.lock.internal.OwnerIds;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The part every backend shares: name and wait validation, per-thread reentrancy, queueing the
+ * threads of this JVM on a local {@link ReentrantLock} so that only one thread per resource talks
+ * to the backend, lease handles, loss reporting, metrics and the {@link Lock} view.
+ *
+ * <p>A backend implements {@link #grant} (take the lock for the calling thread, waiting until a
+ * deadline) and {@link #revoke} (give it back). Per-resource state lives only while a thread
+ * holds or waits for the resource, so memory stays flat however many names are used.
+ *
+ * @param <G> the backend's grant type
+ */
+public abstract class AbstractLockManager<G extends Grant> implements LockManager {
+
+    private static final System.Logger LOG = System.getLogger(AbstractLockManager.class.getName());
+
+    private final String backend;
+    private final String ownerId = OwnerIds.random();
+    private final boolean fair;
+    private final ConcurrentHashMap<String, Entry<G>> entries = new ConcurrentHashMap<>();
+    private final AtomicInteger activeHolds = new AtomicInteger();
+    private final LockMetrics metrics;
+    private final Grant.LossReporter lossReporter = this::reportLoss;
+    private volatile boolean closed;
+
+    /**
+     * Creates the shared part.
+     *
+     * @param backend the backend's short name
+     * @param fair whether threads of this JVM are granted in arrival order
+     * @param registry where to record metrics, or null for none
+     */
+    protected AbstractLockManager(String backend, boolean fair, MeterRegistry registry) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.fair = fair;
+        this.metrics = LockMetrics.of(registry, backend, activeHolds::get);
+    }
+
+    /**
+     * Takes the lock on {@code resource} for the calling thread, which already holds this JVM's
+     * local lock on it.
+     *
+     * @param deadlineNanos the {@link System#nanoTime()} by which to give up; a single attempt if
+     *     it has passed
+     * @return the grant, or null if the lock was not granted by the deadline
+     * @throws InterruptedException if interrupted while waiting
+     */
+    protected abstract G grant(String resource, long deadlineNanos) throws InterruptedException;
+
+    /**
+     * Gives back a grant that was not lost. Called on the holding thread.
+     *
+     * @return false if the backend found the lock no longer ours (expired, taken over)
+     */
+    protected abstract boolean revoke(G grant);
+
+    /** Describes the holder from the backend's point of view. */
+    protected abstract Optional<LockInfo> describe(String resource);
+
+    /** Releases backend resources; called once by {@link #close()}. */
+    protected void closeBackend() {}
+
+    /** Extra context for a timeout message (the current holder, attempts), or empty. */
+    protected String timeoutDetail(String resource) {
+        try {
+            return describe(resource).map(i -> "held by " + i.holder()).orElse("");
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** The reporter backends pass to every {@link Grant} they create. */
+    protected final Grant.LossReporter lossReporter() {
+        return lossReporter;
+    }
+
+    /** This manager's metrics, for backend-specific events. */
+    protected final LockMetrics metrics() {
+        return metrics;
+    }
+
+    /** This manager's random owner id (128 bits, hex). */
+    protected final String ownerId() {
+        return ownerId;
+    }
+
+    /** The holder description used in {@link LockInfo}: owner id and thread name. */
+    protected final String holderName(Thread thread) {
+        return ownerId.substring(0, 8) + "…/" + thread.getName();
+    }
+
+    /** The grant this JVM holds on {@code resource}, if any (for {@link #describe}). */
+    protected final Optional<G> localGrant(String resource) {
+        Entry<G> e = entries.get(resource);
+        G g = e == null ? null : e.grant;
+        return g == null || g.isOver() ? Optional.empty() : Optional.of(g);
+    }
+
+    /** Every grant this JVM currently holds (for renewal and shutdown). */
+    protected final List<G> activeGrants() {
+        List<G> grants = new ArrayList<>();
+        for (Entry<G> e : entries.values()) {
+            G g = e.grant;
+            if (g != null && !g.isOver()) {
+                grants.add(g);
+            }
+        }
+        return grants;
+    }
+
+    @Override
+    public final String backend() {
+        return backend;
+    }
+
+    @Override
+    public final Lease acquire(String resource, Duration wait) throws InterruptedException {
+        Names.require("resource", resource);
+        Durations.requireWait(wait);
+        return acquire(resource, wait, true);
+    }
+
+    @Override
+    public final Optional<Lease> tryAcquire(String resource) {
+        Names.require("resource", resource);
+        try {
+            return Optional.of(acquire(resource, Duration.ZERO, false));
+        } catch (LockTimeoutException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("tryAcquire does not wait, yet was interrupted", e);
+        }
+    }
+
+    @Override
+    public final <T, E extends Exception> T withLock(String resource, Duration wait,
+            LockedCall<T, E> body) throws E, InterruptedException {
+        Objects.requireNonNull(body, "body");
+        Lease lease = acquire(resource, wait);
+        T result;
+        try {
+            result = body.call(lease);
+        } catch (Throwable t) {
+            try {
+                lease.release();
+            } catch (RuntimeException releaseFailure) {
+                t.addSuppressed(releaseFailure);
+            }
+            throw t;
+        }
+        lease.release();
+        return result;
+    }
+
+    @Override
+    public final Lock asLock(String resource) {
+        return new LockView(this, resource);
+    }
+
+    @Override
+    public final Optional<LockInfo> inspect(String resource) {
+        Names.require("resource", resource);
+        ensureOpen();
+        return describe(resource);
+    }
+
+    @Override
+    public final void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            for (G g : activeGrants()) {
+                try {
+                    revoke(g);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "revoke on close failed for " + g, e);
+                }
+                g.markLost("the lock manager was closed while the lease was held");
+            }
+        } finally {
+            closeBackend();
+        }
+    }
+
+    /** True once {@link #close()} was called. */
+    protected final boolean isClosed() {
+        return closed;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException(backend + " lock manager is closed");
+        }
+    }
+
+    private Lease acquire(String resource, Duration wait, boolean mayWait)
+            throws InterruptedException {
+        ensureOpen();
+        Entry<G> held = entries.get(resource);
+        if (held != null && held.local.isHeldByCurrentThread()) {
+            return reenter(held);
+        }
+        long start = System.nanoTime();
+        long deadline = start + Durations.toNanosSaturated(wait);
+        Entry<G> e = join(resource);
+        boolean locked = false;
+        boolean granted = false;
+        try {
+            locked = mayWait
+                    ? e.local.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)
+                    : e.local.tryLock();
+            G g = locked ? grant(resource, mayWait ? deadline : start) : null;
+            if (g == null) {
+                metrics.timedOut(System.nanoTime() - start);
+                throw new LockTimeoutException(resource, wait, timeoutDetail(resource));
+            }
+            e.grant = g;
+            e.holdCount = 1;
+            activeHolds.incrementAndGet();
+            granted = true;
+            metrics.acquired(System.nanoTime() - start);
+            return new Handle<>(this, e, g);
+        } catch (InterruptedException | RuntimeException | Error ex) {
+            if (!(ex instanceof LockTimeoutException)) {
+                metrics.failed(System.nanoTime() - start);
+            }
+            throw ex;
+        } finally {
+            if (!granted) {
+                if (locked) {
+                    e.local.unlock();
+                }
+                leave(resource, e);
+            }
+        }
+    }
+
+    private Lease reenter(Entry<G> e) {
+        G g = e.grant;
+        if (g.isLost()) {
+            throw new LeaseLostException("lock '" + g.resource() + "' is held by this thread but its"
+                    + " lease was lost (" + g.lossReason() + "); release the outer lease and"
+                    + " acquire again");
+        }
+        e.holdCount++;
+        return new Handle<>(this, e, g);
+    }
+
+    private Entry<G> join(String resource) {
+        return entries.compute(resource, (k, e) -> {
+            Entry<G> entry = e == null ? new Entry<>(fair) : e;
+            entry.users++;
+            return entry;
+        });
+    }
+
+    private void leave(String resource, Entry<G> entry) {
+        entries.computeIfPresent(resource, (k, e) -> --e.users == 0 ? null : e);
+    }
+
+    /** Called on the holding thread by {@link Handle#release()}. */
+    private boolean release(Handle<G> h) {
+        Entry<G> e = h.entry;
+        G g = h.grant;
+        e.holdCount--;
+        if (e.holdCount > 0) {
+            return !g.isLost();
+        }
+        boolean wasHeld = !g.isLost();
+        e.grant = null;
+        activeHolds.decrementAndGet();
+        try {
+            if (wasHeld) {
+                wasHeld = revoke(g);
+            }
+        } finally {
+            g.end();
+            metrics.held(System.nanoTime() - g.acquiredNanos());
+            e.local.unlock();
+            leave(g.resource(), e);
+        }
+        return wasHeld;
+    }
+
+    private void reportLoss(Grant g, String reason) {
+        metrics.lost();
+        LOG.log(System.Logger.Level.WARNING, "lease on lock ''{0}'' (fencing token {1}, thread {2})"
+                + " was lost: {3}; the holder must stop acting on the protected resource",
+                g.resource(), g.fencingToken(), g.thread().getName(), reason);
+    }
+
+    /** Per-resource state in this JVM, present while some thread holds or waits. */
+    private static final class Entry<G extends Grant> {
+        final ReentrantLock local;
+        /** Threads holding or waiting; guarded by the map's compute. */
+        int users;
+        /** The current grant; written by the holding thread. */
+        volatile G grant;
+        /** Leases of the current hold not yet released; holding thread only. */
+        int holdCount;
+
+        Entry(boolean fair) {
+            local = new ReentrantLock(fair);
+        }
+    }
+
+    /** One lease of a hold. */
+    private static final class Handle<G extends Grant> implements Lease {
+        private final AbstractLockManager<G> manager;
+        private final Entry<G> entry;
+        private final G grant;
+        private volatile boolean released;
+
+        Handle(AbstractLockManager<G> manager, Entry<G> entry, G grant) {
+            this.manager = manager;
+            this.entry = entry;
+            this.grant = grant;
+        }
+
+        @Override
+        public String resource() {
+            return grant.resource();
+        }
+
+        @Override
+        public long fencingToken() {
+            return grant.fencingToken();
+        }
+
+        @Override
+        public boolean isHeld() {
+            return !released && !grant.isLost();
+        }
+
+        @Override
+        public void ensureHeld() {
+            if (released) {
+                throw new LeaseLostException("lease on lock '" + resource() + "' (fencing token "
+                        + fencingToken() + ") was already released");
+            }
+            if (grant.isLost()) {
+                throw new LeaseLostException("lease on lock '" + resource() + "' (fencing token "
+                        + fencingToken() + ") was lost: " + grant.lossReason());
+            }
+        }
+
+        @Override
+        public boolean release() {
+            Thread current = Thread.currentThread();
+            if (current != grant.thread()) {
+                throw new IllegalMonitorStateException("lease on lock '" + resource()
+                        + "' was acquired by thread '" + grant.thread().getName()
+                        + "' and cannot be released by thread '" + current.getName()
+                        + "'; release it on the thread that acquired it");
+            }
+            if (released) {
+                return false;
+            }
+            released = true;
+            return manager.release(this);
+        }
+
+        @Override
+        public void close() {
+            release();
+        }
+
+        @Override
+        public void onLost(Runnable listener) {
+            grant.addLossListener(listener);
+        }
+
+        @Override
+        public String toString() {
+            return "Lease[" + manager.backend + ":" + resource() + ", token " + fencingToken()
+                    + (isHeld() ? ", held" : released ? ", released" : ", lost") + "]";
+        }
+    }
+}

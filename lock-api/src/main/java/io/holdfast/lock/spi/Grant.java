@@ -1,0 +1,148 @@
+package io.holdfast.lock.spi;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A backend's grant of a lock to one thread of this process: its token and its fate. Backends
+ * subclass it to keep their own state (owner, validity) and call {@link #markLost} when they can
+ * no longer guarantee it. Thread-safe.
+ */
+public class Grant {
+
+    /** Receives every loss once; {@link AbstractLockManager} logs it and counts it. */
+    @FunctionalInterface
+    public interface LossReporter {
+        /** Called once when {@code grant} is lost. */
+        void lost(Grant grant, String reason);
+    }
+
+    private final String resource;
+    private final long fencingToken;
+    private final Instant acquiredAt;
+    private final long acquiredNanos;
+    private final Thread thread;
+    private final LossReporter reporter;
+    private final List<Runnable> listeners = new ArrayList<>(1);
+    private volatile boolean lost;
+    private volatile boolean ended;
+    private String lossReason;
+
+    /**
+     * Creates a grant for the calling thread.
+     *
+     * @param resource the resource name
+     * @param fencingToken the token, strictly greater than every earlier one for the resource
+     * @param acquiredAt the wall-clock grant time, for display
+     * @param acquiredNanos the {@link System#nanoTime()} at which the grant was requested
+     * @param reporter the manager's loss reporter ({@link AbstractLockManager#lossReporter()})
+     */
+    protected Grant(String resource, long fencingToken, Instant acquiredAt, long acquiredNanos,
+            LossReporter reporter) {
+        this.resource = Objects.requireNonNull(resource, "resource");
+        this.fencingToken = fencingToken;
+        this.acquiredAt = Objects.requireNonNull(acquiredAt, "acquiredAt");
+        this.acquiredNanos = acquiredNanos;
+        this.thread = Thread.currentThread();
+        this.reporter = Objects.requireNonNull(reporter, "reporter");
+    }
+
+    /** The resource name. */
+    public final String resource() {
+        return resource;
+    }
+
+    /** The fencing token. */
+    public final long fencingToken() {
+        return fencingToken;
+    }
+
+    /** When the grant began (wall clock). */
+    public final Instant acquiredAt() {
+        return acquiredAt;
+    }
+
+    /** The {@link System#nanoTime()} at which the grant was requested. */
+    public final long acquiredNanos() {
+        return acquiredNanos;
+    }
+
+    /** The thread that holds the grant. */
+    public final Thread thread() {
+        return thread;
+    }
+
+    /** True once the grant was lost. */
+    public final boolean isLost() {
+        return lost;
+    }
+
+    /** True once the grant ended by release, or was lost. */
+    public final boolean isOver() {
+        return ended || lost;
+    }
+
+    /** Why the grant was lost, or null. */
+    public final synchronized String lossReason() {
+        return lossReason;
+    }
+
+    /**
+     * Marks the grant lost, reports it and runs the listeners, once. Does nothing if the grant
+     * already ended or was already lost.
+     *
+     * @return true if this call marked the grant lost
+     */
+    public final boolean markLost(String reason) {
+        List<Runnable> toRun;
+        synchronized (this) {
+            if (lost || ended) {
+                return false;
+            }
+            lossReason = reason;
+            lost = true;
+            toRun = new ArrayList<>(listeners);
+            listeners.clear();
+        }
+        reporter.lost(this, reason);
+        toRun.forEach(Grant::runQuietly);
+        return true;
+    }
+
+    /** Adds a loss listener; runs it now if the grant is already lost. */
+    final void addLossListener(Runnable listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (this) {
+            if (!lost) {
+                if (!ended) {
+                    listeners.add(listener);
+                }
+                return;
+            }
+        }
+        runQuietly(listener);
+    }
+
+    /** Marks the grant ended by a normal release: no loss is reported after this. */
+    final synchronized void end() {
+        ended = true;
+        listeners.clear();
+    }
+
+    private static void runQuietly(Runnable listener) {
+        try {
+            listener.run();
+        } catch (RuntimeException e) {
+            System.getLogger(Grant.class.getName()).log(System.Logger.Level.WARNING,
+                    "a lease-lost listener threw; the others still ran", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + resource + ", token " + fencingToken
+                + (lost ? ", lost" : ended ? ", released" : ", held") + "]";
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * For backend authors: {@link io.holdfast.lock.spi.AbstractLockManager} and
+ * {@link io.holdfast.lock.spi.Grant} carry reentrancy, in-JVM queueing, lease handles, loss
+ * reporting and metrics, so a backend only grants and revokes. Not for application code.
+ */
+package io.holdfast.lock.spi;
