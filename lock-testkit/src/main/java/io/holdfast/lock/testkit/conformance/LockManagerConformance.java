@@ -1,0 +1,702 @@
+package io.holdfast.lock.testkit.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.holdfast.lock.Lease;
+import io.holdfast.lock.LeaseLostException;
+import io.holdfast.lock.LockInfo;
+import io.holdfast.lock.LockManager;
+import io.holdfast.lock.LockTimeoutException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Lock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The contract every {@link LockManager} must meet, as a JUnit 5 compatibility kit: a backend's
+ * test extends this class and implements {@link #newManager()}.
+ *
+ * <p>Tests use resource names unique to each test run, so backends that share state between
+ * managers (files, Redis) need no cleanup between tests. Managers created through
+ * {@link #newManager()} by the kit are closed after each test.
+ */
+@SuppressWarnings("try") // Holder resources hold a lock for the block; they need no reference
+public abstract class LockManagerConformance {
+
+    /** A generous bound for anything that should be quick; never a performance assertion. */
+    protected static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    private final List<LockManager> created = new ArrayList<>();
+    private final String prefix = "conformance-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+
+    /** The manager most tests use, created before each test. */
+    protected LockManager manager;
+
+    /** Creates a new, open manager; called at least once per test. The kit closes it. */
+    protected abstract LockManager newManager();
+
+    /**
+     * True when two managers from {@link #newManager()} exclude each other (file and Redis
+     * managers do; in-process managers do not). Enables the cross-manager tests.
+     */
+    protected boolean managersShareLocks() {
+        return false;
+    }
+
+    /** Threads in the mutual-exclusion stress tests. */
+    protected int stressThreads() {
+        return 16;
+    }
+
+    /** Threads in the stress tests that spread over several managers (when they share locks). */
+    protected int crossManagerStressThreads() {
+        return stressThreads();
+    }
+
+    /** Total acquisitions in each stress test, over all threads. */
+    protected int stressAcquisitions() {
+        return 4000;
+    }
+
+    @BeforeEach
+    final void createManager() {
+        manager = track(newManager());
+    }
+
+    @AfterEach
+    final void closeManagers() {
+        for (LockManager m : created) {
+            m.close();
+        }
+        created.clear();
+    }
+
+    /** A resource name unique to this test run. */
+    protected final String resource(String name) {
+        return prefix + name;
+    }
+
+    private LockManager track(LockManager m) {
+        assertThat(m).as("newManager() result").isNotNull();
+        created.add(m);
+        return m;
+    }
+
+    /** Managers for a stress run: distinct ones when they share locks, else the one manager. */
+    private List<LockManager> stressManagers() {
+        List<LockManager> ms = new ArrayList<>();
+        ms.add(manager);
+        if (managersShareLocks()) {
+            ms.add(track(newManager()));
+            ms.add(track(newManager()));
+        }
+        return ms;
+    }
+
+    private int threadsFor(List<LockManager> ms) {
+        return ms.size() > 1 ? crossManagerStressThreads() : stressThreads();
+    }
+
+    private static <T> T onOtherThread(java.util.concurrent.Callable<T> call) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(call.call());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "other");
+        t.setDaemon(true);
+        t.start();
+        try {
+            return result.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            throw new AssertionError(e.getCause());
+        } catch (Exception e) {
+            throw new AssertionError("the other thread did not finish", e);
+        }
+    }
+
+    /** Mutual exclusion and fencing under contention. */
+    @Nested
+    class MutualExclusion {
+
+        /** An unsynchronised counter: only the lock protects it. */
+        private int counter;
+
+        @Test
+        void counter_underContention_isExact() {
+            List<LockManager> ms = stressManagers();
+            int threads = threadsFor(ms);
+            int perThread = Math.max(1, stressAcquisitions() / threads);
+            String r = resource("counter");
+            Race.run(threads, PATIENCE.toSeconds() * 6, i -> {
+                LockManager m = ms.get(i % ms.size());
+                for (int n = 0; n < perThread; n++) {
+                    try (Lease lease = m.acquire(r, PATIENCE)) {
+                        int read = counter;
+                        if (n % 8 == 0) {
+                            Thread.yield(); // widen the window a broken lock would expose
+                        }
+                        counter = read + 1;
+                    }
+                }
+                return null;
+            });
+            assertThat(counter).as("increments under the lock").isEqualTo(threads * perThread);
+        }
+
+        @Test
+        void fencingTokens_strictlyIncrease_acrossEveryGrant() {
+            List<LockManager> ms = stressManagers();
+            int threads = threadsFor(ms);
+            int perThread = Math.max(1, stressAcquisitions() / threads);
+            String r = resource("tokens");
+            AtomicReference<String> violation = new AtomicReference<>();
+            long[] last = {Long.MIN_VALUE};
+            Race.run(threads, PATIENCE.toSeconds() * 6, i -> {
+                LockManager m = ms.get(i % ms.size());
+                for (int n = 0; n < perThread; n++) {
+                    try (Lease lease = m.acquire(r, PATIENCE)) {
+                        long token = lease.fencingToken();
+                        if (token <= last[0]) {
+                            violation.compareAndSet(null, "token " + token + " after " + last[0]);
+                        }
+                        last[0] = token;
+                    }
+                }
+                return null;
+            });
+            assertThat(violation.get()).as("first token that did not increase").isNull();
+        }
+
+        @Test
+        void tokens_increase_acrossSuccessiveHolds_ofOneResource() throws Exception {
+            String r = resource("successive");
+            long previous = Long.MIN_VALUE;
+            for (int i = 0; i < 5; i++) {
+                try (Lease lease = manager.acquire(r, PATIENCE);
+                        Lease other = manager.acquire(resource("other-" + i), PATIENCE)) {
+                    assertThat(lease.fencingToken()).isGreaterThan(previous);
+                    assertThat(other.isHeld()).isTrue();
+                    previous = lease.fencingToken();
+                }
+            }
+        }
+
+        @Test
+        void otherManager_cannotAcquire_whileOneHolds() throws Exception {
+            if (!managersShareLocks()) {
+                return;
+            }
+            LockManager other = track(newManager());
+            String r = resource("shared");
+            try (Lease lease = manager.acquire(r, PATIENCE)) {
+                assertThat(onOtherThread(() -> other.tryAcquire(r))).isEmpty();
+                assertThat(other.tryAcquire(r)).as("same thread, other manager").isEmpty();
+            }
+            try (Lease lease = other.tryAcquire(r).orElseThrow()) {
+                assertThat(lease.isHeld()).isTrue();
+            }
+        }
+    }
+
+    /** Nested acquires by the holding thread. */
+    @Nested
+    class Reentrancy {
+
+        @Test
+        void nestedAcquire_returnsSameToken() throws Exception {
+            String r = resource("re");
+            try (Lease outer = manager.acquire(r, PATIENCE);
+                    Lease inner = manager.acquire(r, Duration.ZERO)) {
+                assertThat(inner.fencingToken()).isEqualTo(outer.fencingToken());
+                assertThat(manager.tryAcquire(r)).get()
+                        .satisfies(l -> assertThat(l.release()).isTrue());
+            }
+        }
+
+        @Test
+        void lock_isFree_onlyAfterEveryLeaseReleased() throws Exception {
+            String r = resource("re");
+            Lease outer = manager.acquire(r, PATIENCE);
+            Lease inner = manager.acquire(r, PATIENCE);
+            assertThat(inner.release()).isTrue();
+            assertThat(outer.isHeld()).isTrue();
+            assertThat(onOtherThread(() -> manager.tryAcquire(r))).as("after inner release").isEmpty();
+            assertThat(outer.release()).isTrue();
+            Optional<Lease> other = onOtherThread(() -> {
+                Optional<Lease> l = manager.tryAcquire(r);
+                l.ifPresent(Lease::release);
+                return l;
+            });
+            assertThat(other).as("after outer release").isPresent();
+        }
+
+        @Test
+        void doubleRelease_returnsFalse_andKeepsOuterHold() throws Exception {
+            String r = resource("re");
+            try (Lease outer = manager.acquire(r, PATIENCE)) {
+                Lease inner = manager.acquire(r, PATIENCE);
+                assertThat(inner.release()).isTrue();
+                assertThat(inner.release()).isFalse();
+                inner.close();
+                assertThat(outer.isHeld()).isTrue();
+                assertThat(onOtherThread(() -> manager.tryAcquire(r))).isEmpty();
+            }
+        }
+    }
+
+    /** tryAcquire, timeouts, zero waits and interrupts. */
+    @Nested
+    class Waiting {
+
+        @Test
+        void tryAcquire_whenHeldByAnotherThread_returnsEmptyWithoutBlocking() {
+            String r = resource("busy");
+            try (Holder h = Holder.hold(manager, r)) {
+                long start = System.nanoTime();
+                assertThat(manager.tryAcquire(r)).isEmpty();
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(PATIENCE);
+            }
+        }
+
+        @Test
+        void tryAcquire_whenFree_grantsHeldLease() {
+            try (Lease lease = manager.tryAcquire(resource("free")).orElseThrow()) {
+                assertThat(lease.isHeld()).isTrue();
+                assertThat(lease.resource()).isEqualTo(resource("free"));
+            }
+        }
+
+        @Test
+        void acquire_timesOutWithinDeadline_namingResourceAndWait() {
+            String r = resource("busy");
+            Duration wait = Duration.ofMillis(300);
+            try (Holder h = Holder.hold(manager, r)) {
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> manager.acquire(r, wait))
+                        .isInstanceOf(LockTimeoutException.class)
+                        .hasMessageContaining(r)
+                        .hasMessageContaining("300ms")
+                        .satisfies(e -> assertThat(((LockTimeoutException) e).resource()).isEqualTo(r));
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                assertThat(took).isGreaterThanOrEqualTo(wait.minusMillis(30)).isLessThan(PATIENCE);
+            }
+        }
+
+        @Test
+        void acquire_withZeroWait_makesOneAttempt() throws Exception {
+            String r = resource("zero");
+            try (Holder h = Holder.hold(manager, r)) {
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> manager.acquire(r, Duration.ZERO))
+                        .isInstanceOf(LockTimeoutException.class);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(PATIENCE);
+            }
+            try (Lease lease = manager.acquire(r, Duration.ZERO)) {
+                assertThat(lease.isHeld()).isTrue();
+            }
+        }
+
+        @Test
+        void acquire_waitsForRelease_thenGrants() throws Exception {
+            String r = resource("handoff");
+            Holder h = Holder.hold(manager, r);
+            long before = h.lease().fencingToken();
+            CompletableFuture.runAsync(() -> {
+                sleep(100);
+                h.release();
+            });
+            try (Lease lease = manager.acquire(r, PATIENCE)) {
+                assertThat(lease.fencingToken()).isGreaterThan(before);
+            } finally {
+                h.close();
+            }
+        }
+
+        @Test
+        void acquire_interruptedWhileWaiting_throwsAndLeaksNothing() throws Exception {
+            String r = resource("interrupt");
+            try (Holder h = Holder.hold(manager, r)) {
+                CountDownLatch waiting = new CountDownLatch(1);
+                CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+                Thread waiter = new Thread(() -> {
+                    waiting.countDown();
+                    try {
+                        Lease l = manager.acquire(r, PATIENCE.multipliedBy(3));
+                        l.release();
+                        outcome.complete(null);
+                    } catch (Throwable t) {
+                        outcome.complete(t);
+                    }
+                }, "waiter");
+                waiter.start();
+                waiting.await();
+                sleep(100);
+                waiter.interrupt();
+                assertThat(outcome.get(PATIENCE.toSeconds(), TimeUnit.SECONDS))
+                        .isInstanceOf(InterruptedException.class);
+                waiter.join(PATIENCE.toMillis());
+                h.release();
+            }
+            Optional<Lease> next = onOtherThread(() -> {
+                Optional<Lease> l = manager.tryAcquire(r);
+                l.ifPresent(Lease::release);
+                return l;
+            });
+            assertThat(next).as("lock after the interrupted waiter gave up").isPresent();
+        }
+
+        @Test
+        void acquire_withInterruptFlagSet_andLockBusy_throwsInterrupted() {
+            String r = resource("interrupt-flag");
+            try (Holder h = Holder.hold(manager, r)) {
+                Thread.currentThread().interrupt();
+                try {
+                    assertThatThrownBy(() -> manager.acquire(r, PATIENCE))
+                            .isInstanceOf(InterruptedException.class);
+                } finally {
+                    Thread.interrupted();
+                }
+            }
+        }
+
+        @Test
+        void acquire_withNegativeWait_isRejected() {
+            assertThatThrownBy(() -> manager.acquire(resource("neg"), Duration.ofMillis(-1)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wait");
+            assertThatThrownBy(() -> manager.acquire(resource("neg"), null))
+                    .isInstanceOf(NullPointerException.class);
+        }
+    }
+
+    /** Leases belong to their thread and end once. */
+    @Nested
+    class Leases {
+
+        @Test
+        void release_fromForeignThread_isRejected() throws Exception {
+            String r = resource("foreign");
+            try (Lease lease = manager.acquire(r, PATIENCE)) {
+                assertThatThrownBy(() -> onOtherThread(lease::release))
+                        .isInstanceOf(IllegalMonitorStateException.class)
+                        .hasMessageContaining(r);
+                assertThat(lease.isHeld()).isTrue();
+                assertThat(onOtherThread(() -> manager.tryAcquire(r))).isEmpty();
+            }
+        }
+
+        @Test
+        void isHeld_isFalse_afterRelease_andEnsureHeldThrows() throws Exception {
+            Lease lease = manager.acquire(resource("held"), PATIENCE);
+            assertThat(lease.isHeld()).isTrue();
+            lease.ensureHeld();
+            assertThat(lease.release()).isTrue();
+            assertThat(lease.isHeld()).isFalse();
+            assertThatThrownBy(lease::ensureHeld).isInstanceOf(LeaseLostException.class);
+            assertThat(lease.release()).isFalse();
+        }
+
+        @Test
+        void onLost_isNotCalled_onNormalRelease() throws Exception {
+            AtomicInteger calls = new AtomicInteger();
+            Lease lease = manager.acquire(resource("lost"), PATIENCE);
+            lease.onLost(calls::incrementAndGet);
+            lease.release();
+            lease.onLost(calls::incrementAndGet);
+            assertThat(calls).hasValue(0);
+        }
+
+        @Test
+        void closedManager_rejectsAcquire() {
+            LockManager m = track(newManager());
+            m.close();
+            assertThatThrownBy(() -> m.acquire(resource("closed"), PATIENCE))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> m.tryAcquire(resource("closed")))
+                    .isInstanceOf(IllegalStateException.class);
+            m.close(); // idempotent
+        }
+
+        @Test
+        void close_endsHeldLeases_andFreesTheLock() throws Exception {
+            LockManager m = track(newManager());
+            String r = resource("close-held");
+            Lease lease = m.acquire(r, PATIENCE);
+            m.close();
+            assertThat(lease.isHeld()).isFalse();
+            LockManager probe = managersShareLocks() ? track(newManager()) : null;
+            if (probe != null) {
+                try (Lease next = probe.acquire(r, PATIENCE)) {
+                    assertThat(next.fencingToken()).isGreaterThan(lease.fencingToken());
+                }
+            }
+        }
+
+        @Test
+        void backend_isNamed() {
+            assertThat(manager.backend()).isNotBlank();
+        }
+    }
+
+    /** The {@link Lock} view. */
+    @Nested
+    class AsLock {
+
+        @Test
+        void lockAndUnlock_shareHoldsWithTheManager() {
+            String r = resource("view");
+            Lock lock = manager.asLock(r);
+            lock.lock();
+            try {
+                assertThat(onOtherThread(() -> manager.tryAcquire(r))).isEmpty();
+                boolean other = onOtherThread(lock::tryLock);
+                assertThat(other).isFalse();
+            } finally {
+                lock.unlock();
+            }
+            boolean afterUnlock = onOtherThread(() -> {
+                boolean got = lock.tryLock();
+                if (got) {
+                    lock.unlock();
+                }
+                return got;
+            });
+            assertThat(afterUnlock).isTrue();
+        }
+
+        @Test
+        void tryLockWithTimeout_returnsFalse_whenHeldElsewhere() throws Exception {
+            String r = resource("view");
+            Lock lock = manager.asLock(r);
+            try (Holder h = Holder.hold(manager, r)) {
+                assertThat(lock.tryLock(100, TimeUnit.MILLISECONDS)).isFalse();
+                assertThat(lock.tryLock()).isFalse();
+            }
+            assertThat(lock.tryLock(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            lock.unlock();
+        }
+
+        @Test
+        void unlock_withoutHold_isRejected() {
+            Lock lock = manager.asLock(resource("view"));
+            assertThatThrownBy(lock::unlock).isInstanceOf(IllegalMonitorStateException.class);
+        }
+
+        @Test
+        void lock_isReentrant() {
+            String r = resource("view");
+            Lock lock = manager.asLock(r);
+            lock.lock();
+            lock.lock();
+            lock.unlock();
+            assertThat(onOtherThread(() -> manager.tryAcquire(r))).isEmpty();
+            lock.unlock();
+            assertThatThrownBy(lock::unlock).isInstanceOf(IllegalMonitorStateException.class);
+        }
+
+        @Test
+        void newCondition_isUnsupported() {
+            assertThatThrownBy(() -> manager.asLock(resource("view")).newCondition())
+                    .isInstanceOf(UnsupportedOperationException.class);
+        }
+    }
+
+    /** {@link LockManager#withLock}. */
+    @Nested
+    class WithLock {
+
+        @Test
+        void returnsBodyResult_underHeldLease() throws Exception {
+            String r = resource("with");
+            String result = manager.withLock(r, PATIENCE, lease -> {
+                assertThat(lease.isHeld()).isTrue();
+                assertThat(onOtherThread(() -> manager.tryAcquire(r))).isEmpty();
+                return "done";
+            });
+            assertThat(result).isEqualTo("done");
+            assertThat(manager.inspect(r)).isEmpty();
+        }
+
+        @Test
+        void releasesOnRuntimeException_andPropagatesItUnchanged() {
+            String r = resource("with");
+            IllegalStateException boom = new IllegalStateException("boom");
+            AtomicReference<Lease> seen = new AtomicReference<>();
+            assertThatThrownBy(() -> manager.withLock(r, PATIENCE, lease -> {
+                seen.set(lease);
+                throw boom;
+            })).isSameAs(boom);
+            assertThat(seen.get().isHeld()).isFalse();
+            assertThat(onOtherThread(() -> manager.tryAcquire(r).map(l -> l.release()))).hasValue(true);
+        }
+
+        @Test
+        void releasesOnCheckedException_andPropagatesItUnchanged() {
+            String r = resource("with");
+            IOException io = new IOException("disk");
+            assertThatThrownBy(() -> manager.<Void, IOException>withLock(r, PATIENCE, lease -> {
+                throw io;
+            })).isSameAs(io);
+            assertThat(onOtherThread(() -> manager.tryAcquire(r).map(l -> l.release()))).hasValue(true);
+        }
+
+        @Test
+        void releasesOnError() {
+            String r = resource("with");
+            AssertionError err = new AssertionError("err");
+            assertThatThrownBy(() -> manager.withLock(r, PATIENCE, lease -> {
+                throw err;
+            })).isSameAs(err);
+            assertThat(onOtherThread(() -> manager.tryAcquire(r).map(l -> l.release()))).hasValue(true);
+        }
+    }
+
+    /** {@link LockManager#inspect}. */
+    @Nested
+    class Inspect {
+
+        @Test
+        void inspect_whenFree_isEmpty() {
+            assertThat(manager.inspect(resource("never"))).isEmpty();
+        }
+
+        @Test
+        void inspect_whenHeld_namesHolderAndToken() throws Exception {
+            String r = resource("inspect");
+            try (Lease lease = manager.acquire(r, PATIENCE)) {
+                LockInfo info = manager.inspect(r).orElseThrow();
+                assertThat(info.resource()).isEqualTo(r);
+                assertThat(info.holder()).isNotBlank();
+                assertThat(info.fencingToken()).isEqualTo(lease.fencingToken());
+                assertThat(onOtherThread(() -> manager.inspect(r))).get()
+                        .extracting(LockInfo::fencingToken).isEqualTo(lease.fencingToken());
+            }
+            assertThat(manager.inspect(r)).isEmpty();
+        }
+
+        @Test
+        void inspect_fromOtherManager_seesTheHolder() throws Exception {
+            if (!managersShareLocks()) {
+                return;
+            }
+            LockManager other = track(newManager());
+            String r = resource("inspect-shared");
+            try (Lease lease = manager.acquire(r, PATIENCE)) {
+                LockInfo info = other.inspect(r).orElseThrow();
+                assertThat(info.holder()).isNotBlank();
+                assertThat(info.fencingToken()).isIn(0L, lease.fencingToken());
+            }
+            assertThat(other.inspect(r)).isEmpty();
+        }
+    }
+
+    /** The name rule, and names that stress encodings. */
+    @Nested
+    class Names {
+
+        @Test
+        void nullName_isRejected() {
+            assertThatThrownBy(() -> manager.acquire(null, PATIENCE))
+                    .isInstanceOf(NullPointerException.class).hasMessageContaining("null");
+            assertThatThrownBy(() -> manager.tryAcquire(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> manager.inspect(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> manager.asLock(null)).isInstanceOf(NullPointerException.class);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", "a\nb", "tab\there", "nul\u0000", "del\u007f", "c1\u0085"})
+        void invalidName_isRejected_statingTheRule(String name) {
+            String rule = name.isEmpty() ? "1 to 256" : "control";
+            assertThatThrownBy(() -> manager.acquire(name, PATIENCE))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(rule);
+            assertThatThrownBy(() -> manager.tryAcquire(name))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(rule);
+            assertThatThrownBy(() -> manager.inspect(name))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(rule);
+            assertThatThrownBy(() -> manager.withLock(name, PATIENCE, l -> null))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(rule);
+            assertThatThrownBy(() -> manager.asLock(name))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(rule);
+        }
+
+        @Test
+        void name_of257Chars_isRejected_and256IsAccepted() throws Exception {
+            String base = resource("");
+            String ok = base + "x".repeat(256 - base.length());
+            assertThatThrownBy(() -> manager.acquire(ok + "x", PATIENCE))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("1 to 256").hasMessageContaining("257");
+            try (Lease lease = manager.acquire(ok, PATIENCE)) {
+                assertThat(lease.resource()).isEqualTo(ok);
+                assertThat(manager.inspect(ok)).isPresent();
+            }
+            String unicode = "ü".repeat(256);
+            try (Lease lease = manager.acquire(unicode, PATIENCE)) {
+                assertThat(lease.isHeld()).isTrue();
+            }
+        }
+
+        @Test
+        void hostileNames_areDistinctLocks_heldAtTheSameTime() {
+            List<String> names = List.of("a/b", "a_b", "a%2Fb", "a%2fb", "a\\b", "..", ".", "CON",
+                    "con", "NUL.txt", "{x}", "{x}y", "*", "?", "a b", "A", "a", "~a", "ünï", "日本語",
+                    "😀", "-", "_", "%", "%25");
+            List<String> unique = new ArrayList<>();
+            for (String n : names) {
+                unique.add(resource(n));
+            }
+            unique.addAll(names); // the bare names too, exactly as written
+            List<Holder> holders = new ArrayList<>();
+            try {
+                for (String n : unique) {
+                    holders.add(Holder.hold(manager, n));
+                }
+                for (int i = 0; i < unique.size(); i++) {
+                    String n = unique.get(i);
+                    assertThat(manager.tryAcquire(n)).as("'%s' while its holder holds it", n).isEmpty();
+                    assertThat(manager.inspect(n)).as("inspect '%s'", n).get()
+                            .extracting(LockInfo::fencingToken)
+                            .isEqualTo(holders.get(i).lease().fencingToken());
+                }
+                for (Holder h : holders) {
+                    assertThat(h.release()).isTrue();
+                }
+                for (String n : unique) {
+                    manager.tryAcquire(n).orElseThrow(() -> new AssertionError("'" + n + "' not free"))
+                            .release();
+                }
+            } finally {
+                holders.forEach(Holder::close);
+            }
+        }
+    }
+
+    /** Pauses the calling thread, keeping the interrupt flag. */
+    protected static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
