@@ -1,0 +1,272 @@
+package io.holdfast.lock.testkit.redis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** A {@link RedisNode} backed by a local {@code redis-server} child process. */
+final class ProcessNode implements RedisNode {
+
+    static final String HOST = "127.0.0.1";
+    private static final int PORT_ATTEMPTS = 5;
+    private static final int LOG_TAIL_LINES = 25;
+
+    /** Renders the config file of a node listening on {@code port} with files in {@code dir}. */
+    @FunctionalInterface
+    interface Config {
+        String render(int port, Path dir);
+    }
+
+    private final String label;
+    private final int port;
+    private final Path dir;
+    private final boolean sentinel;
+    private final String password;
+    private final Duration startupTimeout;
+    private volatile Process process;
+
+    private ProcessNode(String label, int port, Path dir, boolean sentinel, String password, Duration startupTimeout) {
+        this.label = label;
+        this.port = port;
+        this.dir = dir;
+        this.sentinel = sentinel;
+        this.password = password;
+        this.startupTimeout = startupTimeout;
+    }
+
+    /**
+     * Starts a node named {@code <name>-<role>-<port>} on a free port, retrying with another port when
+     * someone else bound it first, and returns once it answers PING.
+     *
+     * @param password the password clients must use, or null (always null for Sentinels)
+     */
+    static ProcessNode start(String name, String role, boolean sentinel, String password, Duration startupTimeout,
+            Config config) {
+        Redis.requireInstalled();
+        IllegalStateException last = null;
+        for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+            int port = Ports.next();
+            Path dir = Processes.root().resolve(name + "-" + role + "-" + port);
+            ProcessNode node = new ProcessNode(name + "/" + role, port, dir, sentinel, password, startupTimeout);
+            try {
+                Files.createDirectories(dir);
+                Files.writeString(node.configFile(), config.render(port, dir));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot prepare " + dir, e);
+            }
+            try {
+                node.launch();
+                return node;
+            } catch (IllegalStateException e) {
+                if (!node.logTail().contains("Address already in use")) {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private Path configFile() {
+        return dir.resolve(sentinel ? "sentinel.conf" : "redis.conf");
+    }
+
+    private synchronized void launch() {
+        List<String> command = new ArrayList<>(List.of(Redis.SERVER, configFile().toString()));
+        if (sentinel) {
+            command.add("--sentinel");
+        }
+        Process started = Processes.start(command, dir, dir.resolve("stdout.log"));
+        process = started;
+        awaitReady(started);
+    }
+
+    private void awaitReady(Process started) {
+        boolean up;
+        try {
+            up = Redis.await(startupTimeout, this + " to answer PING", () -> started.isAlive()
+                    ? (answersPing() ? Optional.of(true) : Optional.empty())
+                    : Optional.of(false));
+        } catch (IllegalStateException e) {
+            Processes.kill(started);
+            throw new IllegalStateException(this + " did not answer PING within " + startupTimeout + "; log "
+                    + logFile() + ":\n" + logTail(), e);
+        }
+        if (!up) {
+            Processes.awaitExit(started, 1);
+            throw new IllegalStateException(this + " exited with " + started.exitValue()
+                    + " during start-up; log " + logFile() + ":\n" + logTail());
+        }
+    }
+
+    private boolean answersPing() {
+        try {
+            return "PONG".equals(Resp.call(HOST, port, password, "PING"));
+        } catch (Resp.ErrorReply e) {
+            return false; // LOADING, or a Cluster node refusing before its config is read
+        } catch (UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    /** Sends a command through the kit's own client (no redis-cli process); see {@link Resp#call}. */
+    Object call(String... command) {
+        return Resp.call(HOST, port, password, command);
+    }
+
+    /** Like {@link #call}, for commands answering one string. */
+    String text(String... command) {
+        return Resp.text(HOST, port, password, command);
+    }
+
+    @Override
+    public String host() {
+        return HOST;
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public String uri() {
+        return "redis://" + (password == null ? "" : password + "@") + HOST + ":" + port;
+    }
+
+    @Override
+    public boolean isSentinel() {
+        return sentinel;
+    }
+
+    @Override
+    public Path directory() {
+        return dir;
+    }
+
+    @Override
+    public Path logFile() {
+        return dir.resolve("redis.log");
+    }
+
+    @Override
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public synchronized void kill() {
+        Processes.kill(process);
+    }
+
+    @Override
+    public void stop() {
+        requireAlive("stop");
+        Processes.signal(process.pid(), "STOP");
+    }
+
+    @Override
+    public void cont() {
+        requireAlive("cont");
+        Processes.signal(process.pid(), "CONT");
+    }
+
+    private void requireAlive(String action) {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("cannot " + action + " " + this + ": the process is not running");
+        }
+    }
+
+    @Override
+    public synchronized void restart() {
+        Process current = process;
+        if (current.isAlive()) {
+            Processes.signal(current.pid(), "CONT");
+            if (sentinel || !shutdownSaving(current)) {
+                Processes.kill(current);
+            }
+        }
+        launch();
+    }
+
+    private boolean shutdownSaving(Process current) {
+        try {
+            call("SHUTDOWN", "SAVE");
+        } catch (UncheckedIOException e) {
+            // expected: the server closes the connection as it exits
+        } catch (Resp.ErrorReply e) {
+            return false;
+        }
+        return Processes.awaitExit(current, 10);
+    }
+
+    @Override
+    public synchronized void restartWithoutData() {
+        Processes.kill(process);
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String fileName = file.getFileName().toString();
+                if (fileName.endsWith(".rdb") || fileName.startsWith("appendonly")) {
+                    deleteRecursively(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the dataset in " + dir, e);
+        }
+        launch();
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        try (Stream<Path> tree = Files.walk(path)) {
+            for (Path p : (Iterable<Path>) tree.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @Override
+    public String cli(String... args) {
+        List<String> command = new ArrayList<>(List.of(Redis.CLI, "-h", HOST, "-p", Integer.toString(port)));
+        if (password != null) {
+            command.addAll(List.of("-a", password, "--no-auth-warning"));
+        }
+        command.addAll(List.of(args));
+        return Processes.run(command, 30);
+    }
+
+    /** The last lines of the server log and of the process output, for failure messages. */
+    String logTail() {
+        return tail(logFile()) + tail(dir.resolve("stdout.log"));
+    }
+
+    private static String tail(Path file) {
+        if (!Files.exists(file)) {
+            return "";
+        }
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()))
+                    + (lines.isEmpty() ? "" : "\n");
+        } catch (IOException | UncheckedIOException e) {
+            return "(cannot read " + file + ": " + e + ")\n";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return (sentinel ? "sentinel " : "redis ") + label + " at " + HOST + ":" + port;
+    }
+}

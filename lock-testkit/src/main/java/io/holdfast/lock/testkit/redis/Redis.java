@@ -1,0 +1,97 @@
+package io.holdfast.lock.testkit.redis;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** Locating the Redis binaries, the config lines every node shares, and polling. */
+final class Redis {
+
+    static final String SERVER = find("redis-server");
+    static final String CLI = find("redis-cli");
+
+    private Redis() {
+    }
+
+    private static String find(String binary) {
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String entry : path.split(File.pathSeparator)) {
+                File candidate = new File(entry, binary);
+                if (candidate.canExecute()) {
+                    return candidate.getAbsolutePath();
+                }
+            }
+        }
+        return binary;
+    }
+
+    /** True when {@code redis-server} and {@code redis-cli} are on the PATH. */
+    static boolean isInstalled() {
+        return new File(SERVER).isAbsolute() && new File(CLI).isAbsolute();
+    }
+
+    /** @throws IllegalStateException naming what to install when redis-server or redis-cli is missing */
+    static void requireInstalled() {
+        if (!isInstalled()) {
+            throw new IllegalStateException("redis-server and redis-cli are needed to start Redis for tests but "
+                    + "were not found on the PATH (and no Docker engine is available for Testcontainers): install "
+                    + "them, e.g. 'apt-get install redis-server' or 'brew install redis', or start Docker");
+        }
+    }
+
+    /** The config lines of every node: loopback only, foreground, files in {@code dir}. */
+    static String baseConfig(int port, Path dir) {
+        return "port " + port + "\n"
+                + "bind 127.0.0.1\n"
+                + "daemonize no\n"
+                + "dir " + RedisTopologySpec.quote(dir.toString()) + "\n"
+                + "logfile " + RedisTopologySpec.quote(dir.resolve("redis.log").toString()) + "\n";
+    }
+
+    /** The config of a data node: no persistence unless {@code spec} asks for it, then the spec's lines. */
+    static String dataConfig(int port, Path dir, RedisTopologySpec spec, String extra) {
+        StringBuilder config = new StringBuilder(baseConfig(port, dir))
+                .append("save \"\"\n")
+                .append("appendonly no\n");
+        spec.password().ifPresent(pw -> config.append("requirepass ").append(RedisTopologySpec.quote(pw))
+                .append("\nmasterauth ").append(RedisTopologySpec.quote(pw)).append('\n'));
+        config.append(extra);
+        for (String line : spec.configLines()) {
+            config.append(line).append('\n');
+        }
+        return config.toString();
+    }
+
+    /**
+     * Polls {@code probe} every 50ms until it returns a present value, and returns it.
+     *
+     * @throws IllegalStateException after {@code timeout}, with {@code what} and the last probe failure
+     */
+    static <T> T await(Duration timeout, String what, Supplier<Optional<T>> probe) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RuntimeException lastFailure = null;
+        while (true) {
+            try {
+                Optional<T> value = probe.get();
+                if (value.isPresent()) {
+                    return value.get();
+                }
+            } catch (RuntimeException e) {
+                lastFailure = e;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("timed out after " + timeout + " waiting for " + what
+                        + (lastFailure == null ? "" : "; last error: " + lastFailure.getMessage()), lastFailure);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + what, e);
+            }
+        }
+    }
+}
