@@ -1,0 +1,22 @@
+package io.holdfast.lock.local;
+
+import io.holdfast.lock.LockManager;
+import io.holdfast.lock.testkit.conformance.LockManagerConformance;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileLockManagerConformanceTest extends LockManagerConformance {
+
+    @TempDir
+    Path dir;
+
+    @Override
+    protected LockManager newManager() {
+        return FileLockManager.create(FileLockSettings.of(dir.resolve("locks")));
+    }
+
+    @Override
+    protected boolean managersShareLocks() {
+        return true;
+    }
+}
