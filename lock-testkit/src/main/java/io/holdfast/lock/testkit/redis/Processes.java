@@ -179,7 +179,7 @@ final class Processes {
     }
 
     /** Kills servers recorded by JVMs that are gone; pid files of live JVMs (parallel forks) are left alone. */
-    private static void reapLeftovers() {
+    static void reapLeftovers() {
         if (!Files.isDirectory(PIDS)) {
             return;
         }
