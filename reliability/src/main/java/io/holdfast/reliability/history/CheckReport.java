@@ -1,0 +1,77 @@
+package io.holdfast.reliability.history;
+
+import io.holdfast.reliability.fence.FencedRegister;
+import java.util.List;
+
+/**
+ * What {@link HistoryChecker} found in one run.
+ *
+ * @param grants acquires that returned a lease
+ * @param unknownAcquires acquires whose outcome the client could not know
+ * @param overlaps pairs of holds of one resource by different owners covering a common instant
+ * @param tokenConflicts the same token granted to two owners for one resource
+ * @param tokenRegressions grants whose token is not above that of a hold released before they began
+ * @param writesAccepted fenced writes accepted
+ * @param writesRejected fenced writes rejected as stale (the fence doing its job)
+ * @param staleAccepted accepted fenced writes whose token was below one accepted earlier
+ * @param lossesReported leases reported lost
+ * @param flagsLost descriptions of acknowledged flags a later read did not find
+ * @param unavailability windows (nanos) from the first backend failure after a success to the next success
+ * @param longestGrantGap the longest time between two consecutive grants (any owner, any resource)
+ */
+public record CheckReport(long grants, long unknownAcquires, List<Overlap> overlaps, List<String> tokenConflicts,
+        List<String> tokenRegressions, long writesAccepted, long writesRejected,
+        List<FencedRegister.Write> staleAccepted, long lossesReported, List<String> flagsLost,
+        List<Window> unavailability, Window longestGrantGap) {
+
+    /** Two holds covering a common instant. */
+    public record Overlap(Hold first, Hold second) {
+        /** How long both were held, in nanoseconds. */
+        public long nanos() {
+            return Math.min(first.endNanos(), second.endNanos()) - Math.max(first.startNanos(), second.startNanos());
+        }
+    }
+
+    /** A time without successful operations. */
+    public record Window(long startNanos, long endNanos) {
+        /** Its length in milliseconds. */
+        public long millis() {
+            return (endNanos - startNanos) / 1_000_000;
+        }
+    }
+
+    /** The longest unavailability window in milliseconds, 0 if none. */
+    public long maxUnavailableMillis() {
+        return unavailability.stream().mapToLong(Window::millis).max().orElse(0);
+    }
+
+    /** True when no safety property was violated: no stale write accepted, no token reused or regressed. */
+    public boolean fenceSafe() {
+        return staleAccepted.isEmpty() && tokenConflicts.isEmpty() && tokenRegressions.isEmpty();
+    }
+
+    /**
+     * The grep-able summary line: {@code RELIABILITY scenario=<name> grants=... overlaps=...
+     * stale_accepted=... <extra>}.
+     */
+    public String line(String scenario, String extra) {
+        return "RELIABILITY scenario=" + scenario + " grants=" + grants + " unknown=" + unknownAcquires
+                + " overlaps=" + overlaps.size() + " token_conflicts=" + tokenConflicts.size()
+                + " token_regressions=" + tokenRegressions.size() + " writes_accepted=" + writesAccepted
+                + " stale_rejected=" + writesRejected + " stale_accepted=" + staleAccepted.size()
+                + " losses_reported=" + lossesReported + " flags_lost=" + flagsLost.size()
+                + " max_unavailable_ms=" + maxUnavailableMillis() + " max_grant_gap_ms=" + longestGrantGap.millis() + (extra == null || extra.isEmpty() ? "" : " " + extra);
+    }
+
+    @Override
+    public String toString() {
+        return line("?", "") + (overlaps.isEmpty() ? "" : "\n  overlaps (first 5): " + overlaps.subList(0,
+                Math.min(5, overlaps.size()))) + (staleAccepted.isEmpty() ? "" : "\n  stale accepted (first 5): "
+                + staleAccepted.subList(0, Math.min(5, staleAccepted.size()))) + (tokenConflicts.isEmpty() ? ""
+                : "\n  token conflicts (first 5): " + tokenConflicts.subList(0, Math.min(5, tokenConflicts.size())))
+                + (tokenRegressions.isEmpty() ? "" : "\n  token regressions (first 5): "
+                + tokenRegressions.subList(0, Math.min(5, tokenRegressions.size())))
+                + (flagsLost.isEmpty() ? "" : "\n  flags lost (first 5): " + flagsLost.subList(0,
+                Math.min(5, flagsLost.size())));
+    }
+}

@@ -1,0 +1,20 @@
+package io.holdfast.reliability.history;
+
+/**
+ * One hold of a lock as its owner believed it: from the acquire's OK to the release's invocation
+ * or the report of its loss (or the owner's last event, if it died holding it).
+ *
+ * @param resource the lock
+ * @param owner {@code process/thread}
+ * @param token the fencing token granted
+ * @param invokedNanos when the acquire was invoked
+ * @param startNanos when the acquire returned
+ * @param endNanos when the owner stopped believing it held the lock
+ */
+public record Hold(String resource, String owner, long token, long invokedNanos, long startNanos, long endNanos) {
+
+    /** True if both holds cover a common instant. */
+    public boolean overlaps(Hold other) {
+        return startNanos < other.endNanos && other.startNanos < endNanos;
+    }
+}
