@@ -78,6 +78,13 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
      */
     protected abstract boolean revoke(G grant);
 
+    /**
+     * Frees what a lost grant still holds, when its last lease is released; called on the holding
+     * thread instead of {@link #revoke}. Most backends hold nothing once a grant is lost; a
+     * backend composed of other managers releases their leases here. Does nothing by default.
+     */
+    protected void discardLost(G grant) {}
+
     /** Describes the holder from the backend's point of view. */
     protected abstract Optional<LockInfo> describe(String resource);
 
@@ -299,6 +306,8 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
         try {
             if (wasHeld) {
                 wasHeld = revoke(g);
+            } else {
+                discardLost(g);
             }
         } finally {
             g.end();

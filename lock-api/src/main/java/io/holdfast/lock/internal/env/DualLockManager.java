@@ -1,0 +1,138 @@
+package io.holdfast.lock.internal.env;
+
+import io.holdfast.lock.Lease;
+import io.holdfast.lock.LockInfo;
+import io.holdfast.lock.LockManager;
+import io.holdfast.lock.LockTimeoutException;
+import io.holdfast.lock.spi.AbstractLockManager;
+import io.holdfast.lock.spi.Grant;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The migration lock of {@code USE_NEW_LOCKS=dual}: every grant takes the {@code first} manager's
+ * lock (the host-wide file lock), then the {@code second}'s (the new backend), within one
+ * deadline, and releases them in reverse order. It therefore excludes instances that use only
+ * the first and instances that use only the second. The fencing token is the second's.
+ *
+ * <p>Reentrancy, in-JVM queueing and lease handles come from {@link AbstractLockManager}; a grant
+ * holds one lease of each manager. The grant is lost when either lease is lost. This manager owns
+ * both managers and closes them.
+ */
+public final class DualLockManager extends AbstractLockManager<DualLockManager.DualGrant> {
+
+    private final LockManager first;
+    private final LockManager second;
+
+    private DualLockManager(LockManager first, LockManager second, MeterRegistry registry) {
+        super("dual(" + first.backend() + "+" + second.backend() + ")", true, registry);
+        this.first = first;
+        this.second = second;
+    }
+
+    /**
+     * Composes two managers; the result owns them.
+     *
+     * @param first the manager whose lock is taken first (the legacy file locks)
+     * @param second the manager whose lock is taken second and whose tokens leases carry
+     * @param registry where to record metrics, or null
+     */
+    public static DualLockManager of(LockManager first, LockManager second, MeterRegistry registry) {
+        return new DualLockManager(Objects.requireNonNull(first, "first"),
+                Objects.requireNonNull(second, "second"), registry);
+    }
+
+    @Override
+    protected DualGrant grant(String resource, long deadlineNanos) throws InterruptedException {
+        long start = System.nanoTime();
+        Lease outer = take(first, resource, deadlineNanos);
+        if (outer == null) {
+            return null;
+        }
+        Lease inner;
+        try {
+            inner = take(second, resource, deadlineNanos);
+        } catch (InterruptedException | RuntimeException | Error e) {
+            releaseQuietly(outer, e);
+            throw e;
+        }
+        if (inner == null) {
+            outer.release();
+            return null;
+        }
+        DualGrant g = new DualGrant(resource, inner.fencingToken(), start, lossReporter(), outer, inner);
+        outer.onLost(() -> g.markLost("its " + first.backend() + " lock was lost"));
+        inner.onLost(() -> g.markLost("its " + second.backend() + " lock was lost"));
+        return g;
+    }
+
+    @Override
+    protected boolean revoke(DualGrant g) {
+        boolean innerHeld;
+        try {
+            innerHeld = g.inner.release();
+        } catch (RuntimeException | Error e) {
+            releaseQuietly(g.outer, e);
+            throw e;
+        }
+        return g.outer.release() & innerHeld;
+    }
+
+    @Override
+    protected void discardLost(DualGrant g) {
+        revoke(g);
+    }
+
+    @Override
+    protected Optional<LockInfo> describe(String resource) {
+        Optional<LockInfo> held = second.inspect(resource);
+        return held.isPresent() ? held : first.inspect(resource);
+    }
+
+    @Override
+    protected void closeBackend() {
+        try {
+            second.close();
+        } finally {
+            first.close();
+        }
+    }
+
+    /** One attempt if the deadline has passed, else a wait until it; null when not granted. */
+    private static Lease take(LockManager m, String resource, long deadlineNanos)
+            throws InterruptedException {
+        long remaining = deadlineNanos - System.nanoTime();
+        if (remaining <= 0) {
+            return m.tryAcquire(resource).orElse(null);
+        }
+        try {
+            return m.acquire(resource, Duration.ofNanos(remaining));
+        } catch (LockTimeoutException e) {
+            return null;
+        }
+    }
+
+    private static void releaseQuietly(Lease lease, Throwable failure) {
+        try {
+            lease.release();
+        } catch (RuntimeException | Error e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** A grant holding one lease of each manager. */
+    static final class DualGrant extends Grant {
+        final Lease outer;
+        final Lease inner;
+
+        DualGrant(String resource, long token, long requestedNanos, LossReporter reporter,
+                Lease outer, Lease inner) {
+            super(resource, token, Instant.now(), requestedNanos, reporter);
+            this.outer = outer;
+            this.inner = inner;
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.holdfast.lock.internal.env;
+
+import io.holdfast.lock.internal.Secrets;
+import io.holdfast.lock.spi.RedisEndpoint.Topology;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Validates Redis URLs before any driver sees them, so that a bad {@code REDIS_URL} stops
+ * start-up with a message that names the variable, shows the value with its password masked and
+ * lists the accepted forms.
+ */
+public final class RedisUrls {
+
+    /** The accepted forms, for messages and documentation. */
+    public static final String ACCEPTED = "redis://[user:password@]host[:port][/db],"
+            + " rediss://... (TLS), redis-sentinel://[password@]host[:port][,host[:port]...][/db]#master,"
+            + " or comma-separated Cluster seeds redis://host:port,redis://host:port";
+
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
+    private static final Pattern IPV6 = Pattern.compile("\\[[0-9A-Fa-f:.%a-zA-Z]+\\]");
+    private static final Pattern DIGITS = Pattern.compile("\\d{1,9}");
+
+    /** A validated URL: its topology and the URL or seeds. */
+    public record Parsed(Topology topology, List<String> uris) {}
+
+    private RedisUrls() {}
+
+    /**
+     * Validates {@code text}.
+     *
+     * @throws IllegalArgumentException naming {@code variable}, the masked value and what is wrong
+     */
+    public static Parsed parse(String variable, String text) {
+        String t = text.trim();
+        String lower = t.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("redis-sentinel://")) {
+            sentinel(variable, text, t);
+            return new Parsed(Topology.SENTINEL, List.of(t));
+        }
+        if (!lower.startsWith("redis://") && !lower.startsWith("rediss://")) {
+            throw invalid(variable, text, "it must start with redis://, rediss:// or redis-sentinel://");
+        }
+        if (!t.contains(",")) {
+            single(variable, text, t, false);
+            return new Parsed(Topology.STANDALONE, List.of(t));
+        }
+        List<String> seeds = new ArrayList<>();
+        String scheme = null;
+        for (String part : t.split(",", -1)) {
+            String seed = part.trim();
+            if (seed.isEmpty()) {
+                throw invalid(variable, text, "a Cluster seed list must not have empty entries");
+            }
+            String seedScheme = seed.substring(0, Math.max(0, seed.indexOf("://"))).toLowerCase(Locale.ROOT);
+            if (!seedScheme.equals("redis") && !seedScheme.equals("rediss")) {
+                throw invalid(variable, text, "every Cluster seed must start with redis:// or"
+                        + " rediss://, but seed " + (seeds.size() + 1) + " does not");
+            }
+            if (scheme != null && !scheme.equals(seedScheme)) {
+                throw invalid(variable, text, "Cluster seeds must all use TLS (rediss://) or all"
+                        + " not (redis://), but they are mixed");
+            }
+            scheme = seedScheme;
+            single(variable, text, seed, true);
+            seeds.add(seed);
+        }
+        return new Parsed(Topology.CLUSTER, seeds);
+    }
+
+    private static void single(String variable, String text, String url, boolean clusterSeed) {
+        Parts p = split(url);
+        hostAndPort(variable, text, p.hosts);
+        if (p.fragment != null) {
+            throw invalid(variable, text, "a '#' fragment names a Sentinel master and is only"
+                    + " allowed in redis-sentinel:// URLs");
+        }
+        int db = database(variable, text, p.path);
+        if (clusterSeed && db != 0) {
+            throw invalid(variable, text, "Redis Cluster has only database 0, but a seed names"
+                    + " database " + db);
+        }
+    }
+
+    private static void sentinel(String variable, String text, String url) {
+        Parts p = split(url);
+        for (String host : p.hosts.split(",", -1)) {
+            hostAndPort(variable, text, host.trim());
+        }
+        database(variable, text, p.path);
+        boolean masterInQuery = p.query != null
+                && p.query.toLowerCase(Locale.ROOT).matches("(.*[&;])?sentinelmasterid=[^&;]+.*");
+        if ((p.fragment == null || p.fragment.isBlank()) && !masterInQuery) {
+            throw invalid(variable, text, "a redis-sentinel:// URL must name the master, as in"
+                    + " redis-sentinel://host:26379#mymaster");
+        }
+    }
+
+    private static void hostAndPort(String variable, String text, String hostPort) {
+        String host = hostPort;
+        String port = null;
+        if (hostPort.startsWith("[")) {
+            int end = hostPort.indexOf(']');
+            host = end < 0 ? hostPort : hostPort.substring(0, end + 1);
+            String rest = end < 0 ? "" : hostPort.substring(end + 1);
+            if (!rest.isEmpty()) {
+                if (!rest.startsWith(":")) {
+                    throw invalid(variable, text, "an IPv6 address must be followed by :port");
+                }
+                port = rest.substring(1);
+            }
+            if (!IPV6.matcher(host).matches()) {
+                throw invalid(variable, text, "the IPv6 host is malformed");
+            }
+        } else {
+            int colon = hostPort.lastIndexOf(':');
+            if (colon >= 0) {
+                host = hostPort.substring(0, colon);
+                port = hostPort.substring(colon + 1);
+            }
+            if (host.isEmpty()) {
+                throw invalid(variable, text, "the host is missing");
+            }
+            if (!HOST.matcher(host).matches()) {
+                throw invalid(variable, text, "the host may only contain letters, digits, '.', '-'"
+                        + " and '_'");
+            }
+        }
+        if (port != null) {
+            int n = DIGITS.matcher(port).matches() ? Integer.parseInt(port) : -1;
+            if (n < 1 || n > 65_535) {
+                throw invalid(variable, text, "the port must be a number from 1 to 65535");
+            }
+        }
+    }
+
+    private static int database(String variable, String text, String path) {
+        if (path == null || path.isEmpty() || path.equals("/")) {
+            return 0;
+        }
+        String db = path.substring(1);
+        if (!DIGITS.matcher(db).matches()) {
+            throw invalid(variable, text, "the path may only be a database number such as /0");
+        }
+        return Integer.parseInt(db);
+    }
+
+    /** Splits scheme://userinfo@hosts/path?query#fragment; userinfo ends at the last '@'. */
+    private static Parts split(String url) {
+        String rest = url.substring(url.indexOf("://") + 3);
+        int at = rest.lastIndexOf('@');
+        if (at >= 0) {
+            rest = rest.substring(at + 1);
+        }
+        String fragment = null;
+        int hash = rest.indexOf('#');
+        if (hash >= 0) {
+            fragment = rest.substring(hash + 1);
+            rest = rest.substring(0, hash);
+        }
+        String query = null;
+        int q = rest.indexOf('?');
+        if (q >= 0) {
+            query = rest.substring(q + 1);
+            rest = rest.substring(0, q);
+        }
+        int slash = rest.indexOf('/');
+        String path = slash >= 0 ? rest.substring(slash) : null;
+        String hosts = slash >= 0 ? rest.substring(0, slash) : rest;
+        return new Parts(hosts, path, query, fragment);
+    }
+
+    private static IllegalArgumentException invalid(String variable, String text, String problem) {
+        return new IllegalArgumentException(variable + " is not a valid Redis URL: " + problem
+                + "; it was '" + Secrets.maskUrl(text) + "', and accepted forms are " + ACCEPTED);
+    }
+
+    private record Parts(String hosts, String path, String query, String fragment) {}
+}

@@ -1,0 +1,36 @@
+package io.holdfast.lock.spi;
+
+import io.holdfast.lock.LockManager;
+import io.holdfast.lock.StatusManager;
+
+/**
+ * A lock backend that {@link io.holdfast.lock.LockService} can find with
+ * {@link java.util.ServiceLoader}. A backend module lists its providers in
+ * {@code META-INF/services/io.holdfast.lock.spi.LockBackendProvider}.
+ *
+ * <p>Known names: {@code file} (host-wide file locks and file flags) and {@code local}
+ * (in-process), both in {@code io.holdfast:lock-local}; {@code redis} in
+ * {@code io.holdfast:lock-redis}. Implementations need a public no-argument constructor and must
+ * be thread-safe.
+ */
+public interface LockBackendProvider {
+
+    /** The backend's short name, the value operators choose it by: {@code file}, {@code redis}. */
+    String name();
+
+    /**
+     * Creates a lock manager from the settings; the caller closes it.
+     *
+     * @throws IllegalArgumentException if a setting this backend needs is missing or invalid
+     * @throws io.holdfast.lock.LockUnavailableException if the backend cannot be reached
+     */
+    LockManager createLocks(BackendConfig config);
+
+    /**
+     * Creates a status manager from the settings; the caller closes it.
+     *
+     * @throws IllegalArgumentException if a setting this backend needs is missing or invalid
+     * @throws io.holdfast.lock.LockUnavailableException if the backend cannot be reached
+     */
+    StatusManager createStatus(BackendConfig config);
+}

@@ -1,0 +1,146 @@
+package io.holdfast.lock.internal.env;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.holdfast.lock.Lease;
+import io.holdfast.lock.LockMetricNames;
+import io.holdfast.lock.LockService;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link LockService} over the test providers (file and local stand-ins; no redis). */
+class LockServiceTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    private Map<String, String> env(String... kv) {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("LOCK_DIR", dir.toString());
+        for (int i = 0; i < kv.length; i += 2) {
+            env.put(kv[i], kv[i + 1]);
+        }
+        return env;
+    }
+
+    @Test
+    void defaults_areLegacyFileLocksAndFlags() throws Exception {
+        try (LockService s = LockService.fromEnvironment(env())) {
+            assertThat(s.backend()).isEqualTo("file");
+            assertThat(s.mode()).isEqualTo("false");
+            assertThat(s.locks().backend()).isEqualTo("file");
+            assertThat(s.status().backend()).isEqualTo("file");
+            assertThat(TestProviders.CONFIGS.get("file").lockDir()).isEqualTo(dir);
+            try (Lease l = s.locks().acquire("r", PATIENCE)) {
+                assertThat(l.isHeld()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void fromEnvironment_withoutArguments_readsTheProcessEnvironment() {
+        // surefire's environment has no lock variables unless a developer set them
+        if (System.getenv().keySet().stream().noneMatch(k -> k.startsWith("LOCK_") || k.equals("USE_NEW_LOCKS")
+                || k.equals("REDIS_URL"))) {
+            try (LockService s = LockService.fromEnvironment()) {
+                assertThat(s.backend()).isEqualTo("file");
+            }
+        }
+    }
+
+    @Test
+    void true_usesTheNewBackendOnly() {
+        try (LockService s = LockService.fromEnvironment(env("USE_NEW_LOCKS", "yes"))) {
+            assertThat(s.backend()).isEqualTo("local");
+            assertThat(s.mode()).isEqualTo("true");
+            assertThat(s.locks().backend()).isEqualTo("local");
+            assertThat(s.status().backend()).isEqualTo("local");
+        }
+    }
+
+    @Test
+    void dual_composesFileAndNewBackend_andExcludesLegacyInstances() throws Exception {
+        try (LockService dual = LockService.fromEnvironment(env("USE_NEW_LOCKS", "dual"));
+                LockService legacy = LockService.fromEnvironment(env())) {
+            assertThat(dual.backend()).isEqualTo("dual(file+local)");
+            assertThat(dual.locks().backend()).isEqualTo("dual(file+local)");
+            assertThat(dual.status().backend()).isEqualTo("dual(file+local)");
+            try (Lease l = dual.locks().acquire("r", PATIENCE)) {
+                assertThat(CompletableFuture.supplyAsync(() -> legacy.locks().tryAcquire("r").isPresent())
+                        .get(20, TimeUnit.SECONDS)).isFalse();
+            }
+            assertThat(dual.status().setIfAbsent("charge-running", PATIENCE)).isTrue();
+            assertThat(legacy.status().setIfAbsent("charge-running", PATIENCE)).isFalse();
+        }
+    }
+
+    @Test
+    void redis_withoutLockRedis_namesTheMissingArtifact() {
+        int before = TestProviders.CREATED.size();
+        assertThatThrownBy(() -> LockService.fromEnvironment(env("USE_NEW_LOCKS", "dual",
+                "REDIS_URL", "redis://u:Sup3rS3cret@h:6379")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("lock backend 'redis' is not on the class path; add the dependency io.holdfast:lock-redis")
+                .hasMessageContaining("backends found: file, local")
+                .hasMessageNotContaining("Sup3rS3cret");
+        assertThat(TestProviders.CREATED).hasSize(before);
+    }
+
+    @Test
+    void invalidEnvironment_stopsStartUp_beforeCreatingAnything() {
+        int before = TestProviders.CREATED.size();
+        assertThatThrownBy(() -> LockService.fromEnvironment(env("USE_NEW_LOCKS", "sometimes")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("USE_NEW_LOCKS must be true, false or dual");
+        assertThat(TestProviders.CREATED).hasSize(before);
+    }
+
+    @Test
+    void backendFailure_isReportedWithoutThePassword_andClosesWhatWasCreated() {
+        Map<String, String> env = env("REDIS_URL", "redis://u:Sup3rS3cret@h:6379");
+        env.put("LOCK_DIR", dir.resolve("explode").toString());
+        assertThatThrownBy(() -> LockService.fromEnvironment(env))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("lock backend 'file' could not create its lock manager")
+                .hasMessageContaining("cannot reach redis://u:****@h:6379")
+                .hasMessageNotContaining("Sup3rS3cret")
+                .hasNoCause();
+    }
+
+    @Test
+    void backendInfoGauge_isTaggedWithBackendAndMode_andRemovedOnClose() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        int before = TestProviders.CREATED.size();
+        LockService s = LockService.fromEnvironment(env("USE_NEW_LOCKS", "dual"), registry);
+        assertThat(registry.get(LockMetricNames.BACKEND_INFO)
+                .tag(LockMetricNames.TAG_BACKEND, "dual(file+local)")
+                .tag(LockMetricNames.TAG_MODE, "dual").gauge().value()).isEqualTo(1.0);
+        assertThat(TestProviders.CONFIGS.get("local").meterRegistry()).containsSame(registry);
+        List<AutoCloseable> created = List.copyOf(TestProviders.CREATED.subList(before, TestProviders.CREATED.size()));
+        s.close();
+        s.close();
+        assertThat(registry.find(LockMetricNames.BACKEND_INFO).gauge()).isNull();
+        assertThat(created).hasSize(4).allSatisfy(m -> assertThat(m).satisfiesAnyOf(
+                x -> assertThat(x).isInstanceOfSatisfying(MemoryLockManager.class, l -> assertThat(l.closedBackend).isTrue()),
+                x -> assertThat(x).isInstanceOfSatisfying(MemoryStatusManager.class, st -> assertThat(st.closed).isTrue())));
+    }
+
+    @Test
+    void toString_showsSettingsWithoutPasswords() {
+        try (LockService s = LockService.fromEnvironment(env("REDIS_URL", "redis://u:Sup3rS3cret@h:6379"))) {
+            assertThat(s.toString()).startsWith("LockService[USE_NEW_LOCKS=false, backend file, LOCK_DIR=" + dir)
+                    .contains("set but not used while USE_NEW_LOCKS=false: REDIS_URL")
+                    .doesNotContain("Sup3rS3cret");
+        }
+    }
+}
