@@ -1,0 +1,38 @@
+package io.holdfast.lock.local.provider;
+
+import io.holdfast.lock.LockManager;
+import io.holdfast.lock.StatusManager;
+import io.holdfast.lock.local.LocalLockManager;
+import io.holdfast.lock.local.LocalLockSettings;
+import io.holdfast.lock.local.LocalStatusManager;
+import io.holdfast.lock.spi.BackendConfig;
+import io.holdfast.lock.spi.LockBackendProvider;
+
+/**
+ * The {@code local} backend for {@link io.holdfast.lock.LockService}: {@link LocalLockManager}
+ * and {@link LocalStatusManager}, which coordinate the threads of one JVM only (each service has
+ * its own). With {@code USE_NEW_LOCKS=dual} the file lock taken first still coordinates the
+ * processes of the host.
+ */
+public final class LocalBackendProvider implements LockBackendProvider {
+
+    /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
+    public LocalBackendProvider() {}
+
+    @Override
+    public String name() {
+        return "local";
+    }
+
+    @Override
+    public LockManager createLocks(BackendConfig config) {
+        return LocalLockManager.create(LocalLockSettings.builder()
+                .meterRegistry(config.meterRegistry().orElse(null))
+                .build());
+    }
+
+    @Override
+    public StatusManager createStatus(BackendConfig config) {
+        return LocalStatusManager.create();
+    }
+}

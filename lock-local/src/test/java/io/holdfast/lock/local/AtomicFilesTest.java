@@ -1,0 +1,114 @@
+package io.holdfast.lock.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.holdfast.lock.internal.Names;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFilesTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void update_ofMissingFile_startsFromEmpty() throws Exception {
+        Path f = dir.resolve("new.csv");
+        try (LocalLockManager locks = LocalLockManager.create()) {
+            assertThat(AtomicFiles.update(f, locks, WAIT, s -> s + "a,1\n")).isEqualTo("a,1\n");
+        }
+        assertThat(Files.readString(f)).isEqualTo("a,1\n");
+    }
+
+    @Test
+    void update_keepsEveryUnchangedByte() throws Exception {
+        Path f = dir.resolve("data.csv");
+        byte[] original = "\uFEFF# comment\r\n\r\nid;value\r\n1;ä\r\n   \r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(f, original);
+        try (LocalLockManager locks = LocalLockManager.create()) {
+            AtomicFiles.update(f, locks, WAIT, s -> s + "2;ö\r\n");
+        }
+        byte[] after = Files.readAllBytes(f);
+        assertThat(java.util.Arrays.copyOf(after, original.length)).isEqualTo(original);
+        assertThat(new String(after, original.length, after.length - original.length,
+                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("2;ö\r\n");
+    }
+
+    @Test
+    void update_ofInvalidUtf8_failsAndLeavesTheFile() throws Exception {
+        Path f = dir.resolve("binary");
+        byte[] bad = {(byte) 0xC3, (byte) 0x28, 'x'};
+        Files.write(f, bad);
+        try (LocalLockManager locks = LocalLockManager.create()) {
+            assertThatThrownBy(() -> AtomicFiles.update(f, locks, WAIT, s -> s + "y"))
+                    .isInstanceOf(UncheckedIOException.class).hasMessageContaining("UTF-8");
+        }
+        assertThat(Files.readAllBytes(f)).isEqualTo(bad);
+    }
+
+    @Test
+    void write_keepsPermissions_andLeavesNoTemporaryFile() throws Exception {
+        Path f = dir.resolve("conf.txt");
+        Files.writeString(f, "old");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
+        AtomicFiles.writeString(f, "new");
+        assertThat(Files.readString(f)).isEqualTo("new");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-r-----");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(f);
+        }
+    }
+
+    @Test
+    void lockResource_isAValidName_forAnyPath() {
+        Path shortPath = dir.resolve("a.csv");
+        assertThat(AtomicFiles.lockResource(shortPath)).isEqualTo("file:" + shortPath.toAbsolutePath());
+        Path longPath = dir.resolve("d".repeat(200)).resolve("e".repeat(200) + ".csv");
+        String r = AtomicFiles.lockResource(longPath);
+        assertThat(Names.require("resource", r)).startsWith("file:~");
+        assertThat(AtomicFiles.lockResource(dir.resolve("x/../a.csv"))).isEqualTo(AtomicFiles.lockResource(shortPath));
+    }
+
+    @Test
+    void concurrentUpdaters_loseNoLine_andKeepCommentsAndBlanks() throws Exception {
+        Path f = dir.resolve("data.csv");
+        String header = "# header\n\nid,n\n";
+        Files.writeString(f, header);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try (LocalLockManager locks = LocalLockManager.create()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int id = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        String line = id + "," + i + "\n";
+                        AtomicFiles.update(f, locks, WAIT, s -> s + line);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> fu : futures) {
+                fu.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        String content = Files.readString(f);
+        assertThat(content).startsWith(header);
+        List<String> lines = List.of(content.substring(header.length()).split("\n"));
+        assertThat(lines).hasSize(400).doesNotHaveDuplicates();
+    }
+}

@@ -1,0 +1,172 @@
+package io.holdfast.lock.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.holdfast.lock.Lease;
+import io.holdfast.lock.LockInfo;
+import io.holdfast.lock.local.process.CounterWorker;
+import io.holdfast.lock.local.process.CsvAppendWorker;
+import io.holdfast.lock.local.process.FlagClaimWorker;
+import io.holdfast.lock.local.process.HoldingWorker;
+import io.holdfast.lock.local.process.Jvm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** File locks, flags and atomic updates across real JVM processes. */
+class CrossProcessTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void counter_acrossThreeProcesses_losesNoUpdate_andTokensStrictlyIncrease() throws Exception {
+        Path locks = dir.resolve("locks");
+        Path counter = dir.resolve("counter.txt");
+        Files.writeString(counter, "0 0");
+        int workers = 3;
+        int iterations = 200;
+        List<Jvm> jvms = new ArrayList<>();
+        try {
+            for (int i = 0; i < workers; i++) {
+                jvms.add(Jvm.start(CounterWorker.class, locks.toString(), counter.toString(),
+                        String.valueOf(iterations)));
+            }
+            List<Long> all = new ArrayList<>();
+            for (Jvm jvm : jvms) {
+                List<String> out = jvm.finish(PATIENCE);
+                assertThat(out).noneMatch(l -> l.startsWith("VIOLATION"));
+                long[] tokens = out.stream().filter(l -> l.startsWith("TOKENS")).findFirst()
+                        .map(l -> Arrays.stream(l.substring(6).trim().split(" ")).mapToLong(Long::parseLong)
+                                .toArray()).orElseThrow();
+                assertThat(tokens).hasSize(iterations);
+                for (int i = 1; i < tokens.length; i++) {
+                    assertThat(tokens[i]).as("worker's own sequence").isGreaterThan(tokens[i - 1]);
+                }
+                Arrays.stream(tokens).forEach(all::add);
+            }
+            assertThat(new HashSet<>(all)).as("tokens are unique across processes").hasSize(workers * iterations);
+            String[] end = Files.readString(counter).trim().split(" ");
+            assertThat(Long.parseLong(end[0])).as("counter").isEqualTo(workers * iterations);
+            assertThat(Long.parseLong(end[1])).as("last token is the largest")
+                    .isEqualTo(all.stream().mapToLong(Long::longValue).max().orElseThrow());
+        } finally {
+            jvms.forEach(Jvm::close);
+        }
+    }
+
+    @Test
+    void killedHolder_freesLockForNextProcess_withinOneSecond() throws Exception {
+        Path locks = dir.resolve("locks");
+        try (FileLockManager manager = FileLockManager.create(FileLockSettings.of(locks));
+                Jvm holder = Jvm.start(HoldingWorker.class, locks.toString(), "victim")) {
+            String[] held = holder.awaitLine("HELD", PATIENCE).split(" ");
+            long heldToken = Long.parseLong(held[1]);
+            assertThat(manager.tryAcquire("victim")).as("held by the other process").isEmpty();
+            LockInfo info = manager.inspect("victim").orElseThrow();
+            assertThat(info.holder()).contains("pid " + held[2]);
+            assertThat(info.fencingToken()).isEqualTo(heldToken);
+
+            holder.process().destroyForcibly();
+            assertThat(holder.process().waitFor(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+            try (Lease lease = manager.acquire("victim", Duration.ofSeconds(1))) {
+                assertThat(lease.fencingToken()).isGreaterThan(heldToken);
+            }
+            assertThat(manager.inspect("victim")).isEmpty();
+        }
+    }
+
+    @Test
+    void setIfAbsent_acrossThreeProcesses_hasExactlyOneWinnerPerRound() throws Exception {
+        Path flags = dir.resolve("flags");
+        Path go = dir.resolve("go");
+        int rounds = 10;
+        List<Jvm> jvms = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                jvms.add(Jvm.start(FlagClaimWorker.class, flags.toString(), String.valueOf(rounds),
+                        go.toString()));
+            }
+            for (Jvm jvm : jvms) {
+                jvm.awaitLine("READY", PATIENCE);
+            }
+            AtomicFiles.writeString(go, String.valueOf(System.currentTimeMillis() + 200));
+            Map<Integer, Integer> winners = new TreeMap<>();
+            for (Jvm jvm : jvms) {
+                for (String line : jvm.finish(PATIENCE)) {
+                    if (line.startsWith("ROUND")) {
+                        String[] p = line.split(" ");
+                        winners.merge(Integer.parseInt(p[1]), p[2].equals("WON") ? 1 : 0, Integer::sum);
+                    }
+                }
+            }
+            assertThat(winners).hasSize(rounds).allSatisfy((round, n) -> assertThat(n).as("round %d", round)
+                    .isEqualTo(1));
+        } finally {
+            jvms.forEach(Jvm::close);
+        }
+    }
+
+    @Test
+    void atomicUpdates_fromThreadsAndTwoProcesses_loseAndDuplicateNoLine() throws Exception {
+        Path locks = dir.resolve("locks");
+        Path csv = dir.resolve("data.csv");
+        String header = "# exported readings\n\nid,n\n\n# appended below\n";
+        Files.writeString(csv, header);
+        int perWorker = 60;
+        List<Jvm> jvms = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (FileLockManager manager = FileLockManager.create(FileLockSettings.of(locks))) {
+            for (int p = 0; p < 2; p++) {
+                jvms.add(Jvm.start(CsvAppendWorker.class, locks.toString(), csv.toString(), "p" + p,
+                        String.valueOf(perWorker)));
+            }
+            List<Future<?>> threads = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                String id = "t" + t;
+                threads.add(pool.submit(() -> {
+                    for (int i = 0; i < perWorker; i++) {
+                        String line = id + "," + i + "\n";
+                        AtomicFiles.update(csv, manager, PATIENCE, s -> s + line);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : threads) {
+                f.get();
+            }
+            for (Jvm jvm : jvms) {
+                jvm.finish(PATIENCE);
+            }
+        } finally {
+            pool.shutdownNow();
+            jvms.forEach(Jvm::close);
+        }
+        String content = Files.readString(csv);
+        assertThat(content).startsWith(header);
+        List<String> lines = List.of(content.substring(header.length()).split("\n"));
+        Set<String> expected = new HashSet<>();
+        for (String id : List.of("p0", "p1", "t0", "t1", "t2", "t3")) {
+            for (int i = 0; i < perWorker; i++) {
+                expected.add(id + "," + i);
+            }
+        }
+        assertThat(lines).hasSize(expected.size()).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(lines)).isEqualTo(expected);
+    }
+}
