@@ -16,8 +16,7 @@ final class ClusterSetup {
 
     /** Starts the nodes, joins them with {@code redis-cli --cluster create} and waits for state ok everywhere. */
     static RedisTopology start(RedisTopologySpec spec, List<ProcessNode> started) {
-        List<String> create = new ArrayList<>(List.of(Redis.CLI));
-        spec.password().ifPresent(pw -> create.addAll(List.of("-a", pw, "--no-auth-warning")));
+        List<String> create = new ArrayList<>(ProcessNode.authArgs(spec.password().orElse(null)));
         create.addAll(List.of("--cluster", "create"));
         for (int i = 1; i <= PRIMARIES; i++) {
             ProcessNode node = ProcessNode.start(spec.name(), "node" + i, false, spec.password().orElse(null),
@@ -30,7 +29,7 @@ final class ClusterSetup {
             create.add(node.host() + ":" + node.port());
         }
         create.add("--cluster-yes");
-        Processes.run(create, 60);
+        started.get(0).redisCli(create, 60);
         for (ProcessNode node : started) {
             Redis.await(spec.startupTimeout().multipliedBy(2), node + " to report cluster_state:ok", () -> {
                 String info = node.text("CLUSTER", "INFO");

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** A {@link RedisNode} backed by a local {@code redis-server} child process. */
+/** A {@link RedisNode} backed by a {@code redis-server} process started by the JVM's {@link Launcher}. */
 final class ProcessNode implements RedisNode {
 
     static final String HOST = "127.0.0.1";
@@ -31,7 +31,7 @@ final class ProcessNode implements RedisNode {
     private final boolean sentinel;
     private final String password;
     private final Duration startupTimeout;
-    private volatile Process process;
+    private volatile Server server;
 
     private ProcessNode(String label, int port, Path dir, boolean sentinel, String password, Duration startupTimeout) {
         this.label = label;
@@ -50,7 +50,7 @@ final class ProcessNode implements RedisNode {
      */
     static ProcessNode start(String name, String role, boolean sentinel, String password, Duration startupTimeout,
             Config config) {
-        Redis.requireInstalled();
+        Launcher.get();
         IllegalStateException last = null;
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
             int port = Ports.next();
@@ -80,29 +80,25 @@ final class ProcessNode implements RedisNode {
     }
 
     private synchronized void launch() {
-        List<String> command = new ArrayList<>(List.of(Redis.SERVER, configFile().toString()));
-        if (sentinel) {
-            command.add("--sentinel");
-        }
-        Process started = Processes.start(command, dir, dir.resolve("stdout.log"));
-        process = started;
+        Server started = Launcher.get().launch(dir, configFile(), sentinel, dir.resolve("stdout.log"));
+        server = started;
         awaitReady(started);
     }
 
-    private void awaitReady(Process started) {
+    private void awaitReady(Server started) {
         boolean up;
         try {
             up = Redis.await(startupTimeout, this + " to answer PING", () -> started.isAlive()
                     ? (answersPing() ? Optional.of(true) : Optional.empty())
                     : Optional.of(false));
         } catch (IllegalStateException e) {
-            Processes.kill(started);
+            started.kill();
             throw new IllegalStateException(this + " did not answer PING within " + startupTimeout + "; log "
                     + logFile() + ":\n" + logTail(), e);
         }
         if (!up) {
-            Processes.awaitExit(started, 1);
-            throw new IllegalStateException(this + " exited with " + started.exitValue()
+            started.awaitExit(1);
+            throw new IllegalStateException(this + " exited (" + started.exitStatus() + ")"
                     + " during start-up; log " + logFile() + ":\n" + logTail());
         }
     }
@@ -139,7 +135,7 @@ final class ProcessNode implements RedisNode {
 
     @Override
     public long pid() {
-        return process.pid();
+        return server.pid();
     }
 
     @Override
@@ -164,45 +160,45 @@ final class ProcessNode implements RedisNode {
 
     @Override
     public boolean isAlive() {
-        return process.isAlive();
+        return server.isAlive();
     }
 
     @Override
     public synchronized void kill() {
-        Processes.kill(process);
+        server.kill();
     }
 
     @Override
     public void stop() {
         requireAlive("stop");
-        Processes.signal(process.pid(), "STOP");
+        server.pause();
     }
 
     @Override
     public void cont() {
         requireAlive("cont");
-        Processes.signal(process.pid(), "CONT");
+        server.resume();
     }
 
     private void requireAlive(String action) {
-        if (!process.isAlive()) {
+        if (!server.isAlive()) {
             throw new IllegalStateException("cannot " + action + " " + this + ": the process is not running");
         }
     }
 
     @Override
     public synchronized void restart() {
-        Process current = process;
+        Server current = server;
         if (current.isAlive()) {
-            Processes.signal(current.pid(), "CONT");
+            current.resume();
             if (sentinel || !shutdownSaving(current)) {
-                Processes.kill(current);
+                current.kill();
             }
         }
         launch();
     }
 
-    private boolean shutdownSaving(Process current) {
+    private boolean shutdownSaving(Server current) {
         try {
             call("SHUTDOWN", "SAVE");
         } catch (UncheckedIOException e) {
@@ -210,12 +206,12 @@ final class ProcessNode implements RedisNode {
         } catch (Resp.ErrorReply e) {
             return false;
         }
-        return Processes.awaitExit(current, 10);
+        return current.awaitExit(10);
     }
 
     @Override
     public synchronized void restartWithoutData() {
-        Processes.kill(process);
+        server.kill();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 String fileName = file.getFileName().toString();
@@ -239,12 +235,20 @@ final class ProcessNode implements RedisNode {
 
     @Override
     public String cli(String... args) {
-        List<String> command = new ArrayList<>(List.of(Redis.CLI, "-h", HOST, "-p", Integer.toString(port)));
-        if (password != null) {
-            command.addAll(List.of("-a", password, "--no-auth-warning"));
-        }
+        List<String> command = new ArrayList<>(List.of("-h", HOST, "-p", Integer.toString(port)));
+        command.addAll(authArgs(password));
         command.addAll(List.of(args));
-        return Processes.run(command, 30);
+        return redisCli(command, 30);
+    }
+
+    /** Runs redis-cli with exactly {@code args}, where this node's binaries live. */
+    String redisCli(List<String> args, long timeoutSeconds) {
+        return Launcher.get().cli(server, args, timeoutSeconds);
+    }
+
+    /** The redis-cli options authenticating with {@code password} (none for null). */
+    static List<String> authArgs(String password) {
+        return password == null ? List.of() : List.of("-a", password, "--no-auth-warning");
     }
 
     /** The last lines of the server log and of the process output, for failure messages. */

@@ -33,6 +33,15 @@ final class Redis {
         return new File(SERVER).isAbsolute() && new File(CLI).isAbsolute();
     }
 
+    /** True when Testcontainers is on the class path and finds a Docker engine. */
+    static boolean isDockerAvailable() {
+        try {
+            return ContainerLauncher.dockerAvailable();
+        } catch (NoClassDefFoundError | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** @throws IllegalStateException naming what to install when redis-server or redis-cli is missing */
     static void requireInstalled() {
         if (!isInstalled()) {
