@@ -1,0 +1,135 @@
+package io.holdfast.reliability.worker;
+
+import io.holdfast.lock.Lease;
+import io.holdfast.lock.LockManager;
+import io.holdfast.lock.LockTimeoutException;
+import io.holdfast.reliability.fence.FencedRegisterClient;
+import io.holdfast.reliability.history.Event;
+import io.holdfast.reliability.history.Event.Op;
+import io.holdfast.reliability.history.Event.Phase;
+import io.holdfast.reliability.history.HistoryChecker;
+import io.holdfast.reliability.history.HistoryRecorder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A worker JVM of the reliability suite. Each of {@code threads} threads loops until {@code grants}
+ * grants in total or {@code duration_ms} have passed: acquire one of {@code resources} (waiting up
+ * to {@code wait_ms}), write to the fenced register with the token, stay {@code hold_ms}, write
+ * again (a paused holder's late write), release. Every step is recorded in the history file.
+ * Prints {@code READY} once the manager is up and {@code DONE grants=<n>} at the end.
+ *
+ * <p>Arguments ({@code key=value}): {@code name}, {@code history}, {@code fence_port},
+ * {@code resources} (comma-separated), {@code threads}, {@code grants}, {@code duration_ms},
+ * {@code wait_ms}, {@code hold_ms}, and the manager options of {@link Managers}.
+ */
+public final class LockWorker {
+
+    private final String name;
+    private final WorkerOptions options;
+    private final HistoryRecorder history;
+    private final LockManager manager;
+    private final AtomicLong grants = new AtomicLong();
+    private final long grantLimit;
+    private final long deadline;
+
+    private LockWorker(WorkerOptions options) {
+        this.options = options;
+        this.name = options.require("name");
+        this.history = HistoryRecorder.toFile(name, Path.of(options.require("history")));
+        this.manager = Managers.create(options);
+        this.grantLimit = options.number("grants", Long.MAX_VALUE);
+        this.deadline = System.nanoTime() + options.millis("duration_ms", 60_000).toNanos();
+    }
+
+    /** Runs a worker; exits 0 when done, 1 on a harness error. */
+    public static void main(String[] args) throws InterruptedException {
+        LockWorker worker = new LockWorker(WorkerOptions.parse(args));
+        System.out.println("READY");
+        System.out.flush();
+        long done = worker.run();
+        System.out.println("DONE grants=" + done);
+        System.out.flush();
+        System.exit(0);
+    }
+
+    private long run() throws InterruptedException {
+        int threads = (int) options.number("threads", 4);
+        List<Thread> running = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            Thread thread = new Thread(this::loop, name + "-t" + i);
+            running.add(thread);
+            thread.start();
+        }
+        for (Thread thread : running) {
+            thread.join();
+        }
+        manager.close();
+        history.close();
+        return grants.get();
+    }
+
+    private void loop() {
+        String[] resources = options.get("resources", "r").split(",");
+        Duration wait = options.millis("wait_ms", 5_000);
+        long holdMillis = options.number("hold_ms", 0);
+        String writer = name + "/" + Thread.currentThread().getName();
+        try (FencedRegisterClient fence = FencedRegisterClient.connect((int) options.number("fence_port", 0))) {
+            int i = Thread.currentThread().getName().hashCode() & 0xffff;
+            while (System.nanoTime() - deadline < 0 && grants.get() < grantLimit) {
+                String resource = resources[i++ % resources.length];
+                Lease lease = acquire(resource, wait);
+                if (lease == null) {
+                    continue;
+                }
+                grants.incrementAndGet();
+                write(fence, resource, lease.fencingToken(), writer);
+                if (holdMillis > 0) {
+                    Thread.sleep(holdMillis);
+                    write(fence, resource, lease.fencingToken(), writer);
+                }
+                release(lease);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Lease acquire(String resource, Duration wait) throws InterruptedException {
+        history.record(Op.ACQUIRE, Phase.INVOKE, resource, 0, null);
+        try {
+            Lease lease = manager.acquire(resource, wait);
+            history.record(Op.ACQUIRE, Phase.OK, resource, lease.fencingToken(), null);
+            String thread = Thread.currentThread().getName();
+            lease.onLost(() -> history.add(new Event(System.nanoTime(), name, thread, Op.LOST, Phase.OK, resource,
+                    lease.fencingToken(), "lease lost")));
+            return lease;
+        } catch (LockTimeoutException e) {
+            history.record(Op.ACQUIRE, Phase.FAIL, resource, 0, HistoryChecker.TIMEOUT + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            history.record(Op.ACQUIRE, Phase.FAIL, resource, 0, e.toString());
+            Thread.sleep(50); // a failing backend: do not spin
+        }
+        return null;
+    }
+
+    private void write(FencedRegisterClient fence, String resource, long token, String writer) {
+        history.record(Op.WRITE, Phase.INVOKE, resource, token, null);
+        boolean accepted = fence.write(resource, token, writer);
+        history.record(Op.WRITE, accepted ? Phase.OK : Phase.FAIL, resource, token, accepted ? "accepted" : "stale");
+    }
+
+    private void release(Lease lease) {
+        history.record(Op.RELEASE, Phase.INVOKE, lease.resource(), lease.fencingToken(), null);
+        try {
+            boolean released = lease.release();
+            history.record(Op.RELEASE, Phase.OK, lease.resource(), lease.fencingToken(),
+                    released ? "released" : "already lost");
+        } catch (RuntimeException e) {
+            history.record(Op.RELEASE, Phase.FAIL, lease.resource(), lease.fencingToken(), e.toString());
+        }
+    }
+}
