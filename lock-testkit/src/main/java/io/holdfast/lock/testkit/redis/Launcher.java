@@ -23,7 +23,11 @@ interface Launcher {
      */
     String cli(Server via, List<String> args, long timeoutSeconds);
 
-    /** The launcher of this JVM. @throws IllegalStateException naming what to install when none works */
+    /**
+     * The launcher of this JVM.
+     *
+     * @throws IllegalStateException naming what to install when none works
+     */
     static Launcher get() {
         return Holder.INSTANCE;
     }
