@@ -2,6 +2,7 @@ package io.holdfast.lock.testkit.redis;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -125,24 +127,27 @@ final class Processes {
     static String run(List<String> command, long timeoutSeconds) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            byte[] out;
-            try {
-                // Output of these commands is small; reading it fully ends when the process closes stdout.
-                out = process.getInputStream().readAllBytes();
-                if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    throw new IllegalStateException(command + " did not finish within " + timeoutSeconds + "s");
+            // Read on another thread: a redis-cli talking to a frozen server never closes its output.
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
+                try (InputStream in = process.getInputStream()) {
+                    return in.readAllBytes();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-            } finally {
-                process.getInputStream().close();
+            });
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(command + " did not finish within " + timeoutSeconds + "s");
             }
-            String text = new String(out, StandardCharsets.UTF_8).strip();
+            String text = new String(out.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8).strip();
             if (process.exitValue() != 0) {
                 throw new IllegalStateException(command + " exited with " + process.exitValue() + ": " + text);
             }
             return text;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + command, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the output of " + command, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + command, e);

@@ -69,7 +69,8 @@ public interface RedisNode {
 
     /**
      * Runs {@code redis-cli} against this node (with its password) and returns the trimmed output, e.g.
-     * {@code cli("INFO", "replication")} or {@code cli("-c", "SET", "k", "v")} (options first).
+     * {@code cli("INFO", "replication")} or {@code cli("-c", "SET", "k", "v")} (options first). Error replies
+     * come back as text ("ERR ..."), as redis-cli prints them.
      *
      * @throws IllegalStateException if redis-cli fails, exits non-zero or takes over 30s
      */
