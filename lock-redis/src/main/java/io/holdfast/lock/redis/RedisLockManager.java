@@ -1,0 +1,170 @@
+package io.holdfast.lock.redis;
+
+import io.holdfast.lock.LockInfo;
+import io.holdfast.lock.LockUnavailableException;
+import io.holdfast.lock.redis.internal.CommandRunner;
+import io.holdfast.lock.redis.internal.KeyLayout;
+import io.holdfast.lock.redis.internal.LockProtocol;
+import io.holdfast.lock.redis.internal.RedisBackend;
+import io.holdfast.lock.redis.internal.RedisGrant;
+import io.holdfast.lock.redis.internal.ReleaseNotifications;
+import io.holdfast.lock.redis.internal.Renewer;
+import io.holdfast.lock.redis.internal.WaitStats;
+import io.holdfast.lock.redis.internal.Waiter;
+import io.holdfast.lock.spi.AbstractLockManager;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link io.holdfast.lock.LockManager} on Redis (standalone, Sentinel or Cluster) through
+ * Lettuce.
+ *
+ * <p>Acquire and release are one script round trip each. Every grant carries a fencing token from
+ * a per-resource counter that never expires. Held leases are renewed every lease/3 by one thread
+ * per manager; a lease whose renewal cannot be confirmed in time is reported lost. Waiters are
+ * woken by a release notification over one shared pub/sub connection (or poll, see
+ * {@link WaitStrategy}). Managers with the same namespace on the same Redis share locks, across
+ * processes. Thread-safe; close it to release its connections and threads.
+ */
+public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisLockManager.class);
+
+    private final RedisBackend backend;
+    private final KeyLayout layout;
+    private final LockProtocol protocol;
+    private final Renewer renewer;
+    private final ReleaseNotifications notifications;
+    private final Waiter waiter;
+
+    private RedisLockManager(RedisLockSettings settings, RedisBackend backend) {
+        super("redis", false, settings.meterRegistry().orElse(null));
+        this.backend = backend;
+        this.layout = new KeyLayout(settings.namespace());
+        CommandRunner runner = new CommandRunner(settings, backend.endpoint(), metrics());
+        this.protocol = new LockProtocol(backend, runner);
+        this.notifications = settings.waitStrategy() == WaitStrategy.PUBSUB
+                ? new ReleaseNotifications(backend::pubSub, metrics(), settings.timeout().toNanos())
+                : null;
+        this.waiter = new Waiter(protocol, notifications, settings.waitStrategy());
+        this.renewer = new Renewer(this::activeGrants, backend, settings.lease(),
+                settings.renewal(), metrics(), g -> protocol.abandon(g.keys(), g.owner()));
+    }
+
+    /**
+     * Connects to Redis and returns a manager. Checks that Redis answers and accepts the
+     * credentials within the settings' timeout, and warns once if its eviction policy could
+     * evict lock keys.
+     *
+     * @throws LockUnavailableException naming the endpoint (never a password) and the reason:
+     *     connection refused, unknown host, authentication or TLS failure, timeout
+     */
+    public static RedisLockManager create(RedisLockSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        RedisBackend backend = RedisBackend.open(settings);
+        try {
+            RedisLockManager manager = new RedisLockManager(settings, backend);
+            LOG.debug("redis lock manager started: {}", settings);
+            return manager;
+        } catch (RuntimeException | Error e) {
+            backend.close();
+            throw e;
+        }
+    }
+
+    /** Shorthand for {@code create(RedisLockSettings.of(uri))}. */
+    public static RedisLockManager create(String uri) {
+        return create(RedisLockSettings.of(uri));
+    }
+
+    /** The settings this manager runs with. */
+    public RedisLockSettings settings() {
+        return backend.settings();
+    }
+
+    @Override
+    protected RedisGrant grant(String resource, long deadlineNanos) throws InterruptedException {
+        KeyLayout.LockKeys keys = layout.lock(resource);
+        // one owner value per acquire call: retries and replays of it are idempotent
+        String owner = ownerId() + ":" + Thread.currentThread().getId() + ":"
+                + System.currentTimeMillis();
+        try {
+            return waiter.await(keys, owner, deadlineNanos, (token, sent) -> new RedisGrant(
+                    resource, token, sent, renewer.validUntil(sent), keys, owner, lossReporter()));
+        } catch (InterruptedException | RuntimeException e) {
+            // the last attempt may have taken the lock after all: give it back
+            protocol.abandon(keys, owner);
+            throw e;
+        }
+    }
+
+    @Override
+    protected boolean revoke(RedisGrant grant) {
+        grant.startRelease();
+        boolean released;
+        try {
+            released = protocol.release(grant.keys(), grant.owner());
+        } catch (LockUnavailableException e) {
+            throw new LockUnavailableException("lock '" + grant.resource() + "' (fencing token "
+                    + grant.fencingToken() + ") could not be released; Redis frees it when its"
+                    + " lease ends: " + e.getMessage(), e.getCause());
+        }
+        if (!released) {
+            grant.markLost("found at release: the lock key had expired or was taken over");
+        }
+        return released;
+    }
+
+    @Override
+    protected Optional<LockInfo> describe(String resource) {
+        KeyLayout.LockKeys keys = layout.lock(resource);
+        return protocol.inspect(keys).map(s -> {
+            Optional<RedisGrant> local = localGrant(resource)
+                    .filter(g -> g.owner().equals(s.ownerValue()));
+            if (local.isPresent()) {
+                RedisGrant g = local.get();
+                return new LockInfo(resource, holderName(g.thread()), g.fencingToken(),
+                        g.acquiredAt(), s.remaining());
+            }
+            String[] parts = s.ownerValue().split(":");
+            boolean parsed = parts.length == 3 && parts[0].length() >= 8;
+            String holder = parsed ? parts[0].substring(0, 8) + "…/thread " + parts[1]
+                    : "unknown owner";
+            Instant at = parsed ? parseMillis(parts[2]) : Instant.EPOCH;
+            return new LockInfo(resource, holder, s.fence(), at, s.remaining());
+        });
+    }
+
+    private static Instant parseMillis(String text) {
+        try {
+            return Instant.ofEpochMilli(Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    @Override
+    protected String timeoutDetail(String resource) {
+        String holder = super.timeoutDetail(resource);
+        return (holder.isEmpty() ? "" : holder + ", ") + "backend " + backend.endpoint();
+    }
+
+    @Override
+    protected void closeBackend() {
+        renewer.close();
+        backend.close();
+    }
+
+    /** How waiters woke up and were granted: for tests and diagnostics. */
+    WaitStats waitStats() {
+        return waiter.stats();
+    }
+
+    /** Release channels subscribed now: for leak tests. */
+    int subscribedChannels() {
+        return notifications == null ? 0 : notifications.subscribedChannels();
+    }
+}

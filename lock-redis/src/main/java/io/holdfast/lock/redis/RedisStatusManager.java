@@ -1,0 +1,226 @@
+package io.holdfast.lock.redis;
+
+import io.holdfast.lock.FlagInfo;
+import io.holdfast.lock.LockUnavailableException;
+import io.holdfast.lock.StatusManager;
+import io.holdfast.lock.internal.Durations;
+import io.holdfast.lock.internal.LockMetrics;
+import io.holdfast.lock.internal.Names;
+import io.holdfast.lock.internal.OwnerIds;
+import io.holdfast.lock.redis.internal.CommandRunner;
+import io.holdfast.lock.redis.internal.KeyLayout;
+import io.holdfast.lock.redis.internal.RedisBackend;
+import io.holdfast.lock.redis.internal.Script;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * A {@link StatusManager} on Redis: each flag is one key {@code <namespace>:flag:{<name>}} set
+ * with {@code SET … PX ttl} ({@code NX} for {@link #setIfAbsent}); its value records the setting
+ * manager's owner id, the set time, a write number and the name. {@link #clear} is owner-checked by a script,
+ * {@link #forceClear} is a plain {@code DEL}, {@link #list} scans the namespace on every primary.
+ * Thread-safe.
+ */
+public final class RedisStatusManager implements StatusManager {
+
+    private static final char SEP = '|';
+    /** Value fields: owner id, set time (epoch ms), write number, flag name (last: may hold '|'). */
+    private static final int FIELDS = 4;
+
+    private final RedisBackend backend;
+    private final CommandRunner runner;
+    private final KeyLayout layout;
+    private final String ownerId = OwnerIds.random();
+    /** Makes every value this manager writes unique, so a retried claim recognises itself. */
+    private final AtomicLong writes = new AtomicLong();
+    private volatile boolean closed;
+
+    private RedisStatusManager(RedisBackend backend) {
+        this.backend = backend;
+        RedisLockSettings s = backend.settings();
+        this.runner = new CommandRunner(s, backend.endpoint(),
+                LockMetrics.of(s.meterRegistry().orElse(null), "redis", () -> 0));
+        this.layout = new KeyLayout(s.namespace());
+    }
+
+    /**
+     * Connects to Redis and returns a status manager; only the connection, namespace, timeout,
+     * retry and metrics settings apply.
+     *
+     * @throws LockUnavailableException naming the endpoint and the reason when Redis cannot be used
+     */
+    public static RedisStatusManager create(RedisLockSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        return new RedisStatusManager(RedisBackend.open(settings));
+    }
+
+    /** Shorthand for {@code create(RedisLockSettings.of(uri))}. */
+    public static RedisStatusManager create(String uri) {
+        return create(RedisLockSettings.of(uri));
+    }
+
+    @Override
+    public void set(String flag, Duration ttl) {
+        String key = key(flag);
+        SetArgs args = SetArgs.Builder.px(ttlMillis(ttl));
+        call("setting flag '" + flag + "'", () -> commands().set(key, value(flag), args));
+    }
+
+    @Override
+    public boolean setIfAbsent(String flag, Duration ttl) {
+        String key = key(flag);
+        String value = value(flag);
+        SetArgs args = SetArgs.Builder.nx().px(ttlMillis(ttl));
+        String reply = call("claiming flag '" + flag + "'", () -> commands().set(key, value, args));
+        if (reply != null) {
+            return true;
+        }
+        // a retried SET NX finds our own first attempt: that is still our claim
+        return value.equals(call("reading flag '" + flag + "'", () -> commands().get(key)));
+    }
+
+    @Override
+    public boolean clear(String flag) {
+        String key = key(flag);
+        Long n = call("clearing flag '" + flag + "'", () -> Script.CLEAR.run(commands(),
+                ScriptOutputType.INTEGER, new String[] {key}, ownerId + SEP));
+        return n != null && n > 0;
+    }
+
+    @Override
+    public boolean forceClear(String flag) {
+        String key = key(flag);
+        Long n = call("force-clearing flag '" + flag + "'", () -> commands().del(key));
+        return n != null && n > 0;
+    }
+
+    @Override
+    public boolean isSet(String flag) {
+        String key = key(flag);
+        Long n = call("reading flag '" + flag + "'", () -> commands().exists(key));
+        return n != null && n > 0;
+    }
+
+    @Override
+    public Optional<FlagInfo> get(String flag) {
+        String key = key(flag);
+        RedisClusterAsyncCommands<String, String> c = commands();
+        Instant now = Instant.now();
+        Object[] valueAndTtl = call("reading flag '" + flag + "'", () -> {
+            CompletableFuture<String> value = c.get(key).toCompletableFuture();
+            CompletableFuture<Long> ttl = c.pttl(key).toCompletableFuture();
+            return value.thenCombine(ttl, (v, t) -> new Object[] {v, t});
+        });
+        String value = (String) valueAndTtl[0];
+        long ttl = (Long) valueAndTtl[1];
+        if (value == null || ttl == -2) {
+            return Optional.empty();
+        }
+        String[] parts = value.split("\\|", FIELDS);
+        String owner = parts.length == FIELDS ? parts[0] : "unknown";
+        Instant setAt = parts.length == FIELDS ? parseMillis(parts[1]) : Instant.EPOCH;
+        Instant expiresAt = ttl > 0 ? now.plusMillis(ttl) : Instant.MAX;
+        return Optional.of(new FlagInfo(flag, owner, setAt, expiresAt));
+    }
+
+    @Override
+    public Set<String> list() {
+        ensureOpen();
+        RedisClusterAsyncCommands<String, String> c = commands();
+        ScanArgs match = ScanArgs.Builder.matches(layout.flagPattern()).limit(500);
+        List<String> keys = new ArrayList<>();
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+            ScanCursor from = cursor;
+            KeyScanCursor<String> page = runner.callUninterruptibly("listing flags",
+                    () -> c.scan(from, match), System.nanoTime());
+            keys.addAll(page.getKeys());
+            cursor = page;
+        } while (!cursor.isFinished());
+        Set<String> names = new TreeSet<>();
+        List<CompletableFuture<String>> values = new ArrayList<>();
+        for (String k : keys) {
+            values.add(c.get(k).toCompletableFuture());
+        }
+        call("listing flags", () -> CompletableFuture.allOf(values.toArray(CompletableFuture[]::new)));
+        for (CompletableFuture<String> v : values) {
+            String value = v.join();
+            if (value != null) {
+                String[] parts = value.split("\\|", FIELDS);
+                if (parts.length == FIELDS) {
+                    names.add(parts[FIELDS - 1]);
+                }
+            }
+        }
+        return names;
+    }
+
+    @Override
+    public String backend() {
+        return "redis";
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            backend.close();
+        }
+    }
+
+    private RedisClusterAsyncCommands<String, String> commands() {
+        return backend.commands();
+    }
+
+    private String key(String flag) {
+        ensureOpen();
+        return layout.flag(Names.require("flag", flag));
+    }
+
+    private String value(String flag) {
+        return ownerId + SEP + System.currentTimeMillis() + SEP + writes.incrementAndGet() + SEP + flag;
+    }
+
+    private static long ttlMillis(Duration ttl) {
+        Objects.requireNonNull(ttl, "ttl");
+        if (ttl.isZero() || ttl.isNegative()) {
+            throw new IllegalArgumentException("ttl must be positive, but was "
+                    + Durations.format(ttl));
+        }
+        return Math.max(1, (ttl.toNanos() + 999_999) / 1_000_000);
+    }
+
+    private <T> T call(String what, Supplier<? extends CompletionStage<T>> op) {
+        return runner.callUninterruptibly(what, op, System.nanoTime());
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("redis status manager is closed");
+        }
+    }
+
+    private static Instant parseMillis(String text) {
+        try {
+            return Instant.ofEpochMilli(Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            return Instant.EPOCH;
+        }
+    }
+}

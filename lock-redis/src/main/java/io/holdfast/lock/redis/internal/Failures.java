@@ -1,0 +1,130 @@
+package io.holdfast.lock.redis.internal;
+
+import io.holdfast.lock.LockUnavailableException;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisLoadingException;
+import io.lettuce.core.RedisReadOnlyException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+
+/** Classifies Redis failures (transient or not) and explains them without secrets. */
+public final class Failures {
+
+    private static final String[] TRANSIENT_REPLIES =
+            {"LOADING", "TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN", "READONLY", "BUSY", "UNBLOCKED"};
+
+    private Failures() {}
+
+    /** The failure inside Lettuce's and the JDK's wrappers. */
+    public static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof ExecutionException || t instanceof CompletionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /**
+     * True for failures that may pass by themselves: connection refused or reset, command timeout,
+     * a disconnected client, and the replies LOADING, TRYAGAIN, CLUSTERDOWN, MASTERDOWN, READONLY
+     * and BUSY.
+     */
+    public static boolean isTransient(Throwable failure) {
+        Throwable e = unwrap(failure);
+        if (e instanceof RedisConnectionException || e instanceof RedisCommandTimeoutException
+                || e instanceof TimeoutException || e instanceof RedisLoadingException
+                || e instanceof RedisBusyException || e instanceof RedisReadOnlyException
+                || e instanceof IOException) {
+            return !isAuthOrTls(e);
+        }
+        if (e instanceof RedisCommandExecutionException) {
+            String m = String.valueOf(e.getMessage());
+            for (String reply : TRANSIENT_REPLIES) {
+                if (m.startsWith(reply)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        // "Currently not connected", "Connection closed", "Connection is closed": plain RedisException
+        return e instanceof RedisException && e.getClass() == RedisException.class;
+    }
+
+    /** A short, secret-free explanation of a failure, with a hint at the fix where one is known. */
+    public static String explain(Throwable failure) {
+        Throwable e = unwrap(failure);
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            String upper = m.toUpperCase(Locale.ROOT);
+            if (upper.startsWith("WRONGPASS") || upper.contains("INVALID PASSWORD")
+                    || upper.contains("INVALID USERNAME-PASSWORD")) {
+                return "authentication failed (" + firstWord(m) + "): check the user and password"
+                        + " in the URI";
+            }
+            if (upper.startsWith("NOAUTH")) {
+                return "the server requires a password (NOAUTH): add it to the URI, e.g."
+                        + " redis://:password@host:6379";
+            }
+            if (upper.startsWith("NOPERM")) {
+                return "the ACL user lacks a permission (NOPERM): allow the lock commands"
+                        + " (EVALSHA, EVAL, SCRIPT, GET, SET, DEL, PUBLISH, SUBSCRIBE, WAIT, SCAN, PING)"
+                        + " on the namespace's keys";
+            }
+            if (t instanceof SSLException || upper.contains("SSL") || upper.contains("TLS")) {
+                return "TLS handshake failed (" + t.getClass().getSimpleName() + ": " + m + "):"
+                        + " check rediss:// versus redis://, the server's TLS port and the trust store";
+            }
+            if (t instanceof ConnectException) {
+                return "connection refused: check host and port, and that Redis is running";
+            }
+            if (t instanceof UnknownHostException) {
+                return "unknown host: check the host name in the URI";
+            }
+        }
+        if (e instanceof TimeoutException || e instanceof RedisCommandTimeoutException) {
+            return "no answer in time (" + e.getClass().getSimpleName() + "): check that the host"
+                    + " and port point at Redis (a TLS port needs rediss://) and that it is not"
+                    + " overloaded";
+        }
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + Endpoints.mask(m));
+    }
+
+    /** The exception thrown when {@code what} failed at {@code endpoint}. */
+    public static LockUnavailableException unavailable(String what, String endpoint,
+            Throwable failure, int attempts) {
+        Throwable e = unwrap(failure);
+        return new LockUnavailableException(what + " failed at " + endpoint
+                + (attempts > 1 ? " after " + attempts + " attempts" : "") + ": " + explain(e), e);
+    }
+
+    private static boolean isAuthOrTls(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                return true;
+            }
+            String m = String.valueOf(t.getMessage()).toUpperCase(Locale.ROOT);
+            if (m.startsWith("WRONGPASS") || m.startsWith("NOAUTH") || m.startsWith("NOPERM")
+                    || m.contains("INVALID PASSWORD")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String firstWord(String m) {
+        int space = m.indexOf(' ');
+        return space < 0 ? m : m.substring(0, space);
+    }
+}

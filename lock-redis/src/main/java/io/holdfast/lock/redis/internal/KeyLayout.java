@@ -1,0 +1,71 @@
+package io.holdfast.lock.redis.internal;
+
+import io.holdfast.lock.internal.NameCodec;
+
+/**
+ * The key layout of one namespace. A resource's lock key {@code <ns>:{<enc>}:lock}, fence key
+ * {@code <ns>:{<enc>}:fence} and release channel {@code <ns>:{<enc>}:released} share the hash
+ * tag {@code {<enc>}}, so they live in one Cluster slot; a flag lives at {@code <ns>:flag:{<enc>}}.
+ * {@code <enc>} is {@link NameCodec#encode} with {@link NameCodec#KEY_SAFE}: injective, free of
+ * braces, and hashed ({@code ~} + SHA-256) when longer than {@value #MAX_ENCODED}, so no name can
+ * break out of the tag or collide with another.
+ */
+public final class KeyLayout {
+
+    /** Longest encoded name kept readable; longer ones are hashed. */
+    static final int MAX_ENCODED = 200;
+
+    private final String namespace;
+
+    /** The layout for {@code namespace} (already validated: no braces, no spaces). */
+    public KeyLayout(String namespace) {
+        this.namespace = namespace;
+    }
+
+    /** The keys and channel of one lock. */
+    public LockKeys lock(String resource) {
+        String prefix = namespace + ":{" + NameCodec.encode(resource, NameCodec.KEY_SAFE,
+                MAX_ENCODED) + "}:";
+        return new LockKeys(prefix + "lock", prefix + "fence", prefix + "released");
+    }
+
+    /** The key of a status flag. */
+    public String flag(String flag) {
+        return flagPrefix() + "{" + NameCodec.encode(flag, NameCodec.KEY_SAFE, MAX_ENCODED) + "}";
+    }
+
+    /** A SCAN MATCH pattern for every flag key of the namespace. */
+    public String flagPattern() {
+        return escapeGlob(flagPrefix()) + "\\{*";
+    }
+
+    private String flagPrefix() {
+        return namespace + ":flag:";
+    }
+
+    private static String escapeGlob(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 4);
+        for (char c : s.toCharArray()) {
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.toString();
+    }
+
+    /**
+     * One lock's keys.
+     *
+     * @param lock the lock key (owner value, with the lease as its TTL)
+     * @param fence the fencing counter (never expires, so tokens keep increasing)
+     * @param channel the release channel
+     */
+    public record LockKeys(String lock, String fence, String channel) {
+
+        /** KEYS for the acquire script. */
+        public String[] acquireKeys() {
+            return new String[] {lock, fence};
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.holdfast.lock.redis.internal;
+
+import io.holdfast.lock.LockUnavailableException;
+import io.holdfast.lock.redis.RedisLockSettings;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lock's Redis round trips: acquire (one script), release (one script), abandon and inspect.
+ * Every write is idempotent for the same owner value, so a retry or Lettuce's replay of a queued
+ * command after a reconnect cannot grant twice or delete another owner's lock.
+ */
+public final class LockProtocol {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LockProtocol.class);
+
+    private final RedisBackend backend;
+    private final CommandRunner runner;
+    private final String leaseArg;
+    private final long leaseNanos;
+    private final int minReplicaAcks;
+    private final long replicaAckTimeoutMillis;
+
+    /** The protocol over {@code backend}, retrying with {@code runner}. */
+    public LockProtocol(RedisBackend backend, CommandRunner runner) {
+        RedisLockSettings s = backend.settings();
+        this.backend = backend;
+        this.runner = runner;
+        this.leaseArg = Long.toString(s.lease().toMillis());
+        this.leaseNanos = s.lease().toNanos();
+        this.minReplicaAcks = s.minReplicaAcks();
+        this.replicaAckTimeoutMillis = s.replicaAckTimeout().toMillis();
+    }
+
+    /**
+     * The outcome of one acquire round trip.
+     *
+     * @param token the fencing token when granted, else 0
+     * @param busyMillis the holder's remaining lease when busy, else 0
+     * @param replicaAcks replicas that acknowledged (only when acks are required)
+     */
+    public record Attempt(long token, long busyMillis, long replicaAcks) {
+        /** True when the lock was taken. */
+        public boolean granted() {
+            return token > 0;
+        }
+    }
+
+    /**
+     * Tries once (with retries on transient errors) to take the lock for {@code owner}. When
+     * replica acknowledgements are required, {@code WAIT} is pipelined right behind the script on
+     * the same connection and a grant with too few acks is undone before returning.
+     *
+     * @param markWaiter whether a busy lock should be marked so its release publishes
+     * @throws LockUnavailableException if Redis could not be reached in time
+     */
+    public Attempt acquire(KeyLayout.LockKeys keys, String owner, boolean markWaiter,
+            long deadlineNanos) throws InterruptedException {
+        String[] keyArgs = keys.acquireKeys();
+        String mark = markWaiter ? "1" : "0";
+        if (minReplicaAcks == 0) {
+            long r = runner.<Long>call("acquiring lock key " + keys.lock(),
+                    () -> Script.ACQUIRE.run(backend.commands(), ScriptOutputType.INTEGER, keyArgs,
+                            owner, leaseArg, mark), deadlineNanos);
+            return r > 0 ? new Attempt(r, 0, 0) : new Attempt(0, -r, 0);
+        }
+        Attempt a = runner.call("acquiring lock key " + keys.lock() + " with replica acks", () -> {
+            RedisClusterAsyncCommands<String, String> c = backend.commandsForKey(keys.lock());
+            CompletableFuture<Long> script =
+                    Script.ACQUIRE.run(c, ScriptOutputType.INTEGER, keyArgs, owner, leaseArg, mark);
+            CompletableFuture<Long> acks = c.waitForReplication(minReplicaAcks,
+                    replicaAckTimeoutMillis).toCompletableFuture();
+            return script.thenCombine(acks, (r, n) -> r > 0 ? new Attempt(r, 0, n)
+                    : new Attempt(0, -r, n));
+        }, deadlineNanos);
+        if (a.granted() && a.replicaAcks() < minReplicaAcks) {
+            LOG.debug("lock key {} reached {} of {} replicas in {}ms; undoing the grant",
+                    keys.lock(), a.replicaAcks(), minReplicaAcks, replicaAckTimeoutMillis);
+            release(keys, owner);
+            return new Attempt(0, 0, a.replicaAcks());
+        }
+        return a;
+    }
+
+    /** The replicas required per acquire. */
+    public int minReplicaAcks() {
+        return minReplicaAcks;
+    }
+
+    /**
+     * Deletes the lock if {@code owner} still holds it, publishing when a waiter marked it.
+     * Retries transient errors until the lease would have ended anyway; never interrupted.
+     *
+     * @return true if the lock was ours and is now free; false if it was no longer ours
+     * @throws LockUnavailableException if Redis could not be reached before the lease ends
+     */
+    public boolean release(KeyLayout.LockKeys keys, String owner) {
+        Long r = runner.callUninterruptibly("releasing lock key " + keys.lock(), () -> releaseAsync(
+                keys, owner), System.nanoTime() + leaseNanos);
+        return r != null && r == 1;
+    }
+
+    /**
+     * Sends an owner-checked release without waiting: after an acquire whose outcome is unknown
+     * (timeout, interrupt), or for a lost lease that may still be ours, so the key does not block
+     * others until its lease ends. Queued behind the acquire on the same connection.
+     */
+    public void abandon(KeyLayout.LockKeys keys, String owner) {
+        try {
+            releaseAsync(keys, owner).whenComplete((r, e) -> {
+                if (e != null) {
+                    LOG.debug("abandoning lock key {} failed (its lease will expire): {}",
+                            keys.lock(), Failures.explain(e));
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("abandoning lock key {} failed (its lease will expire): {}", keys.lock(),
+                    Failures.explain(e));
+        }
+    }
+
+    private CompletableFuture<Long> releaseAsync(KeyLayout.LockKeys keys, String owner) {
+        return Script.RELEASE.run(backend.commands(), ScriptOutputType.INTEGER,
+                new String[] {keys.lock()}, owner, keys.channel());
+    }
+
+    /**
+     * The raw state of a lock: owner value, fence counter and remaining lease, in one round trip
+     * of three pipelined reads.
+     */
+    public Optional<Snapshot> inspect(KeyLayout.LockKeys keys) {
+        RedisClusterAsyncCommands<String, String> c = backend.commands();
+        Snapshot s = runner.callUninterruptibly("inspecting lock key " + keys.lock(), () -> {
+            CompletableFuture<String> owner = c.get(keys.lock()).toCompletableFuture();
+            CompletableFuture<String> fence = c.get(keys.fence()).toCompletableFuture();
+            CompletableFuture<Long> ttl = c.pttl(keys.lock()).toCompletableFuture();
+            return CompletableFuture.allOf(owner, fence, ttl).thenApply(v -> owner.join() == null
+                    ? null : new Snapshot(owner.join(), fence.join() == null ? 0
+                            : Long.parseLong(fence.join()), ttl.join()));
+        }, System.nanoTime());
+        return Optional.ofNullable(s);
+    }
+
+    /**
+     * A lock's raw state.
+     *
+     * @param owner the owner value ({@code <ownerId>:<threadId>:<epochMillis>}, a trailing
+     *     {@code !} when a waiter marked it)
+     * @param fence the fence counter: the current holder's token
+     * @param pttlMillis the remaining lease, or negative if the key has none
+     */
+    public record Snapshot(String owner, long fence, long pttlMillis) {
+
+        /** The owner value without the waiter mark. */
+        public String ownerValue() {
+            return owner.endsWith("!") ? owner.substring(0, owner.length() - 1) : owner;
+        }
+
+        /** The remaining lease, if the key has one. */
+        public Optional<Duration> remaining() {
+            return pttlMillis > 0 ? Optional.of(Duration.ofMillis(pttlMillis)) : Optional.empty();
+        }
+    }
+
+    /** Nanoseconds of the configured lease. */
+    public long leaseNanos() {
+        return leaseNanos;
+    }
+
+}

@@ -1,0 +1,258 @@
+package io.holdfast.lock.redis.internal;
+
+import io.holdfast.lock.LockUnavailableException;
+import io.holdfast.lock.redis.RedisLockSettings;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Redis connections of one manager: a command connection (standalone, Sentinel-discovered
+ * primary, or Cluster), and a pub/sub connection opened on first use. Clients that holdfast
+ * created are shut down on {@link #close()}; a caller's client is left running.
+ */
+public final class RedisBackend implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisBackend.class);
+    private static final AtomicBoolean EVICTION_WARNED = new AtomicBoolean();
+
+    private final RedisLockSettings settings;
+    private final String endpoint;
+    private final RedisClient client;
+    private final RedisClusterClient clusterClient;
+    private final boolean ownsClient;
+    /** The URI to connect a caller's client to, or null to use the client's default URI. */
+    private final RedisURI connectUri;
+    private final StatefulConnection<String, String> connection;
+    private final RedisClusterAsyncCommands<String, String> commands;
+    private StatefulRedisPubSubConnection<String, String> pubSub;
+
+    private RedisBackend(RedisLockSettings settings, RedisClient client,
+            RedisClusterClient clusterClient, boolean ownsClient) {
+        this.settings = settings;
+        this.endpoint = settings.endpoint();
+        this.client = client;
+        this.clusterClient = clusterClient;
+        this.ownsClient = ownsClient;
+        this.connectUri = ownsClient ? null : settings.uri().orElse(null);
+        StatefulConnection<String, String> c;
+        try {
+            if (clusterClient != null) {
+                StatefulRedisClusterConnection<String, String> cc = clusterClient.connect();
+                cc.setTimeout(settings.timeout());
+                commands = cc.async();
+                c = cc;
+            } else {
+                StatefulRedisConnection<String, String> sc =
+                        connectUri != null ? client.connect(connectUri) : client.connect();
+                sc.setTimeout(settings.timeout());
+                commands = sc.async();
+                c = sc;
+            }
+        } catch (RuntimeException e) {
+            shutdownOwned();
+            throw Failures.unavailable("connecting", endpoint, e, 1);
+        }
+        this.connection = c;
+    }
+
+    /**
+     * Connects, checks the server answers ({@code PING}, which also proves authentication), loads
+     * the scripts and warns once if the eviction policy could evict lock keys.
+     *
+     * @throws LockUnavailableException with a clear reason when Redis cannot be used
+     */
+    public static RedisBackend open(RedisLockSettings settings) {
+        RedisBackend backend;
+        if (settings.clusterClient().isPresent()) {
+            backend = new RedisBackend(settings, null, settings.clusterClient().get(), false);
+        } else if (!settings.clusterUris().isEmpty()) {
+            List<RedisURI> seeds = settings.clusterUris().stream()
+                    .map(u -> withTimeout(u, settings.timeout())).toList();
+            RedisClusterClient cc = RedisClusterClient.create(seeds);
+            cc.setOptions(ClusterClientOptions.builder()
+                    .socketOptions(socketOptions(settings))
+                    .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enableAdaptiveRefreshTrigger(RefreshTrigger.values())
+                            .enablePeriodicRefresh(Duration.ofSeconds(30)).build())
+                    .build());
+            backend = new RedisBackend(settings, null, cc, true);
+        } else if (settings.client().isPresent()) {
+            backend = new RedisBackend(settings, settings.client().get(), null, false);
+        } else {
+            RedisClient c = RedisClient.create(withTimeout(settings.uri().orElseThrow(),
+                    settings.timeout()));
+            c.setOptions(ClientOptions.builder()
+                    .socketOptions(socketOptions(settings))
+                    .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .build());
+            backend = new RedisBackend(settings, c, null, true);
+        }
+        try {
+            backend.validate();
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
+        return backend;
+    }
+
+    private static SocketOptions socketOptions(RedisLockSettings settings) {
+        return SocketOptions.builder().connectTimeout(settings.timeout()).keepAlive(true).build();
+    }
+
+    private static RedisURI withTimeout(RedisURI uri, Duration timeout) {
+        RedisURI copy = RedisURI.builder(uri).build();
+        copy.setTimeout(timeout);
+        return copy;
+    }
+
+    private void validate() {
+        long timeoutNanos = settings.timeout().toNanos();
+        try {
+            commands.ping().toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
+            for (Script s : new Script[] {Script.ACQUIRE, Script.RELEASE, Script.RENEW,
+                    Script.CLEAR}) {
+                commands.scriptLoad(s.text()).toCompletableFuture()
+                        .get(timeoutNanos, TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LockUnavailableException("interrupted while connecting to " + endpoint, e);
+        } catch (Exception e) {
+            throw Failures.unavailable("connecting", endpoint, e, 1);
+        }
+        checkEvictionPolicy();
+    }
+
+    private void checkEvictionPolicy() {
+        try {
+            Map<String, String> config = commands.configGet("maxmemory-policy")
+                    .toCompletableFuture().get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            String policy = config.get("maxmemory-policy");
+            if (policy != null && !"noeviction".equals(policy)
+                    && EVICTION_WARNED.compareAndSet(false, true)) {
+                LOG.warn("Redis at {} runs maxmemory-policy {}: under memory pressure it may evict"
+                        + " lock keys and grant a held lock again; set maxmemory-policy noeviction",
+                        endpoint, policy);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // managed services often forbid CONFIG; the check is advisory
+            LOG.debug("cannot read maxmemory-policy at {}: {}", endpoint, Failures.explain(e));
+        }
+    }
+
+    /** The endpoint, without credentials. */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** The settings this backend was opened with. */
+    public RedisLockSettings settings() {
+        return settings;
+    }
+
+    /** True for Redis Cluster. */
+    public boolean isCluster() {
+        return clusterClient != null;
+    }
+
+    /** The shared command connection's async API. */
+    public RedisClusterAsyncCommands<String, String> commands() {
+        return commands;
+    }
+
+    /**
+     * The connection to the primary serving {@code key}, for commands that must share a
+     * connection with the key's write ({@code WAIT}); the shared connection outside Cluster.
+     */
+    public RedisClusterAsyncCommands<String, String> commandsForKey(String key) {
+        if (!isCluster()) {
+            return commands;
+        }
+        StatefulRedisClusterConnection<String, String> cc =
+                (StatefulRedisClusterConnection<String, String>) connection;
+        RedisClusterNode node = cc.getPartitions().getPartitionBySlot(SlotHash.getSlot(key));
+        if (node == null) {
+            return commands;
+        }
+        return cc.getConnection(node.getUri().getHost(), node.getUri().getPort()).async();
+    }
+
+    /** The shared pub/sub connection, opened on first use. */
+    public synchronized StatefulRedisPubSubConnection<String, String> pubSub() {
+        if (pubSub == null) {
+            try {
+                if (clusterClient != null) {
+                    pubSub = clusterClient.connectPubSub();
+                } else {
+                    pubSub = connectUri != null ? client.connectPubSub(connectUri)
+                            : client.connectPubSub();
+                }
+                pubSub.setTimeout(settings.timeout());
+            } catch (RuntimeException e) {
+                throw Failures.unavailable("opening the pub/sub connection", endpoint, e, 1);
+            }
+        }
+        return pubSub;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (pubSub != null) {
+                closeQuietly(pubSub);
+                pubSub = null;
+            }
+        }
+        if (connection != null) {
+            closeQuietly(connection);
+        }
+        shutdownOwned();
+    }
+
+    private void shutdownOwned() {
+        if (ownsClient) {
+            AbstractRedisClient c = clusterClient != null ? clusterClient : client;
+            try {
+                c.shutdown(Duration.ZERO, settings.timeout());
+            } catch (RuntimeException e) {
+                LOG.debug("shutting down the Redis client for {} failed", endpoint, e);
+            }
+        }
+    }
+
+    private void closeQuietly(StatefulConnection<?, ?> c) {
+        try {
+            c.close();
+        } catch (RuntimeException e) {
+            LOG.debug("closing a Redis connection to {} failed", endpoint, e);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.holdfast.lock.redis.internal;
+
+import io.holdfast.lock.internal.Durations;
+import io.holdfast.lock.internal.LockMetrics;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a manager's leases alive and notices when one can no longer be guaranteed. One scheduler
+ * thread per manager: every lease/3 it renews every held lease with one script call per hash
+ * slot (one per tick outside Cluster); every lease/20 it checks validity, and marks lost any grant
+ * whose lease was not confirmed before its validity ended (lease minus a safety margin, measured
+ * on the monotonic clock from when the acquire or renewal was sent).
+ */
+public final class Renewer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Renewer.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final Supplier<List<RedisGrant>> grants;
+    private final RedisClusterAsyncCommands<String, String> commands;
+    private final boolean cluster;
+    private final long leaseNanos;
+    private final long marginNanos;
+    private final String leaseArg;
+    private final LockMetrics metrics;
+    private final Consumer<RedisGrant> abandon;
+    private final ScheduledExecutorService scheduler;
+    private volatile String lastFailure = "no renewal reply yet";
+
+    /**
+     * Starts the scheduler.
+     *
+     * @param grants the manager's active grants
+     * @param renew whether to renew (false: only expire leases when their time is up)
+     * @param abandon releases a lost grant's key if it is still ours, without waiting
+     */
+    public Renewer(Supplier<List<RedisGrant>> grants, RedisBackend backend, Duration lease,
+            boolean renew, LockMetrics metrics, Consumer<RedisGrant> abandon) {
+        this.grants = grants;
+        this.commands = backend.commands();
+        this.cluster = backend.isCluster();
+        this.leaseNanos = lease.toNanos();
+        this.marginNanos = safetyMargin(lease).toNanos();
+        this.leaseArg = Long.toString(lease.toMillis());
+        this.metrics = metrics;
+        this.abandon = abandon;
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "holdfast-redis-renewal-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(factory);
+        long checkEvery = Math.max(TimeUnit.MILLISECONDS.toNanos(5), leaseNanos / 20);
+        scheduler.scheduleWithFixedDelay(this::checkValidity, checkEvery, checkEvery,
+                TimeUnit.NANOSECONDS);
+        if (renew) {
+            long renewEvery = leaseNanos / 3;
+            scheduler.scheduleWithFixedDelay(this::renewAll, renewEvery, renewEvery,
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * How much earlier than the lease a holder stops trusting it: 1/10 of the lease plus 2ms,
+     * for clock drift between this JVM and the server and for the loss check's own period.
+     */
+    public static Duration safetyMargin(Duration lease) {
+        return lease.dividedBy(10).plusMillis(2);
+    }
+
+    /** The validity end for a lease whose acquire or renewal was sent at {@code sentNanos}. */
+    public long validUntil(long sentNanos) {
+        return sentNanos + leaseNanos - marginNanos;
+    }
+
+    private void renewAll() {
+        try {
+            Map<Integer, List<RedisGrant>> groups = new HashMap<>();
+            for (RedisGrant g : grants.get()) {
+                if (!g.isReleasing()) {
+                    int slot = cluster ? SlotHash.getSlot(g.keys().lock()) : 0;
+                    groups.computeIfAbsent(slot, s -> new ArrayList<>()).add(g);
+                }
+            }
+            groups.values().forEach(this::renew);
+        } catch (RuntimeException e) {
+            LOG.warn("lease renewal tick failed", e);
+        }
+    }
+
+    private void renew(List<RedisGrant> group) {
+        String[] keys = new String[group.size()];
+        String[] args = new String[group.size() + 1];
+        args[0] = leaseArg;
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = group.get(i).keys().lock();
+            args[i + 1] = group.get(i).owner();
+        }
+        long sent = System.nanoTime();
+        Script.RENEW.<List<Object>>run(commands, ScriptOutputType.MULTI, keys, args)
+                .orTimeout(leaseNanos, TimeUnit.NANOSECONDS)
+                .whenComplete((result, failure) -> {
+                    if (failure != null) {
+                        lastFailure = Failures.explain(failure);
+                        LOG.debug("renewal of {} leases failed: {}", keys.length, lastFailure);
+                        group.forEach(g -> metrics.renewal(false));
+                        return;
+                    }
+                    for (int i = 0; i < keys.length; i++) {
+                        RedisGrant g = group.get(i);
+                        if (g.isReleasing() || g.isOver()) {
+                            continue;
+                        }
+                        if (((Number) result.get(i)).longValue() == 1) {
+                            g.renewed(validUntil(sent));
+                            metrics.renewal(true);
+                        } else {
+                            metrics.renewal(false);
+                            g.markLost("the lock key expired or was taken over before renewal"
+                                    + " (no longer owned in Redis)");
+                        }
+                    }
+                });
+    }
+
+    private void checkValidity() {
+        try {
+            long now = System.nanoTime();
+            for (RedisGrant g : grants.get()) {
+                if (!g.isReleasing() && now - g.validUntilNanos() >= 0
+                        && g.markLost("lease not confirmed by Redis within "
+                                + Durations.format(Duration.ofNanos(leaseNanos - marginNanos))
+                                + " (last renewal failure: " + lastFailure + ")")) {
+                    abandon.accept(g);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("lease validity check failed", e);
+        }
+    }
+
+    /** Number of threads this renewer runs (always one); for hygiene tests. */
+    public boolean isRunning() {
+        return !scheduler.isShutdown();
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,85 @@
+package io.holdfast.lock.redis.internal;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One Lua script, run by {@code EVALSHA}; when the server answers {@code NOSCRIPT} (after a
+ * restart, a failover or {@code SCRIPT FLUSH}) it is sent once by {@code EVAL}, which caches it
+ * again. All inputs go through KEYS and ARGV; the text never changes.
+ */
+public final class Script {
+
+    /** Take a lock and a fencing token, or report the remaining lease. */
+    public static final Script ACQUIRE = load("acquire.lua");
+    /** Owner-checked release that publishes only when a waiter marked the lock. */
+    public static final Script RELEASE = load("release.lua");
+    /** Batched owner-checked renewal. */
+    public static final Script RENEW = load("renew.lua");
+    /** Owner-checked clear of a status flag. */
+    public static final Script CLEAR = load("clear.lua");
+
+    private final String name;
+    private final String text;
+    private final String sha;
+
+    private Script(String name, String text) {
+        this.name = name;
+        this.text = text;
+        this.sha = sha1Hex(text);
+    }
+
+    /** The script's file name. */
+    public String name() {
+        return name;
+    }
+
+    /** The script's source. */
+    public String text() {
+        return text;
+    }
+
+    /** The SHA-1 the server caches the script under. */
+    public String sha() {
+        return sha;
+    }
+
+    /** Runs the script, falling back to {@code EVAL} once on {@code NOSCRIPT}. */
+    public <T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, String> commands,
+            ScriptOutputType type, String[] keys, String... args) {
+        CompletableFuture<T> first =
+                commands.<T>evalsha(sha, type, keys, args).toCompletableFuture();
+        return first.exceptionallyCompose(e -> Failures.unwrap(e) instanceof RedisNoScriptException
+                ? commands.<T>eval(text, type, keys, args).toCompletableFuture()
+                : CompletableFuture.failedFuture(Failures.unwrap(e)));
+    }
+
+    private static Script load(String file) {
+        try (InputStream in = Script.class.getResourceAsStream(file)) {
+            if (in == null) {
+                throw new IllegalStateException("script " + file + " is missing from the jar");
+            }
+            return new Script(file, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read script " + file, e);
+        }
+    }
+
+    private static String sha1Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required by every Java platform", e);
+        }
+    }
+}
