@@ -1,0 +1,47 @@
+package io.holdfast.benchmarks.redis;
+
+/**
+ * What one case (one contender, one scenario, one repetition, all its worker JVMs) measured in its
+ * window. Durations in nanoseconds; {@code NaN} where a figure does not apply.
+ *
+ * @param grants grants in the measured window
+ * @param allGrants grants over the whole case (warm-up and tail included), to check exclusion
+ * @param counter the shared non-atomic counter at the end, equal to {@code allGrants} unless two
+ *     holders overlapped
+ * @param minThreadShare the fewest window grants of any thread divided by the mean per thread
+ * @param sentPerExecuted from the MONITOR sample: commands clients sent per command Redis executed
+ */
+record CaseResult(ContenderKind kind, Scenario scenario, int repetition, long rttNanos, double seconds,
+        long grants, long allGrants, long counter, long handoffs, long cpuNanos, long errors, String firstError,
+        double minThreadShare, Histogram waits, Histogram cycles, Histogram handoffLatency,
+        long commandsExecuted, double sentPerExecuted) {
+
+    double opsPerSecond() {
+        return grants / seconds;
+    }
+
+    boolean exclusive() {
+        return counter == allGrants;
+    }
+
+    double handoffShare() {
+        return scenario.measuresHandoff() && grants > 0 ? (double) handoffs / grants : Double.NaN;
+    }
+
+    double executedPerCycle() {
+        return kind.usesRedis && grants > 0 ? (double) commandsExecuted / grants : Double.NaN;
+    }
+
+    double sentPerCycle() {
+        return executedPerCycle() * sentPerExecuted;
+    }
+
+    double cpuMicrosPerCycle() {
+        return grants == 0 ? Double.NaN : cpuNanos / 1_000.0 / grants;
+    }
+
+    /** {@code nanos} in Lettuce PING round trips of this repetition. */
+    double inRtt(long nanos) {
+        return (double) nanos / rttNanos;
+    }
+}

@@ -1,0 +1,51 @@
+package io.holdfast.benchmarks.redis;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import org.springframework.integration.redis.util.RedisLockRegistry.RedisLockType;
+
+/** The contenders the harness knows, by the name used on the command line and in the tables. */
+enum ContenderKind {
+    REDISSON("redisson", true),
+    SPRING_PUB_SUB("spring-pubsub", true),
+    SPRING_SPIN("spring-spin", true),
+    NAIVE("naive-poll", true),
+    HOLDFAST_FILE("holdfast-file", false);
+
+    final String label;
+    final boolean usesRedis;
+
+    ContenderKind(String label, boolean usesRedis) {
+        this.label = label;
+        this.usesRedis = usesRedis;
+    }
+
+    /** Connects a contender; {@code lockDirectory} is only used by the file-based one. */
+    Contender open(String redisUri, Path lockDirectory) {
+        switch (this) {
+            case REDISSON:
+                return new RedissonContender(redisUri);
+            case SPRING_PUB_SUB:
+                return new SpringContender(redisUri, RedisLockType.PUB_SUB_LOCK);
+            case SPRING_SPIN:
+                return new SpringContender(redisUri, RedisLockType.SPIN_LOCK);
+            case NAIVE:
+                return new NaiveContender(redisUri);
+            case HOLDFAST_FILE:
+                return new HoldfastFileContender(lockDirectory);
+            default:
+                throw new IllegalArgumentException("unknown contender " + this);
+        }
+    }
+
+    static ContenderKind byLabel(String label) {
+        for (ContenderKind kind : values()) {
+            if (kind.label.equals(label)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("unknown contender '" + label + "'; known: "
+                + Arrays.stream(values()).map(k -> k.label).collect(Collectors.joining(", ")));
+    }
+}

@@ -1,0 +1,71 @@
+package io.holdfast.benchmarks.redis;
+
+import io.holdfast.lock.testkit.redis.RedisTopology;
+import io.holdfast.lock.testkit.redis.RedisTopologySpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The Redis lock harness of issue 6: holdfast against Redisson, Spring Integration's
+ * {@code RedisLockRegistry} (both lock types) and a naive polling lock, on scenarios S1-S4, against one
+ * private {@code redis-server} on a free port. Every case runs in fresh worker JVMs; repetitions are
+ * interleaved (each repetition runs every scenario and every contender, in a rotated order). Prints a
+ * line per case and then Markdown tables of the medians. See {@code docs/BENCHMARKS.md}.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.holdfast.benchmarks.redis.RedisLockBench [--contenders
+ * holdfast,redisson] [--scenarios S1,S3] [--repetitions 3] [--warmup 2s] [--measure 4s]</pre>
+ */
+public final class RedisLockBench {
+
+    private RedisLockBench() {
+    }
+
+    /** Runs the harness with {@link BenchOptions#parse command-line options} and prints to stdout. */
+    public static void main(String[] args) throws Exception {
+        BenchOptions options = BenchOptions.parse(args);
+        List<CaseResult> results = run(options, System.out);
+        System.out.println(Report.tables(results, options));
+    }
+
+    /** Runs every case of {@code options}, printing one line per case to {@code log}. */
+    static List<CaseResult> run(BenchOptions options, PrintStream log) throws IOException, InterruptedException {
+        Path work = Files.createTempDirectory("holdfast-bench");
+        RedisTopologySpec spec = RedisTopologySpec.standalone().name("bench").build();
+        List<CaseResult> results = new ArrayList<>();
+        try (RedisTopology redis = RedisTopology.start(spec);
+                ServerProbe probe = new ServerProbe(redis.primary().host(), redis.primary().port())) {
+            log.println("redis-server " + redis.primary().cli("INFO", "server").lines()
+                    .filter(l -> l.startsWith("redis_version:")).findFirst().orElse("?") + " on " + redis.uri()
+                    + "; Java " + Runtime.version() + "; " + Runtime.getRuntime().availableProcessors() + " CPUs");
+            CaseRunner runner = new CaseRunner(options, probe, redis.uri(), work);
+            for (int rep = 1; rep <= options.repetitions(); rep++) {
+                long rtt = probe.pingRttNanos();
+                log.printf("repetition %d: PING RTT %d µs%n", rep, rtt / 1000);
+                for (Scenario scenario : options.scenarios()) {
+                    for (ContenderKind kind : options.orderFor(rep - 1)) {
+                        CaseResult result = runner.run(kind, scenario, rep, rtt);
+                        results.add(result);
+                        log.println(Report.caseLine(result));
+                    }
+                }
+            }
+        } finally {
+            deleteTree(work);
+        }
+        return results;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

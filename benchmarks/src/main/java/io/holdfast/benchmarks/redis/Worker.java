@@ -1,0 +1,193 @@
+package io.holdfast.benchmarks.redis;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The worker JVM of one case: opens one contender, prints {@code READY}, waits for
+ * {@code GO <warmupEnd> <measureEnd> <stopAt>} (absolute {@link System#nanoTime()} values from the
+ * harness, valid across the JVMs of one host) on stdin, runs its threads until {@code stopAt} and
+ * prints one {@code REPORT} line with what it measured inside {@code [warmupEnd, measureEnd)}.
+ *
+ * <p>Arguments: contender label, scenario, Redis URI, JVM index, shared-cells file, lock directory.
+ */
+public final class Worker {
+
+    static final String READY = "READY";
+    static final String GO = "GO";
+    static final String REPORT = "REPORT";
+    static final String FAILED = "FAILED";
+
+    private final Contender contender;
+    private final Scenario scenario;
+    private final SharedCells cells;
+    private final int jvm;
+    private final String[] names;
+    private final AtomicReference<Throwable> firstError = new AtomicReference<>();
+
+    private Worker(Contender contender, Scenario scenario, SharedCells cells, int jvm) {
+        this.contender = contender;
+        this.scenario = scenario;
+        this.cells = cells;
+        this.jvm = jvm;
+        this.names = new String[scenario.resources];
+        for (int r = 0; r < names.length; r++) {
+            names[r] = "bench-" + r;
+        }
+    }
+
+    /** Entry point of a worker JVM; see the class comment for the arguments and the protocol. */
+    public static void main(String[] args) throws Exception {
+        ContenderKind kind = ContenderKind.byLabel(args[0]);
+        Scenario scenario = Scenario.valueOf(args[1]);
+        int jvm = Integer.parseInt(args[3]);
+        SharedCells cells = SharedCells.open(Path.of(args[4]), scenario.resources);
+        try (Contender contender = kind.open(args[2], Path.of(args[5]))) {
+            for (int i = 0; i < 50; i++) { // load classes and connect before the clock starts
+                contender.release(contender.acquire("warm-" + jvm));
+            }
+            System.out.println(READY);
+            System.out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String[] go = in.readLine().split(" ");
+            if (!GO.equals(go[0])) {
+                throw new IllegalStateException("expected GO but got " + String.join(" ", go));
+            }
+            String report = new Worker(contender, scenario, cells, jvm)
+                    .run(Long.parseLong(go[1]), Long.parseLong(go[2]), Long.parseLong(go[3]));
+            System.out.println(report);
+            System.out.flush();
+        } catch (Throwable e) {
+            System.out.println(FAILED + " " + e);
+            System.out.flush();
+            e.printStackTrace();
+            System.exit(2);
+        }
+        // some clients keep non-daemon threads after close; the report is out, so end the JVM here
+        System.exit(0);
+    }
+
+    private String run(long warmupEnd, long measureEnd, long stopAt) throws InterruptedException {
+        List<Loop> loops = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < scenario.threads; t++) {
+            Loop loop = new Loop(jvm * 1000L + t, warmupEnd, measureEnd, stopAt);
+            loops.add(loop);
+            Thread thread = new Thread(loop, "bench-" + jvm + "-" + t);
+            threads.add(thread);
+            thread.start();
+        }
+        sleepUntil(warmupEnd);
+        long cpuStart = processCpuNanos();
+        sleepUntil(measureEnd);
+        long cpuEnd = processCpuNanos();
+        for (Thread thread : threads) {
+            thread.join(120_000);
+            if (thread.isAlive()) {
+                firstError.compareAndSet(null, new IllegalStateException(thread.getName() + " still blocked 120s "
+                        + "after the end of the case"));
+            }
+        }
+        Histogram waits = new Histogram();
+        Histogram cycles = new Histogram();
+        Histogram handoffLatency = new Histogram();
+        long grants = 0;
+        long windowGrants = 0;
+        long handoffs = 0;
+        long errors = 0;
+        StringBuilder perThread = new StringBuilder();
+        for (Loop loop : loops) {
+            waits.add(loop.waits);
+            cycles.add(loop.cycles);
+            handoffLatency.add(loop.handoffLatency);
+            grants += loop.grants;
+            windowGrants += loop.windowGrants;
+            handoffs += loop.handoffs;
+            errors += loop.errors;
+            perThread.append(perThread.length() == 0 ? "" : "/").append(loop.windowGrants);
+        }
+        Throwable error = firstError.get();
+        return REPORT + " grants=" + grants + " window=" + windowGrants + " handoffs=" + handoffs
+                + " cpu=" + (cpuEnd - cpuStart) + " errors=" + errors + " threads=" + perThread
+                + " wait=" + waits.encode() + " cycle=" + cycles.encode() + " handoff=" + handoffLatency.encode()
+                + (error == null ? "" : " error=" + error.toString().replace(' ', '_'));
+    }
+
+    /** One benchmark thread: acquire, touch the shared cells, release, until {@code stopAt}. */
+    private final class Loop implements Runnable {
+        final long id;
+        final long warmupEnd;
+        final long measureEnd;
+        final long stopAt;
+        final Histogram waits = new Histogram();
+        final Histogram cycles = new Histogram();
+        final Histogram handoffLatency = new Histogram();
+        long grants;
+        long windowGrants;
+        long handoffs;
+        long errors;
+
+        Loop(long id, long warmupEnd, long measureEnd, long stopAt) {
+            this.id = id;
+            this.warmupEnd = warmupEnd;
+            this.measureEnd = measureEnd;
+            this.stopAt = stopAt;
+        }
+
+        @Override
+        public void run() {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            while (System.nanoTime() < stopAt) {
+                int r = names.length == 1 ? 0 : random.nextInt(names.length);
+                try {
+                    long t0 = System.nanoTime();
+                    Object handle = contender.acquire(names[r]);
+                    long t1 = System.nanoTime();
+                    long previous = cells.holder(r);
+                    long previousRelease = cells.releasedAt(r);
+                    cells.increment(r);
+                    grants++;
+                    boolean measured = t0 >= warmupEnd && t1 < measureEnd;
+                    long t2 = System.nanoTime();
+                    cells.releasing(r, id, t2);
+                    contender.release(handle);
+                    long t3 = System.nanoTime();
+                    if (measured) {
+                        windowGrants++;
+                        waits.record(t1 - t0);
+                        cycles.record(t1 - t0 + t3 - t2);
+                        if (previous != SharedCells.NOBODY && previous != id) {
+                            handoffs++;
+                            handoffLatency.record(t1 - previousRelease);
+                        }
+                    }
+                } catch (Exception | Error e) {
+                    errors++;
+                    firstError.compareAndSet(null, e);
+                    if (e instanceof InterruptedException) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+        }
+    }
+}
