@@ -63,15 +63,19 @@ public record CheckReport(long grants, long unknownAcquires, List<Overlap> overl
                 + " max_unavailable_ms=" + maxUnavailableMillis() + " max_grant_gap_ms=" + longestGrantGap.millis() + (extra == null || extra.isEmpty() ? "" : " " + extra);
     }
 
+    /** The first few overlaps, stale writes, token conflicts and regressions and lost flags, for failure messages. */
+    public String details() {
+        return "overlaps " + first(overlaps) + "; stale accepted " + first(staleAccepted) + "; token conflicts "
+                + first(tokenConflicts) + "; token regressions " + first(tokenRegressions) + "; flags lost "
+                + first(flagsLost);
+    }
+
+    private static String first(List<?> items) {
+        return items.size() <= 5 ? items.toString() : items.subList(0, 5) + " and " + (items.size() - 5) + " more";
+    }
+
     @Override
     public String toString() {
-        return line("?", "") + (overlaps.isEmpty() ? "" : "\n  overlaps (first 5): " + overlaps.subList(0,
-                Math.min(5, overlaps.size()))) + (staleAccepted.isEmpty() ? "" : "\n  stale accepted (first 5): "
-                + staleAccepted.subList(0, Math.min(5, staleAccepted.size()))) + (tokenConflicts.isEmpty() ? ""
-                : "\n  token conflicts (first 5): " + tokenConflicts.subList(0, Math.min(5, tokenConflicts.size())))
-                + (tokenRegressions.isEmpty() ? "" : "\n  token regressions (first 5): "
-                + tokenRegressions.subList(0, Math.min(5, tokenRegressions.size())))
-                + (flagsLost.isEmpty() ? "" : "\n  flags lost (first 5): " + flagsLost.subList(0,
-                Math.min(5, flagsLost.size())));
+        return "CheckReport[" + line("-", "").substring("RELIABILITY scenario=- ".length()) + "; " + details() + "]";
     }
 }

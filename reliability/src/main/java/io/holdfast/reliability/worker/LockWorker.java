@@ -1,13 +1,7 @@
 package io.holdfast.reliability.worker;
 
-import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockManager;
-import io.holdfast.lock.LockTimeoutException;
 import io.holdfast.reliability.fence.FencedRegisterClient;
-import io.holdfast.reliability.history.Event;
-import io.holdfast.reliability.history.Event.Op;
-import io.holdfast.reliability.history.Event.Phase;
-import io.holdfast.reliability.history.HistoryChecker;
 import io.holdfast.reliability.history.HistoryRecorder;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,63 +67,16 @@ public final class LockWorker {
     }
 
     private void loop() {
-        String[] resources = options.get("resources", "r").split(",");
+        List<String> resources = List.of(options.get("resources", "r").split(","));
         Duration wait = options.millis("wait_ms", 5_000);
-        long holdMillis = options.number("hold_ms", 0);
+        Duration hold = options.millis("hold_ms", 0);
         String writer = name + "/" + Thread.currentThread().getName();
         try (FencedRegisterClient fence = FencedRegisterClient.connect((int) options.number("fence_port", 0))) {
-            int i = Thread.currentThread().getName().hashCode() & 0xffff;
-            while (System.nanoTime() - deadline < 0 && grants.get() < grantLimit) {
-                String resource = resources[i++ % resources.length];
-                Lease lease = acquire(resource, wait);
-                if (lease == null) {
-                    continue;
-                }
-                grants.incrementAndGet();
-                write(fence, resource, lease.fencingToken(), writer);
-                if (holdMillis > 0) {
-                    Thread.sleep(holdMillis);
-                    write(fence, resource, lease.fencingToken(), writer);
-                }
-                release(lease);
-            }
+            Contender contender = new Contender(manager, history, fence, writer);
+            contender.loop(resources, wait, hold,
+                    () -> System.nanoTime() - deadline < 0 && grants.get() < grantLimit, grants);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private Lease acquire(String resource, Duration wait) throws InterruptedException {
-        history.record(Op.ACQUIRE, Phase.INVOKE, resource, 0, null);
-        try {
-            Lease lease = manager.acquire(resource, wait);
-            history.record(Op.ACQUIRE, Phase.OK, resource, lease.fencingToken(), null);
-            String thread = Thread.currentThread().getName();
-            lease.onLost(() -> history.add(new Event(System.nanoTime(), name, thread, Op.LOST, Phase.OK, resource,
-                    lease.fencingToken(), "lease lost")));
-            return lease;
-        } catch (LockTimeoutException e) {
-            history.record(Op.ACQUIRE, Phase.FAIL, resource, 0, HistoryChecker.TIMEOUT + ": " + e.getMessage());
-        } catch (RuntimeException e) {
-            history.record(Op.ACQUIRE, Phase.FAIL, resource, 0, e.toString());
-            Thread.sleep(50); // a failing backend: do not spin
-        }
-        return null;
-    }
-
-    private void write(FencedRegisterClient fence, String resource, long token, String writer) {
-        history.record(Op.WRITE, Phase.INVOKE, resource, token, null);
-        boolean accepted = fence.write(resource, token, writer);
-        history.record(Op.WRITE, accepted ? Phase.OK : Phase.FAIL, resource, token, accepted ? "accepted" : "stale");
-    }
-
-    private void release(Lease lease) {
-        history.record(Op.RELEASE, Phase.INVOKE, lease.resource(), lease.fencingToken(), null);
-        try {
-            boolean released = lease.release();
-            history.record(Op.RELEASE, Phase.OK, lease.resource(), lease.fencingToken(),
-                    released ? "released" : "already lost");
-        } catch (RuntimeException e) {
-            history.record(Op.RELEASE, Phase.FAIL, lease.resource(), lease.fencingToken(), e.toString());
         }
     }
 }
