@@ -64,6 +64,23 @@ public final class FileLockManager extends AbstractLockManager<FileLockManager.F
     @Override
     protected FileGrant grant(String resource, long deadlineNanos) throws InterruptedException {
         long start = System.nanoTime();
+        if (deadlineNanos - start > 0) {
+            return lockAndCount(resource, start, deadlineNanos);
+        }
+        // A single attempt never waits, so an interrupt must not fail it; but file channels close
+        // themselves when used by an interrupted thread. Hide the flag for the attempt.
+        boolean interrupted = Thread.interrupted();
+        try {
+            return lockAndCount(resource, start, deadlineNanos);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private FileGrant lockAndCount(String resource, long start, long deadlineNanos)
+            throws InterruptedException {
         Path file = directory.fileFor(resource, ".lock");
         OsLock os = OsLock.acquire(file, deadlineNanos, maxPoll);
         if (os == null) {
@@ -93,12 +110,16 @@ public final class FileLockManager extends AbstractLockManager<FileLockManager.F
 
     @Override
     protected boolean revoke(FileGrant grant) {
+        boolean interrupted = Thread.interrupted(); // else the channel would close before the write
         try {
             grant.os.channel().truncate(LockRecord.COUNTER_BYTES); // forget the holder, keep the counter
         } catch (IOException e) {
             // releasing below is what matters; a stale holder line is ignored once the lock is free
         } finally {
             grant.os.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         return true;
     }

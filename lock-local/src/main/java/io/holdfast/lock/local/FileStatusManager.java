@@ -62,21 +62,21 @@ public final class FileStatusManager implements StatusManager {
 
     @Override
     public void set(String flag, Duration ttl) {
-        FlagRecord record = newRecord(flag, ttl);
+        validate(flag, ttl);
         underGuard(() -> {
-            write(flag, record);
+            write(flag, FlagRecord.of(owner, clock.instant(), ttl));
             return null;
         });
     }
 
     @Override
     public boolean setIfAbsent(String flag, Duration ttl) {
-        FlagRecord record = newRecord(flag, ttl);
+        validate(flag, ttl);
         return underGuard(() -> {
             if (read(flag).filter(this::live).isPresent()) {
                 return false;
             }
-            write(flag, record);
+            write(flag, FlagRecord.of(owner, clock.instant(), ttl)); // timed after the wait
             return true;
         });
     }
@@ -147,11 +147,10 @@ public final class FileStatusManager implements StatusManager {
         return "FileStatusManager[" + directory + ", " + owner + "]";
     }
 
-    private FlagRecord newRecord(String flag, Duration ttl) {
+    private void validate(String flag, Duration ttl) {
         FlagRecord.requireName(flag);
         FlagRecord.requireTtl(ttl);
         ensureOpen();
-        return FlagRecord.of(owner, clock.instant(), ttl);
     }
 
     private boolean remove(String flag, boolean ownOnly) {

@@ -93,30 +93,59 @@ class CrossProcessTest {
 
     @Test
     void setIfAbsent_acrossThreeProcesses_hasExactlyOneWinnerPerRound() throws Exception {
+        List<long[]> wins = claimRounds("fresh", 10, 300_000, 100);
+        Map<Long, Integer> winnersPerRound = new TreeMap<>();
+        wins.forEach(w -> winnersPerRound.merge(w[0], 1, Integer::sum));
+        assertThat(winnersPerRound).hasSize(10).allSatisfy((round, n) -> assertThat(n)
+                .as("winners of round %d", round).isEqualTo(1));
+    }
+
+    @Test
+    void expiredFlag_replacedByThreeProcesses_neverHasTwoLiveClaims() throws Exception {
+        long ttl = 300;
+        List<long[]> wins = claimRounds("expired", 8, ttl, 450);
+        assertThat(wins.size()).as("every round finds the flag expired").isGreaterThanOrEqualTo(8);
+        for (long[] a : wins) {
+            for (long[] b : wins) {
+                // whichever came first, the other won while it was still live: two live claims
+                boolean overlap = a != b && b[2] - a[1] < ttl - 2 && a[2] - b[1] < ttl - 2;
+                assertThat(overlap).as("win %s inside win %s", Arrays.toString(b), Arrays.toString(a))
+                        .isFalse();
+            }
+        }
+    }
+
+    /** Runs three FlagClaimWorkers; returns every win as {round, before, after}. */
+    private List<long[]> claimRounds(String mode, int rounds, long ttlMillis, long spacingMillis)
+            throws Exception {
         Path flags = dir.resolve("flags");
         Path go = dir.resolve("go");
-        int rounds = 10;
         List<Jvm> jvms = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
                 jvms.add(Jvm.start(FlagClaimWorker.class, flags.toString(), String.valueOf(rounds),
-                        go.toString()));
+                        go.toString(), mode, String.valueOf(ttlMillis), String.valueOf(spacingMillis)));
             }
             for (Jvm jvm : jvms) {
                 jvm.awaitLine("READY", PATIENCE);
             }
             AtomicFiles.writeString(go, String.valueOf(System.currentTimeMillis() + 200));
-            Map<Integer, Integer> winners = new TreeMap<>();
+            List<long[]> wins = new ArrayList<>();
+            int lines = 0;
             for (Jvm jvm : jvms) {
                 for (String line : jvm.finish(PATIENCE)) {
-                    if (line.startsWith("ROUND")) {
-                        String[] p = line.split(" ");
-                        winners.merge(Integer.parseInt(p[1]), p[2].equals("WON") ? 1 : 0, Integer::sum);
+                    String[] p = line.split(" ");
+                    if (p[0].equals("ROUND")) {
+                        lines++;
+                        if (p[2].equals("WON")) {
+                            wins.add(new long[] {Long.parseLong(p[1]), Long.parseLong(p[3]),
+                                    Long.parseLong(p[4])});
+                        }
                     }
                 }
             }
-            assertThat(winners).hasSize(rounds).allSatisfy((round, n) -> assertThat(n).as("round %d", round)
-                    .isEqualTo(1));
+            assertThat(lines).isEqualTo(3 * rounds);
+            return wins;
         } finally {
             jvms.forEach(Jvm::close);
         }

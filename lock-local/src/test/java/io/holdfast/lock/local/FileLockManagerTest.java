@@ -102,4 +102,23 @@ class FileLockManagerTest {
         assertThat(s.fair()).isTrue();
         assertThat(s.maxPollInterval()).isEqualTo(FileLockSettings.DEFAULT_MAX_POLL_INTERVAL);
     }
+
+    @Test
+    void tryAcquire_byInterruptedThread_stillAnswers_andKeepsTheFlag() {
+        try (FileLockManager locks = FileLockManager.create(FileLockSettings.of(dir))) {
+            Thread.currentThread().interrupt();
+            try {
+                Lease lease = locks.tryAcquire("x").orElseThrow();
+                assertThat(Thread.currentThread().isInterrupted()).isTrue();
+                assertThat(lease.release()).isTrue();
+                assertThat(Thread.currentThread().isInterrupted()).isTrue();
+                assertThat(dir.resolve("x.lock")).hasSize(8);
+            } finally {
+                Thread.interrupted();
+            }
+            try (Lease again = locks.tryAcquire("x").orElseThrow()) {
+                assertThat(again.fencingToken()).isEqualTo(2);
+            }
+        }
+    }
 }

@@ -64,8 +64,10 @@ public final class OsLock implements AutoCloseable {
         boolean permitted = false;
         OsLock result = null;
         try {
-            permitted = slot.permit.tryAcquire(
-                    Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            long remaining = deadlineNanos - System.nanoTime();
+            permitted = remaining > 0
+                    ? slot.permit.tryAcquire(remaining, TimeUnit.NANOSECONDS)
+                    : slot.permit.tryAcquire();
             if (permitted) {
                 result = lockFile(file, slot, deadlineNanos, maxPoll.toNanos());
             }
