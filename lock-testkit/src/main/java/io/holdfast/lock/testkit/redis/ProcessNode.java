@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /** A {@link RedisNode} backed by a {@code redis-server} process started by the JVM's {@link Launcher}. */
@@ -32,6 +33,7 @@ final class ProcessNode implements RedisNode {
     private final String password;
     private final Duration startupTimeout;
     private volatile Server server;
+    private volatile Consumer<ProcessNode> onLaunch = node -> { };
 
     private ProcessNode(String label, int port, Path dir, boolean sentinel, String password, Duration startupTimeout) {
         this.label = label;
@@ -83,6 +85,13 @@ final class ProcessNode implements RedisNode {
         Server started = Launcher.get().launch(dir, configFile(), sentinel, dir.resolve("stdout.log"));
         server = started;
         awaitReady(started);
+        onLaunch.accept(this);
+    }
+
+    /** Runs {@code action} now and after every restart (settings the config file cannot hold). */
+    void onLaunch(Consumer<ProcessNode> action) {
+        onLaunch = action;
+        action.accept(this);
     }
 
     private void awaitReady(Server started) {

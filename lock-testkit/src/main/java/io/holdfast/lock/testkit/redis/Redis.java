@@ -64,7 +64,9 @@ final class Redis {
     static String dataConfig(int port, Path dir, RedisTopologySpec spec, String extra) {
         StringBuilder config = new StringBuilder(baseConfig(port, dir))
                 .append("save \"\"\n")
-                .append("appendonly no\n");
+                .append("appendonly no\n")
+                // Replicas sync at once instead of after the default 5s wait for more replicas.
+                .append("repl-diskless-sync-delay 0\n");
         spec.password().ifPresent(pw -> config.append("requirepass ").append(RedisTopologySpec.quote(pw))
                 .append("\nmasterauth ").append(RedisTopologySpec.quote(pw)).append('\n'));
         config.append(extra);

@@ -29,7 +29,11 @@ public final class RedisTopology implements AutoCloseable {
     public enum Kind {
         /** One server. */
         STANDALONE,
-        /** A primary, one replica and three Sentinels (quorum 2) monitoring {@value RedisTopologySpec#SENTINEL_MASTER_NAME}. */
+        /**
+         * A primary, one replica and three Sentinels monitoring {@value RedisTopologySpec#SENTINEL_MASTER_NAME}:
+         * quorum 2, down-after 1s, failover-timeout 3s, parallel-syncs 1; Sentinels poll INFO and publish
+         * hellos every second (instead of 10s and 2s) so topology changes show sooner.
+         */
         SENTINEL,
         /** Three primaries sharing the 16384 hash slots, no replicas. */
         CLUSTER

@@ -37,6 +37,7 @@ final class SentinelSetup {
                     (port, dir) -> sentinelConfig(port, dir, primary.port(), password));
             started.add(sentinel);
             sentinels.add(sentinel);
+            sentinel.onLaunch(SentinelSetup::speedUp);
         }
         for (ProcessNode sentinel : sentinels) {
             Redis.await(formation, sentinel + " to see the replica and the other Sentinels", () -> {
@@ -56,6 +57,15 @@ final class SentinelSetup {
                 + "sentinel failover-timeout " + name + " " + FAILOVER_TIMEOUT_MS + "\n"
                 + "sentinel parallel-syncs " + name + " 1\n"
                 + (password == null ? "" : "sentinel auth-pass " + name + " " + RedisTopologySpec.quote(password) + "\n");
+    }
+
+    /**
+     * Makes a Sentinel poll INFO every second instead of every 10s and say hello every second instead of
+     * every 2s: it discovers peers and replicas, and reconfigures a returning old primary, that much
+     * sooner. Failure detection and failover timing stay those of the config.
+     */
+    private static void speedUp(ProcessNode sentinel) {
+        sentinel.call("SENTINEL", "DEBUG", "INFO-PERIOD", "1000", "PUBLISH-PERIOD", "1000");
     }
 
     /** {@code SENTINEL MASTER holdfast} as a map. */

@@ -2,6 +2,7 @@ package io.holdfast.lock.testkit.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,11 @@ class SentinelTopologyIT {
         assertThat(promoted.cli("GET", "before-failover")).isEqualTo("1");
         assertThat(redis.sentinels().get(0).cli("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "holdfast"))
                 .isEqualTo("127.0.0.1\n" + replica.port());
+
+        primary.restart();
+        assertThat(redis.replicas()).containsExactly(primary);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(primary.cli("ROLE")).startsWith("slave\n127.0.0.1\n" + replica.port()));
     }
 
     @Test
