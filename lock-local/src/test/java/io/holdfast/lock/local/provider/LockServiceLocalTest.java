@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link LockService} with lock-local's real backends. */
+@SuppressWarnings("try") // leases held for a block need no reference
 class LockServiceLocalTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(20);

@@ -1,0 +1,153 @@
+package io.holdfast.lock.redis.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.holdfast.lock.Lease;
+import io.holdfast.lock.LockMetricNames;
+import io.holdfast.lock.LockService;
+import io.holdfast.lock.redis.RedisLockManager;
+import io.holdfast.lock.redis.RedisLockSettings;
+import io.holdfast.lock.testkit.redis.RedisExtension;
+import io.holdfast.lock.testkit.redis.RedisTopologySpec;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link LockService} on a real password-protected Redis, alone and in {@code dual} mode. */
+@SuppressWarnings("try") // leases and services held for a block need no reference
+class LockServiceRedisIT {
+
+    private static final String PASSWORD = "Sup3rS3cret-pw";
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    @RegisterExtension
+    static RedisExtension redis = RedisExtension.of(RedisTopologySpec.standalone().password(PASSWORD).build());
+
+    @TempDir
+    Path dir;
+
+    private Map<String, String> env(String... kv) {
+        Map<String, String> env = new HashMap<>(Map.of("REDIS_URL", redis.uri(), "LOCK_DIR", dir.toString()));
+        for (int i = 0; i < kv.length; i += 2) {
+            env.put(kv[i], kv[i + 1]);
+        }
+        return env;
+    }
+
+    @Test
+    void true_withRedisUrl_isRedis_withTheSettingsFromTheEnvironment() throws Exception {
+        try (LockService s = LockService.fromEnvironment(env("USE_NEW_LOCKS", "true",
+                "LOCK_NAMESPACE", "it-app", "LOCK_LEASE", "5s"))) {
+            assertThat(s.backend()).isEqualTo("redis");
+            assertThat(s.status().backend()).isEqualTo("redis");
+            RedisLockSettings settings = ((RedisLockManager) s.locks()).settings();
+            assertThat(settings.namespace()).isEqualTo("it-app");
+            assertThat(settings.lease()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(settings.minReplicaAcks()).isZero();
+            assertThat(s.toString()).contains("REDIS_URL=redis://****@127.0.0.1").doesNotContain(PASSWORD);
+            long first;
+            try (Lease l = s.locks().acquire("inverter_read", PATIENCE)) {
+                first = l.fencingToken();
+            }
+            try (Lease l = s.locks().acquire("inverter_read", PATIENCE)) {
+                assertThat(l.fencingToken()).isGreaterThan(first);
+            }
+            assertThat(s.status().setIfAbsent("charge-running", PATIENCE)).isTrue();
+            assertThat(s.status().setIfAbsent("charge-running", PATIENCE)).isFalse();
+            assertThat(s.status().clear("charge-running")).isTrue();
+        }
+    }
+
+    @Test
+    void replicaSettings_reachTheRedisSettings() {
+        try (LockService s = LockService.fromEnvironment(env("USE_NEW_LOCKS", "true",
+                "LOCK_REPLICA_ACKS", "2", "LOCK_REPLICA_TIMEOUT", "75ms"))) {
+            RedisLockSettings settings = ((RedisLockManager) s.locks()).settings();
+            assertThat(settings.minReplicaAcks()).isEqualTo(2);
+            assertThat(settings.replicaAckTimeout()).isEqualTo(Duration.ofMillis(75));
+        }
+        try (LockService s = LockService.fromEnvironment(env("USE_NEW_LOCKS", "true", "LOCK_REPLICA_ACKS", "1"))) {
+            assertThat(((RedisLockManager) s.locks()).settings().replicaAckTimeout())
+                    .isEqualTo(RedisLockSettings.DEFAULT_REPLICA_ACK_TIMEOUT);
+        }
+    }
+
+    @Test
+    void leaseBelowTheRedisMinimum_stopsStartUp() {
+        assertThatThrownBy(() -> LockService.fromEnvironment(env("USE_NEW_LOCKS", "true", "LOCK_LEASE", "20ms")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lease must be at least 100ms, but was 20ms");
+    }
+
+    @Test
+    void wrongPassword_failsWithoutShowingEitherPassword() {
+        String wrong = "Wr0ngPassw0rd";
+        String url = redis.uri().replace(PASSWORD, wrong);
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() ->
+                LockService.fromEnvironment(env("USE_NEW_LOCKS", "true", "REDIS_URL", url)));
+        assertThat(failure).isNotNull();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            assertThat(String.valueOf(t.getMessage())).doesNotContain(wrong).doesNotContain(PASSWORD);
+        }
+    }
+
+    @Test
+    void dual_takesTheFileLockThenRedis_tokensFromRedis() throws Exception {
+        try (LockService dual = LockService.fromEnvironment(env("USE_NEW_LOCKS", "dual"));
+                LockService legacy = LockService.fromEnvironment(env("USE_NEW_LOCKS", "false"));
+                LockService upgraded = LockService.fromEnvironment(env("USE_NEW_LOCKS", "true"))) {
+            assertThat(dual.backend()).isEqualTo("dual(file+redis)");
+            long before;
+            try (Lease l = upgraded.locks().acquire("r", PATIENCE)) {
+                before = l.fencingToken();
+            }
+            try (Lease l = dual.locks().acquire("r", PATIENCE)) {
+                assertThat(l.fencingToken()).isGreaterThan(before);
+                assertThat(elsewhere(() -> legacy.locks().tryAcquire("r").isPresent())).isFalse();
+                assertThat(elsewhere(() -> upgraded.locks().tryAcquire("r").isPresent())).isFalse();
+                assertThat(dual.locks().inspect("r")).hasValueSatisfying(
+                        i -> assertThat(i.fencingToken()).isEqualTo(l.fencingToken()));
+                before = l.fencingToken();
+            }
+            try (Lease l = upgraded.locks().acquire("r", PATIENCE)) {
+                assertThat(l.fencingToken()).isGreaterThan(before);
+                assertThat(elsewhere(() -> dual.locks().tryAcquire("r").isPresent())).isFalse();
+            }
+            try (Lease l = legacy.locks().acquire("r", PATIENCE)) {
+                assertThat(elsewhere(() -> dual.locks().tryAcquire("r").isPresent())).isFalse();
+            }
+
+            assertThat(dual.status().setIfAbsent("charge-running", PATIENCE)).isTrue();
+            assertThat(legacy.status().setIfAbsent("charge-running", PATIENCE)).isFalse();
+            assertThat(upgraded.status().setIfAbsent("charge-running", PATIENCE)).isFalse();
+            assertThat(dual.status().clear("charge-running")).isTrue();
+            assertThat(upgraded.status().setIfAbsent("charge-running", PATIENCE)).isTrue();
+            assertThat(dual.status().isSet("charge-running")).isTrue();
+            assertThat(dual.status().setIfAbsent("charge-running", PATIENCE)).isFalse();
+            assertThat(legacy.status().isSet("charge-running")).as("the refused claim was rolled back").isFalse();
+        }
+    }
+
+    @Test
+    void backendInfoGauge_namesTheDualBackend() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (LockService s = LockService.fromEnvironment(env("USE_NEW_LOCKS", "dual"), registry)) {
+            assertThat(registry.get(LockMetricNames.BACKEND_INFO)
+                    .tag(LockMetricNames.TAG_BACKEND, "dual(file+redis)")
+                    .tag(LockMetricNames.TAG_MODE, "dual").gauge().value()).isEqualTo(1.0);
+        }
+    }
+
+    private static <T> T elsewhere(Supplier<T> task) throws Exception {
+        return CompletableFuture.supplyAsync(task).get(20, TimeUnit.SECONDS);
+    }
+}
