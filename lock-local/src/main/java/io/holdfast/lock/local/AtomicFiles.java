@@ -47,8 +47,10 @@ public final class AtomicFiles {
         Objects.requireNonNull(content, "content");
         Path abs = Objects.requireNonNull(target, "target").toAbsolutePath().normalize();
         Path dir = abs.getParent();
-        Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(
-                ThreadLocalRandom.current().nextLong()) + ".tmp");
+        String base = abs.getFileName().toString();
+        // hidden, unique, and short enough for a 255-byte file name limit whatever the target's
+        Path tmp = dir.resolve("." + base.substring(0, Math.min(base.length(), 64)) + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {

@@ -111,4 +111,11 @@ class AtomicFilesTest {
         List<String> lines = List.of(content.substring(header.length()).split("\n"));
         assertThat(lines).hasSize(400).doesNotHaveDuplicates();
     }
+
+    @Test
+    void write_ofFileWithLongestAllowedName_works() throws Exception {
+        Path f = dir.resolve("n".repeat(250) + ".csv");
+        AtomicFiles.writeString(f, "x");
+        assertThat(Files.readString(f)).isEqualTo("x");
+    }
 }

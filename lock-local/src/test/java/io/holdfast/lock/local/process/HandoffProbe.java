@@ -14,6 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  * gap between one process's release and another's acquire can be computed. Not a test.
  * Args: directory, rounds, maxPollInterval micros.
  */
+@SuppressWarnings("try") // the lease is held for the block
 public final class HandoffProbe {
 
     public static void main(String[] args) throws Exception {
