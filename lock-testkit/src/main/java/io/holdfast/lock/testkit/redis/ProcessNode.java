@@ -112,12 +112,21 @@ final class ProcessNode implements RedisNode {
         }
     }
 
+    /**
+     * True once the server answers PING and is ours: if another process took the port first, it is the
+     * one answering until ours exits with "Address already in use", so identity is checked by config file.
+     */
     private boolean answersPing() {
         try {
-            return "PONG".equals(Resp.call(HOST, port, password, "PING"));
+            if (!"PONG".equals(Resp.call(HOST, port, password, "PING"))) {
+                return false;
+            }
+            String info = Resp.text(HOST, port, password, "INFO", "server");
+            return info.contains("config_file:" + configFile() + "\r") || info.contains("config_file:"
+                    + configFile().toRealPath() + "\r");
         } catch (Resp.ErrorReply e) {
             return false; // LOADING, or a Cluster node refusing before its config is read
-        } catch (UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return false;
         }
     }

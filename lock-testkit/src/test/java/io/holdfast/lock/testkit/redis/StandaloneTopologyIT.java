@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -110,6 +111,22 @@ class StandaloneTopologyIT {
                 .hasMessage("startupTimeout must be at least 1s, but was PT0.005S");
         assertThat(RedisTopologySpec.quote("")).isEqualTo("\"\"");
         assertThat(RedisTopologySpec.quote("a b\"c")).isEqualTo("\"a b\\\"c\"");
+    }
+
+    @Test
+    void portTakenMeanwhile_isRetriedOnAnotherPort() {
+        AtomicInteger renders = new AtomicInteger();
+        int taken = redis.primary().port();
+        // The first attempt is made to collide with a running server, as a racing allocation would.
+        ProcessNode node = ProcessNode.start("collide", "server", false, null, Duration.ofSeconds(10),
+                (port, dir) -> Redis.baseConfig(renders.getAndIncrement() == 0 ? taken : port, dir));
+        try {
+            assertThat(renders).hasValue(2);
+            assertThat(node.port()).isNotEqualTo(taken);
+            assertThat(node.cli("PING")).isEqualTo("PONG");
+        } finally {
+            node.kill();
+        }
     }
 
     @Test
