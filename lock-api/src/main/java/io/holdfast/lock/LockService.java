@@ -33,7 +33,8 @@ import java.util.function.Supplier;
  *     {@code local} (in-process, does not coordinate processes)</td><td>{@code redis} when
  *     {@code REDIS_URL} is set, else {@code local} with a warning</td></tr>
  * <tr><td>{@code REDIS_URL}</td><td>{@code redis://[user:password@]host[:port][/db]},
- *     {@code rediss://...}, {@code redis-sentinel://[password@]host[:port][,...]#master}, or
+ *     {@code rediss://...}, {@code redis-sentinel://[password@]host[:port][,...]#master}
+ *     ({@code rediss-sentinel://} with TLS), or
  *     comma-separated Cluster seeds {@code redis://h1:7000,redis://h2:7000}</td><td>none</td></tr>
  * <tr><td>{@code LOCK_DIR}</td><td>directory of lock and flag files</td><td>{@code holdfast-locks}
  *     under {@code java.io.tmpdir}</td></tr>

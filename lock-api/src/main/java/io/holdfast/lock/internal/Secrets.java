@@ -21,15 +21,15 @@ public final class Secrets {
 
     private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");
     private static final Pattern QUERY_PASSWORD =
-            Pattern.compile("(?i)([?&;]password=)([^&#]*)");
+            Pattern.compile("(?i)([?&;](?:password|pass|pwd)=)([^&#]*)");
 
     private Secrets() {}
 
     /**
      * Masks the passwords in a URL or a comma-separated list of URLs:
      * {@code redis://user:pw@host} becomes {@code redis://user:****@host},
-     * {@code redis://pw@host} becomes {@code redis://****@host}, and {@code ?password=pw} becomes
-     * {@code ?password=****}. Everything before the last {@code @} of each URL counts as user
+     * {@code redis://pw@host} becomes {@code redis://****@host}, and {@code ?password=pw} (or {@code pass=},
+     * {@code pwd=}) becomes {@code ?password=****}. Everything before the last {@code @} of each URL counts as user
      * information, so a password containing {@code @} or {@code /} is masked whole. Text that is
      * not a URL is masked the same way, so a malformed value is safe to show.
      */

@@ -19,6 +19,8 @@ class SecretsTest {
         "redis://u:p@ss/w0rd@host:1|redis://u:****@host:1",
         "redis://host:6379?password=s3cret&timeout=5s|redis://host:6379?password=****&timeout=5s",
         "redis://host?PASSWORD=s3cret|redis://host?PASSWORD=****",
+        "redis://host?timeout=1s&pass=s3cret|redis://host?timeout=1s&pass=****",
+        "redis://host?pwd=s3cret#x|redis://host?pwd=****#x",
         "redis-sentinel://s3cret@s1:26379,s2:26379/0#mymaster|redis-sentinel://****@s1:26379,s2:26379/0#mymaster",
         "redis://a:x1@h1:7000,redis://a:x2@h2:7001|redis://a:****@h1:7000,redis://a:****@h2:7001",
         "user:s3cret@host:6379|user:****@host:6379",

@@ -16,7 +16,8 @@ public final class RedisUrls {
 
     /** The accepted forms, for messages and documentation. */
     public static final String ACCEPTED = "redis://[user:password@]host[:port][/db],"
-            + " rediss://... (TLS), redis-sentinel://[password@]host[:port][,host[:port]...][/db]#master,"
+            + " rediss://... (TLS), redis-sentinel://[password@]host[:port][,host[:port]...][/db]#master"
+            + " (rediss-sentinel:// for TLS),"
             + " or comma-separated Cluster seeds redis://host:port,redis://host:port";
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
@@ -36,12 +37,13 @@ public final class RedisUrls {
     public static Parsed parse(String variable, String text) {
         String t = text.trim();
         String lower = t.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("redis-sentinel://")) {
+        if (lower.startsWith("redis-sentinel://") || lower.startsWith("rediss-sentinel://")) {
             sentinel(variable, text, t);
             return new Parsed(Topology.SENTINEL, List.of(t));
         }
         if (!lower.startsWith("redis://") && !lower.startsWith("rediss://")) {
-            throw invalid(variable, text, "it must start with redis://, rediss:// or redis-sentinel://");
+            throw invalid(variable, text, "it must start with redis://, rediss://, redis-sentinel://"
+                    + " or rediss-sentinel://");
         }
         if (!t.contains(",")) {
             single(variable, text, t, false);

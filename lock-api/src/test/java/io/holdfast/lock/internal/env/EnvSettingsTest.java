@@ -144,6 +144,7 @@ class EnvSettingsTest {
             "redis://[::1]:6379|STANDALONE|1",
             "redis-sentinel://pw@s1:26379,s2:26379,s3/0#mymaster|SENTINEL|1",
             "redis-sentinel://s1:26379?sentinelMasterId=mymaster|SENTINEL|1",
+            "rediss-sentinel://pw@s1:26379,s2#mymaster|SENTINEL|1",
             "redis://h1:7000,redis://h2:7001, redis://h3:7002|CLUSTER|3",
         })
         void acceptsEachTopology(String url, Topology topology, int uris) {

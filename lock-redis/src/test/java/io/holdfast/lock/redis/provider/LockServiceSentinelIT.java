@@ -1,0 +1,22 @@
+package io.holdfast.lock.redis.provider;
+
+import io.holdfast.lock.spi.RedisEndpoint;
+import io.holdfast.lock.testkit.redis.RedisExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@code REDIS_URL=redis-sentinel://...#master} on a primary, a replica and three Sentinels. */
+class LockServiceSentinelIT extends LockServiceTopologyContract {
+
+    @RegisterExtension
+    static RedisExtension redis = RedisExtension.sentinel();
+
+    @Override
+    String redisUrl() {
+        return redis.uri();
+    }
+
+    @Override
+    RedisEndpoint.Topology topology() {
+        return RedisEndpoint.Topology.SENTINEL;
+    }
+}
