@@ -1,0 +1,151 @@
+package io.holdfast.examples.inverter;
+
+import io.holdfast.lock.Lease;
+import io.holdfast.lock.LockManager;
+import io.holdfast.lock.LockService;
+import io.holdfast.lock.LockTimeoutException;
+import io.holdfast.lock.StatusManager;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+
+/** The worker threads of one process: poll the inverter under the lock, sometimes force-charge. */
+public final class InverterWorkers {
+
+    /** The lock every poll takes. */
+    public static final String LOCK = "inverter_read";
+    /** The flag that claims a force-charge cycle. */
+    public static final String CHARGE_FLAG = "charge-running";
+    private static final Duration CHARGE_TTL = Duration.ofSeconds(30);
+    private static final int POLLS_BETWEEN_CHARGES = 20;
+    private static final int CHARGE_STEPS = 3;
+
+    private final LockManager locks;
+    private final StatusManager status;
+    private final Path deviceDir;
+    private final int workers;
+    private final int chargeWorkers;
+    private final Duration pollTime;
+    private final Duration lockWait;
+
+    /** Workers that take their locks and flags from {@code service}. */
+    public InverterWorkers(LockService service, Path deviceDir, int workers, int chargeWorkers,
+            Duration pollTime, Duration lockWait) {
+        this.locks = service.locks();
+        this.status = service.status();
+        this.deviceDir = deviceDir;
+        this.workers = workers;
+        this.chargeWorkers = chargeWorkers;
+        this.pollTime = pollTime;
+        this.lockWait = lockWait;
+    }
+
+    /**
+     * Runs every worker for {@code duration}.
+     *
+     * @param progress called about once a second with the elapsed time and this process's totals
+     *     so far, or null
+     */
+    public WorkerReport run(Duration duration, BiConsumer<Duration, WorkerReport> progress)
+            throws Exception {
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        List<WorkerReport> reports = new ArrayList<>();
+        try (SimulatedInverter inverter = new SimulatedInverter(deviceDir)) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                WorkerReport report = new WorkerReport();
+                reports.add(report);
+                boolean charges = i < chargeWorkers;
+                futures.add(pool.submit(() -> work(inverter, report, charges, end)));
+            }
+            while (System.nanoTime() < end) {
+                TimeUnit.MILLISECONDS.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+                if (progress != null) {
+                    progress.accept(Duration.ofNanos(System.nanoTime() - start), snapshot(inverter, reports));
+                }
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            return snapshot(inverter, reports);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static WorkerReport snapshot(SimulatedInverter inverter, List<WorkerReport> reports) {
+        WorkerReport total = new WorkerReport();
+        for (WorkerReport r : reports) {
+            synchronized (r) {
+                total.merge(r);
+            }
+        }
+        // the device, not the workers, is the judge of overlaps and stale tokens
+        total.overlaps = inverter.overlaps();
+        total.chargeOverlaps = inverter.chargeOverlaps();
+        total.staleRejected = inverter.staleTokensRejected();
+        return total;
+    }
+
+    private Void work(SimulatedInverter inverter, WorkerReport report, boolean charges, long end)
+            throws InterruptedException {
+        int sinceCharge = 0;
+        while (System.nanoTime() < end) {
+            if (poll(inverter, report) && charges && ++sinceCharge >= POLLS_BETWEEN_CHARGES) {
+                sinceCharge = 0;
+                forceCharge(inverter, report);
+            }
+        }
+        return null;
+    }
+
+    /** One poll: take the lock, open a session with the lease's token, read for pollTime. */
+    private boolean poll(SimulatedInverter inverter, WorkerReport report) throws InterruptedException {
+        long t0 = System.nanoTime();
+        try (Lease lease = locks.acquire(LOCK, lockWait)) {
+            long waited = System.nanoTime() - t0;
+            try (SimulatedInverter.Session session = inverter.open(lease.fencingToken())) {
+                LockSupport.parkNanos(pollTime.toNanos());
+            }
+            synchronized (report) {
+                report.waits.record(waited);
+                report.polls++;
+            }
+            return true;
+        } catch (LockTimeoutException e) {
+            synchronized (report) {
+                report.timeouts++;
+            }
+            return false;
+        }
+    }
+
+    /** A force-charge cycle: claimed by the flag, a few writes each under the lock. */
+    private void forceCharge(SimulatedInverter inverter, WorkerReport report) throws InterruptedException {
+        if (!status.setIfAbsent(CHARGE_FLAG, CHARGE_TTL)) {
+            synchronized (report) {
+                report.chargeSkipped++;
+            }
+            return;
+        }
+        try (SimulatedInverter.Session cycle = inverter.startCharge()) {
+            for (int step = 0; step < CHARGE_STEPS; step++) {
+                poll(inverter, report);
+            }
+        } finally {
+            status.clear(CHARGE_FLAG);
+        }
+        synchronized (report) {
+            report.chargeCycles++;
+        }
+    }
+}

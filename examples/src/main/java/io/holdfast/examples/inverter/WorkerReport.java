@@ -1,0 +1,99 @@
+package io.holdfast.examples.inverter;
+
+import io.holdfast.examples.support.LatencyHistogram;
+import java.util.HashMap;
+import java.util.Map;
+
+/** What one process's workers did; merged across processes by the parent. */
+public final class WorkerReport {
+
+    private static final String PREFIX = "RESULT ";
+
+    long polls;
+    long overlaps;
+    long staleRejected;
+    long chargeCycles;
+    long chargeOverlaps;
+    long chargeSkipped;
+    long timeouts;
+    final LatencyHistogram waits = new LatencyHistogram();
+
+    /** Adds another report to this one. */
+    public void merge(WorkerReport other) {
+        polls += other.polls;
+        overlaps += other.overlaps;
+        staleRejected += other.staleRejected;
+        chargeCycles += other.chargeCycles;
+        chargeOverlaps += other.chargeOverlaps;
+        chargeSkipped += other.chargeSkipped;
+        timeouts += other.timeouts;
+        waits.merge(other.waits);
+    }
+
+    /** One line a child prints on standard output for its parent. */
+    public String toLine() {
+        return PREFIX + "polls=" + polls + " overlaps=" + overlaps + " stale=" + staleRejected
+                + " charges=" + chargeCycles + " chargeOverlaps=" + chargeOverlaps
+                + " chargeSkipped=" + chargeSkipped + " timeouts=" + timeouts
+                + " waits=" + waits.encode();
+    }
+
+    /** True if {@code line} is a child's result line. */
+    public static boolean isResultLine(String line) {
+        return line.startsWith(PREFIX);
+    }
+
+    /** Parses {@link #toLine()}. */
+    public static WorkerReport parse(String line) {
+        Map<String, String> kv = new HashMap<>();
+        for (String part : line.substring(PREFIX.length()).trim().split(" ")) {
+            int eq = part.indexOf('=');
+            kv.put(part.substring(0, eq), part.substring(eq + 1));
+        }
+        WorkerReport r = new WorkerReport();
+        r.polls = Long.parseLong(kv.get("polls"));
+        r.overlaps = Long.parseLong(kv.get("overlaps"));
+        r.staleRejected = Long.parseLong(kv.get("stale"));
+        r.chargeCycles = Long.parseLong(kv.get("charges"));
+        r.chargeOverlaps = Long.parseLong(kv.get("chargeOverlaps"));
+        r.chargeSkipped = Long.parseLong(kv.get("chargeSkipped"));
+        r.timeouts = Long.parseLong(kv.get("timeouts"));
+        r.waits.merge(LatencyHistogram.decode(kv.get("waits")));
+        return r;
+    }
+
+    /** Polls made. */
+    public long polls() {
+        return polls;
+    }
+
+    /** Overlapping sessions the device detected. */
+    public long overlaps() {
+        return overlaps;
+    }
+
+    /** Sessions the device rejected for a stale fencing token. */
+    public long staleRejected() {
+        return staleRejected;
+    }
+
+    /** Force-charge cycles run. */
+    public long chargeCycles() {
+        return chargeCycles;
+    }
+
+    /** Charge cycles that overlapped another. */
+    public long chargeOverlaps() {
+        return chargeOverlaps;
+    }
+
+    /** Lock waits that timed out. */
+    public long timeouts() {
+        return timeouts;
+    }
+
+    /** Lock wait latencies. */
+    public LatencyHistogram waits() {
+        return waits;
+    }
+}
