@@ -157,16 +157,13 @@ public final class FileStatusManager implements StatusManager {
         FlagRecord.requireName(flag);
         ensureOpen();
         return underGuard(() -> {
-            Optional<FlagRecord> r = read(flag);
-            if (r.isEmpty()) {
-                return false;
+            FlagRecord.Removal outcome = read(flag)
+                    .map(r -> r.removal(owner, ownOnly, clock.instant()))
+                    .orElse(FlagRecord.Removal.KEEP);
+            if (outcome.deletes()) {
+                delete(flag);
             }
-            boolean live = live(r.get());
-            if (live && ownOnly && !r.get().owner().equals(owner)) {
-                return false;
-            }
-            delete(flag);
-            return live;
+            return outcome == FlagRecord.Removal.CLEAR;
         });
     }
 

@@ -119,18 +119,12 @@ public final class LocalStatusManager implements StatusManager {
     private boolean remove(String flag, boolean ownOnly) {
         FlagRecord.requireName(flag);
         ensureOpen();
-        boolean[] cleared = {false};
+        FlagRecord.Removal[] outcome = {FlagRecord.Removal.KEEP};
         flags.computeIfPresent(flag, (k, r) -> {
-            if (!live(r)) {
-                return null;
-            }
-            if (ownOnly && !r.owner().equals(owner)) {
-                return r;
-            }
-            cleared[0] = true;
-            return null;
+            outcome[0] = r.removal(owner, ownOnly, clock.instant());
+            return outcome[0].deletes() ? null : r;
         });
-        return cleared[0];
+        return outcome[0] == FlagRecord.Removal.CLEAR;
     }
 
     private boolean live(FlagRecord r) {

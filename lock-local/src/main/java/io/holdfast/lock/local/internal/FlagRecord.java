@@ -54,6 +54,32 @@ public record FlagRecord(String owner, Instant setAt, Instant expiresAt) {
         return !now.isBefore(expiresAt);
     }
 
+    /** What a clear does to a stored flag. */
+    public enum Removal {
+        /** Leave it: it is live and belongs to someone else. */
+        KEEP,
+        /** Delete it quietly: it had expired, so nothing was cleared. */
+        DROP_EXPIRED,
+        /** Delete it: a live flag was cleared. */
+        CLEAR;
+
+        /** True if the stored flag should be deleted. */
+        public boolean deletes() {
+            return this != KEEP;
+        }
+    }
+
+    /**
+     * The one rule for clearing: an expired flag is dropped whoever owns it; a live one is cleared
+     * if {@code ownOnly} is false or {@code owner} set it.
+     */
+    public Removal removal(String owner, boolean ownOnly, Instant now) {
+        if (expiredAt(now)) {
+            return Removal.DROP_EXPIRED;
+        }
+        return ownOnly && !this.owner.equals(owner) ? Removal.KEEP : Removal.CLEAR;
+    }
+
     /** The public snapshot. */
     public FlagInfo toInfo(String name) {
         return new FlagInfo(name, owner, setAt, expiresAt);
