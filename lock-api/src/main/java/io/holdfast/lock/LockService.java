@@ -122,13 +122,13 @@ public final class LockService implements AutoCloseable {
      */
     public static LockService fromEnvironment(Map<String, String> env, MeterRegistry registry) {
         EnvSettings settings = EnvSettings.parse(env);
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        if (loader == null) {
-            loader = LockService.class.getClassLoader();
-        }
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        ClassLoader own = LockService.class.getClassLoader();
+        ClassLoader[] loaders = context == null || context == own
+                ? new ClassLoader[] {own} : new ClassLoader[] {context, own};
         List<LockBackendProvider> providers = new ArrayList<>();
         for (String name : settings.backends()) {
-            providers.add(Backends.find(name, loader));
+            providers.add(Backends.find(name, loaders));
         }
         if (settings.localByDefault()) {
             LOG.log(System.Logger.Level.WARNING, "LOCK_BACKEND defaults to local because REDIS_URL"

@@ -73,4 +73,12 @@ public final class TestProviders {
             return "local:" + System.identityHashCode(config);
         }
     }
+
+    /** A second provider named {@code file}, listed only by {@code BackendsTest}'s class loader. */
+    public static final class FileTwin extends Base {
+        @Override
+        public String name() {
+            return "file";
+        }
+    }
 }
