@@ -112,6 +112,37 @@ public final class Fleet implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until some worker holds a lock and has made its first write under it (its last event is
+     * an accepted write), and returns that grant; {@link Event#process()} names the worker.
+     *
+     * @throws IllegalStateException if that does not happen within {@code timeout}
+     */
+    public Event awaitHoldingAfterWrite(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            for (Path history : histories) {
+                List<Event> events = HistoryRecorder.load(List.of(history));
+                Event last = events.isEmpty() ? null : events.get(events.size() - 1);
+                if (last != null && last.op() == Event.Op.WRITE && last.phase() == Event.Phase.OK) {
+                    for (int i = events.size() - 1; i >= 0; i--) {
+                        if (events.get(i).op() == Event.Op.ACQUIRE && events.get(i).phase() == Event.Phase.OK) {
+                            return events.get(i);
+                        }
+                    }
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("no worker held a lock within " + timeout);
+    }
+
+    /** The worker named {@code name}. */
+    public WorkerJvm worker(String name) {
+        return workers.stream().filter(w -> w.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no worker " + name));
+    }
+
     /** Every worker's events and {@code extra} (e.g. the test's own), merged in time order. */
     public List<Event> events(List<Event> extra) {
         List<Event> all = new ArrayList<>(HistoryRecorder.load(histories));

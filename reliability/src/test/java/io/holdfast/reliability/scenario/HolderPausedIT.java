@@ -1,0 +1,67 @@
+package io.holdfast.reliability.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.holdfast.lock.testkit.redis.RedisExtension;
+import io.holdfast.reliability.history.CheckReport;
+import io.holdfast.reliability.history.Event;
+import io.holdfast.reliability.process.WorkerJvm;
+import io.holdfast.reliability.worker.Fleet;
+import io.holdfast.reliability.worker.WorkerOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scenario 2: the holder's whole JVM is frozen (SIGSTOP) in its critical section for longer than
+ * the lease, then resumed. The other JVM must get the lock within lease + 1s; the resumed holder
+ * must report the loss within one renewal interval of resuming; its late write must be refused by
+ * the fence. Overlapping beliefs are expected here (the frozen holder cannot know): the fence is
+ * what keeps the resource safe.
+ */
+class HolderPausedIT {
+
+    private static final Duration LEASE = Duration.ofMillis(1000);
+    private static final Duration PAUSE = Duration.ofMillis(2500);
+
+    @RegisterExtension
+    static RedisExtension redis = RedisExtension.standalone();
+
+    @Test
+    void holderJvmFrozenPastLease_fencedAndReportedOnResume(@TempDir Path dir) throws InterruptedException {
+        WorkerOptions options = WorkerOptions.parse("uri=" + redis.uri(), "threads=1", "resources=paused",
+                "duration_ms=9000", "wait_ms=10000", "hold_ms=1500", "lease_ms=" + LEASE.toMillis());
+        CheckReport report;
+        List<Event> events;
+        long stoppedAt;
+        String victim;
+        long resumedAt;
+        try (Fleet fleet = Fleet.start(dir, 2, options)) {
+            victim = fleet.awaitHoldingAfterWrite(Duration.ofSeconds(20)).process();
+            WorkerJvm holder = fleet.worker(victim);
+            holder.stop();
+            stoppedAt = System.nanoTime();
+            Thread.sleep(PAUSE.toMillis());
+            resumedAt = System.nanoTime();
+            holder.cont();
+            fleet.awaitExit(Duration.ofSeconds(40));
+            events = fleet.events(List.of());
+            report = fleet.check(List.of());
+        }
+        Event otherGrant = Timing.first(events, stoppedAt, e -> !e.process().equals(victim)
+                && e.op() == Event.Op.ACQUIRE && e.phase() == Event.Phase.OK).orElseThrow();
+        Event lost = Timing.first(events, stoppedAt, e -> e.process().equals(victim) && e.op() == Event.Op.LOST)
+                .orElseThrow(() -> new AssertionError("frozen holder never reported its loss"));
+        long recoveredMillis = Timing.millisSince(stoppedAt, otherGrant);
+        long detectMillis = Timing.millisSince(resumedAt, lost);
+        System.out.println(report.line("holder-paused", "lease_ms=" + LEASE.toMillis() + " pause_ms="
+                + PAUSE.toMillis() + " recovered_ms=" + recoveredMillis + " detect_after_resume_ms=" + detectMillis));
+        assertThat(report.fenceSafe()).as(report.details()).isTrue();
+        assertThat(report.writesRejected()).as("the resumed holder's late write").isGreaterThanOrEqualTo(1);
+        assertThat(recoveredMillis).isLessThanOrEqualTo(LEASE.toMillis() + 1_000);
+        assertThat(detectMillis).isLessThanOrEqualTo(LEASE.dividedBy(3).toMillis() + 750);
+    }
+}
