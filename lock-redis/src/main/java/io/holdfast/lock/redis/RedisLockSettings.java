@@ -443,14 +443,23 @@ public final class RedisLockSettings {
                         + " redis-sentinel://, but was '" + masked + "'; for example"
                         + " redis://localhost:6379 or redis-sentinel://host:26379#mymaster");
             }
+            RedisURI parsed;
             try {
-                return RedisURI.create(text.trim());
+                parsed = RedisURI.create(text.trim());
             } catch (RuntimeException e) {
-                // Lettuce's message may quote the URI, password included: never pass it on
+                // Lettuce's message may quote the URI, password included: mask it
                 throw new IllegalArgumentException(what + " '" + masked + "' is not a valid Redis"
-                        + " URI (" + e.getClass().getSimpleName() + "); expected for example"
+                        + " URI (" + Endpoints.mask(e.getMessage()) + "); expected for example"
                         + " redis://user:password@host:6379/0");
             }
+            String host = parsed.getHost();
+            if (host != null && host.indexOf(':') >= 0 && !host.matches("[0-9a-fA-F:.%]+")) {
+                // Lettuce reads "host:abc" as a host name; a port must be a number
+                throw new IllegalArgumentException(what + " '" + masked + "' is not a valid Redis"
+                        + " URI (the port must be a number); expected for example"
+                        + " redis://user:password@host:6379/0");
+            }
+            return parsed;
         }
     }
 }

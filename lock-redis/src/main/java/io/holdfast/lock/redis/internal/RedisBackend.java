@@ -12,7 +12,6 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -95,8 +94,8 @@ public final class RedisBackend implements AutoCloseable {
                     .socketOptions(socketOptions(settings))
                     .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    // adaptive refresh (MOVED, reconnects) is Lettuce 7's default; add a period
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                            .enableAdaptiveRefreshTrigger(RefreshTrigger.values())
                             .enablePeriodicRefresh(Duration.ofSeconds(30)).build())
                     .build());
             backend = new RedisBackend(settings, null, cc, true);
@@ -125,9 +124,23 @@ public final class RedisBackend implements AutoCloseable {
         return SocketOptions.builder().connectTimeout(settings.timeout()).keepAlive(true).build();
     }
 
+    /** A copy of {@code uri} whose connect handshake times out after {@code timeout}. */
     private static RedisURI withTimeout(RedisURI uri, Duration timeout) {
-        RedisURI copy = RedisURI.builder(uri).build();
-        copy.setTimeout(timeout);
+        List<RedisURI> sentinels = uri.getSentinels();
+        if (sentinels.isEmpty()) {
+            return RedisURI.builder(uri).withTimeout(timeout).build();
+        }
+        // RedisURI.builder(uri) cannot copy a Sentinel URI: rebuild it field by field
+        RedisURI first = sentinels.get(0);
+        RedisURI.Builder b = RedisURI.Builder.sentinel(first.getHost(), first.getPort(),
+                uri.getSentinelMasterId());
+        sentinels.stream().skip(1).forEach(b::withSentinel);
+        b.withDatabase(uri.getDatabase()).withSsl(uri).withAuthentication(uri).withTimeout(timeout);
+        if (uri.getClientName() != null) {
+            b.withClientName(uri.getClientName());
+        }
+        RedisURI copy = b.build();
+        copy.getSentinels().get(0).applyAuthentication(first);
         return copy;
     }
 
