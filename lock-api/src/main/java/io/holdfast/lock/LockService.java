@@ -58,7 +58,10 @@ import java.util.function.Supplier;
  *
  * <p>Rollout: move all instances from {@code false} to {@code dual} one by one, then to
  * {@code true} one by one. At every step any two instances share at least one lock, because a
- * {@code dual} instance takes both. Thread-safe.
+ * {@code dual} instance takes both. Never run {@code false} and {@code true} instances side by
+ * side: they share no lock. In {@code dual}, leases carry the new backend's fencing tokens, and a
+ * flag claim holds in both stores. The {@code local} backend coordinates the threads of one
+ * service only: create one service per process and share it. Thread-safe.
  */
 public final class LockService implements AutoCloseable {
 

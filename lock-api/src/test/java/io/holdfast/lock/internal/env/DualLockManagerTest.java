@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The dual composition on two test backends: one store stands for files, one for Redis. */
+@SuppressWarnings("try") // leases held for a block need no reference
 class DualLockManagerTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(20);

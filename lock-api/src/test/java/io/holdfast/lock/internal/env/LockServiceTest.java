@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link LockService} over the test providers (file and local stand-ins; no redis). */
+@SuppressWarnings("try") // leases held for a block need no reference
 class LockServiceTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(20);
