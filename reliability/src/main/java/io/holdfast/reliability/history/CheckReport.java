@@ -9,7 +9,9 @@ import java.util.List;
  * @param grants acquires that returned a lease
  * @param unknownAcquires acquires whose outcome the client could not know
  * @param overlaps pairs of holds of one resource by different owners covering a common instant
- * @param tokenConflicts the same token granted to two owners for one resource
+ * @param tokenReuses the same token granted to two owners for one resource (only after Redis lost data)
+ * @param sharedTokenWrites accepted fenced writes of one token by two writers: a fence checking
+ *     {@code token >= highest} cannot tell them apart, so these count as unsafe
  * @param tokenRegressions grants whose token is not above that of a hold released before they began
  * @param writesAccepted fenced writes accepted
  * @param writesRejected fenced writes rejected as stale (the fence doing its job)
@@ -19,7 +21,8 @@ import java.util.List;
  * @param unavailability windows (nanos) from the first backend failure after a success to the next success
  * @param longestGrantGap the longest time between two consecutive grants (any owner, any resource)
  */
-public record CheckReport(long grants, long unknownAcquires, List<Overlap> overlaps, List<String> tokenConflicts,
+public record CheckReport(long grants, long unknownAcquires, List<Overlap> overlaps, List<String> tokenReuses,
+        List<String> sharedTokenWrites,
         List<String> tokenRegressions, long writesAccepted, long writesRejected,
         List<FencedRegister.Write> staleAccepted, long lossesReported, List<String> flagsLost,
         List<Window> unavailability, Window longestGrantGap) {
@@ -45,9 +48,14 @@ public record CheckReport(long grants, long unknownAcquires, List<Overlap> overl
         return unavailability.stream().mapToLong(Window::millis).max().orElse(0);
     }
 
-    /** True when no safety property was violated: no stale write accepted, no token reused or regressed. */
+    /** True when the fenced resource stayed safe: no stale write and no shared token accepted. */
     public boolean fenceSafe() {
-        return staleAccepted.isEmpty() && tokenConflicts.isEmpty() && tokenRegressions.isEmpty();
+        return staleAccepted.isEmpty() && sharedTokenWrites.isEmpty();
+    }
+
+    /** True when tokens strictly increased: none reused, none below a hold that had ended. */
+    public boolean tokensMonotonic() {
+        return tokenReuses.isEmpty() && tokenRegressions.isEmpty();
     }
 
     /**
@@ -56,7 +64,8 @@ public record CheckReport(long grants, long unknownAcquires, List<Overlap> overl
      */
     public String line(String scenario, String extra) {
         return "RELIABILITY scenario=" + scenario + " grants=" + grants + " unknown=" + unknownAcquires
-                + " overlaps=" + overlaps.size() + " token_conflicts=" + tokenConflicts.size()
+                + " overlaps=" + overlaps.size() + " token_reuses=" + tokenReuses.size()
+                + " shared_token_writes=" + sharedTokenWrites.size()
                 + " token_regressions=" + tokenRegressions.size() + " writes_accepted=" + writesAccepted
                 + " stale_rejected=" + writesRejected + " stale_accepted=" + staleAccepted.size()
                 + " losses_reported=" + lossesReported + " flags_lost=" + flagsLost.size()
@@ -65,8 +74,8 @@ public record CheckReport(long grants, long unknownAcquires, List<Overlap> overl
 
     /** The first few overlaps, stale writes, token conflicts and regressions and lost flags, for failure messages. */
     public String details() {
-        return "overlaps " + first(overlaps) + "; stale accepted " + first(staleAccepted) + "; token conflicts "
-                + first(tokenConflicts) + "; token regressions " + first(tokenRegressions) + "; flags lost "
+        return "overlaps " + first(overlaps) + "; stale accepted " + first(staleAccepted) + "; shared-token writes "
+                + first(sharedTokenWrites) + "; token reuses " + first(tokenReuses) + "; token regressions " + first(tokenRegressions) + "; flags lost "
                 + first(flagsLost);
     }
 

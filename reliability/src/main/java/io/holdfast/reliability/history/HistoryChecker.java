@@ -37,8 +37,8 @@ public final class HistoryChecker {
         List<Hold> holds = holds(sorted);
         long grants = holds.size();
         long unknown = sorted.stream().filter(e -> e.op() == Op.ACQUIRE && e.phase() == Phase.UNKNOWN).count();
-        List<String> conflicts = tokenConflicts(holds, writes);
-        return new CheckReport(grants, unknown, overlaps(holds), conflicts, tokenRegressions(holds),
+        return new CheckReport(grants, unknown, overlaps(holds), tokenReuses(holds), sharedTokenWrites(writes),
+                tokenRegressions(holds),
                 writes.stream().filter(FencedRegister.Write::accepted).count(),
                 writes.stream().filter(w -> !w.accepted()).count(), staleAccepted(writes),
                 sorted.stream().filter(e -> e.op() == Op.LOST).count(), FlagChecker.lostFlags(sorted),
@@ -100,7 +100,7 @@ public final class HistoryChecker {
         return found;
     }
 
-    static List<String> tokenConflicts(List<Hold> holds, List<FencedRegister.Write> writes) {
+    static List<String> tokenReuses(List<Hold> holds) {
         Map<String, String> ownerOfToken = new HashMap<>();
         List<String> conflicts = new ArrayList<>();
         for (Hold hold : holds) {
@@ -111,6 +111,11 @@ public final class HistoryChecker {
                         + " and " + hold.owner());
             }
         }
+        return conflicts;
+    }
+
+    static List<String> sharedTokenWrites(List<FencedRegister.Write> writes) {
+        List<String> conflicts = new ArrayList<>();
         Map<String, String> writerOfToken = new HashMap<>();
         for (FencedRegister.Write write : writes) {
             if (!write.accepted()) {

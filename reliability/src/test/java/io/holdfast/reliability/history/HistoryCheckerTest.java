@@ -42,6 +42,7 @@ class HistoryCheckerTest {
         assertThat(report.grants()).isEqualTo(3);
         assertThat(report.overlaps()).isEmpty();
         assertThat(report.fenceSafe()).isTrue();
+        assertThat(report.tokensMonotonic()).isTrue();
         assertThat(report.writesRejected()).isEqualTo(1);
         assertThat(report.line("clean", "x=1")).startsWith("RELIABILITY scenario=clean grants=3 ")
                 .contains(" overlaps=0 ", " stale_accepted=0 ", " stale_rejected=1 ").endsWith(" x=1");
@@ -118,15 +119,20 @@ class HistoryCheckerTest {
         register.write("r", 3, "p1/t1");
         register.write("r", 3, "p2/t1"); // accepted by a >= fence: only the checker can see it
         CheckReport report = HistoryChecker.check(events, register.writes());
-        assertThat(report.tokenConflicts()).hasSize(2);
+        assertThat(report.tokenReuses()).hasSize(1);
+        assertThat(report.sharedTokenWrites()).hasSize(1);
         assertThat(report.fenceSafe()).isFalse();
+        assertThat(report.tokensMonotonic()).isFalse();
     }
 
     @Test
     void tokenBelowAnEndedHold_isARegression() {
         hold("p1/t1", "r", 9, 0, 10);
         hold("p2/t1", "r", 1, 20, 30); // e.g. a Redis restarted empty restarting the counter
-        assertThat(HistoryChecker.check(events, List.of()).tokenRegressions()).hasSize(1);
+        CheckReport report = HistoryChecker.check(events, List.of());
+        assertThat(report.tokenRegressions()).hasSize(1);
+        assertThat(report.tokensMonotonic()).isFalse();
+        assertThat(report.fenceSafe()).isTrue();
     }
 
     @Test

@@ -44,6 +44,7 @@ class BaselineIT {
         assertThat(report.grants()).isGreaterThanOrEqualTo(target);
         assertThat(report.overlaps()).as(report.details()).isEmpty();
         assertThat(report.fenceSafe()).as(report.details()).isTrue();
+        assertThat(report.tokensMonotonic()).as(report.details()).isTrue();
         assertThat(report.writesRejected()).isZero();
         assertThat(report.lossesReported()).isZero();
     }

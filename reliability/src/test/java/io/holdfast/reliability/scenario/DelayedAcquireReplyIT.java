@@ -83,7 +83,8 @@ class DelayedAcquireReplyIT {
                     .isEqualTo("released");
             CheckReport report = scenario.report("late_grant=" + (lateResult != null) + " held_ms="
                     + HELD_FOR.toMillis() + " lease_ms=" + LEASE.toMillis() + " recovered_ms=" + recoveredMillis);
-            assertThat(report.fenceSafe()).as(report.toString()).isTrue();
+            assertThat(report.fenceSafe()).as(report.details()).isTrue();
+            assertThat(report.tokensMonotonic()).as(report.details()).isTrue();
             if (lateResult != null) {
                 assertThat(report.lossesReported()).as("the late grant reported lost before its release")
                         .isEqualTo(1);

@@ -29,7 +29,8 @@ class FileBackendBaselineTest {
         System.out.println(report.line("file-baseline", "jvms=3 threads=2"));
         assertThat(report.grants()).isGreaterThanOrEqualTo(3 * 600);
         assertThat(report.overlaps()).isEmpty();
-        assertThat(report.fenceSafe()).as(report.toString()).isTrue();
+        assertThat(report.fenceSafe()).as(report.details()).isTrue();
+        assertThat(report.tokensMonotonic()).as(report.details()).isTrue();
         assertThat(report.writesRejected()).isZero();
         assertThat(report.writesAccepted()).isEqualTo(report.grants());
     }

@@ -53,6 +53,7 @@ class HolderKilledIT {
                 + recoveredMillis));
         assertThat(report.overlaps()).as(report.details()).isEmpty();
         assertThat(report.fenceSafe()).as(report.details()).isTrue();
+        assertThat(report.tokensMonotonic()).as(report.details()).isTrue();
         assertThat(recoveredMillis).isLessThanOrEqualTo(LEASE.toMillis() + 1_000);
     }
 }

@@ -60,6 +60,7 @@ class HolderPausedIT {
         System.out.println(report.line("holder-paused", "lease_ms=" + LEASE.toMillis() + " pause_ms="
                 + PAUSE.toMillis() + " recovered_ms=" + recoveredMillis + " detect_after_resume_ms=" + detectMillis));
         assertThat(report.fenceSafe()).as(report.details()).isTrue();
+        assertThat(report.tokensMonotonic()).as(report.details()).isTrue();
         assertThat(report.writesRejected()).as("the resumed holder's late write").isGreaterThanOrEqualTo(1);
         assertThat(recoveredMillis).isLessThanOrEqualTo(LEASE.toMillis() + 1_000);
         assertThat(detectMillis).isLessThanOrEqualTo(LEASE.dividedBy(3).toMillis() + 750);
