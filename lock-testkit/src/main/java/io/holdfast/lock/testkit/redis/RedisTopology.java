@@ -31,7 +31,8 @@ public final class RedisTopology implements AutoCloseable {
         STANDALONE,
         /**
          * A primary, one replica and three Sentinels monitoring {@value RedisTopologySpec#SENTINEL_MASTER_NAME}:
-         * quorum 2, down-after 1s, failover-timeout 3s, parallel-syncs 1; Sentinels poll INFO and publish
+         * quorum 2, down-after 1s (see {@link RedisTopologySpec.Builder#sentinelDownAfter}), failover-timeout 3s,
+         * parallel-syncs 1; Sentinels poll INFO and publish
          * hellos every second (instead of 10s and 2s) so topology changes show sooner.
          */
         SENTINEL,

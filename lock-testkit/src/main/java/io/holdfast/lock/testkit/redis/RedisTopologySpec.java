@@ -25,6 +25,8 @@ public final class RedisTopologySpec {
 
     /** Time a node gets to answer PING after its process started: 10s. */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(10);
+    /** Time without a PING reply after which a Sentinel deems a node down: 1s (the failover trigger). */
+    public static final Duration DEFAULT_SENTINEL_DOWN_AFTER = Duration.ofSeconds(1);
     /** Master name the Sentinels monitor. */
     public static final String SENTINEL_MASTER_NAME = "holdfast";
 
@@ -40,6 +42,7 @@ public final class RedisTopologySpec {
     private final String password;
     private final List<String> configLines;
     private final Duration startupTimeout;
+    private final Duration sentinelDownAfter;
 
     private RedisTopologySpec(Builder builder) {
         this.kind = builder.kind;
@@ -47,6 +50,7 @@ public final class RedisTopologySpec {
         this.password = builder.password;
         this.configLines = List.copyOf(builder.configLines);
         this.startupTimeout = builder.startupTimeout;
+        this.sentinelDownAfter = builder.sentinelDownAfter;
     }
 
     /** A builder for one standalone server. */
@@ -72,6 +76,7 @@ public final class RedisTopologySpec {
         builder.password = base.password;
         builder.configLines.addAll(base.configLines);
         builder.startupTimeout = base.startupTimeout;
+        builder.sentinelDownAfter = base.sentinelDownAfter;
         return builder;
     }
 
@@ -100,10 +105,16 @@ public final class RedisTopologySpec {
         return startupTimeout;
     }
 
+    /** Sentinel {@code down-after-milliseconds} (Sentinel topology only). */
+    public Duration sentinelDownAfter() {
+        return sentinelDownAfter;
+    }
+
     @Override
     public String toString() {
         return "RedisTopologySpec[" + kind + " '" + name + "'" + (password == null ? "" : ", password set")
-                + ", config " + configLines + ", startup timeout " + startupTimeout + "]";
+                + ", config " + configLines + ", startup timeout " + startupTimeout
+                + (kind == RedisTopology.Kind.SENTINEL ? ", down after " + sentinelDownAfter : "") + "]";
     }
 
     /** Builds a {@link RedisTopologySpec}; validates every value as it is set. Not thread-safe. */
@@ -113,6 +124,7 @@ public final class RedisTopologySpec {
         private String name;
         private String password;
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+        private Duration sentinelDownAfter = DEFAULT_SENTINEL_DOWN_AFTER;
 
         private Builder(RedisTopology.Kind kind) {
             this.kind = kind;
@@ -186,6 +198,26 @@ public final class RedisTopologySpec {
                 throw new IllegalArgumentException("startupTimeout must be at least 1s, but was " + timeout);
             }
             this.startupTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets how long a primary may leave PINGs unanswered before Sentinels fail it over (default
+         * {@link #DEFAULT_SENTINEL_DOWN_AFTER}). Sentinels PING every second, so 1s reacts to a single late
+         * reply: on a loaded machine a longer value avoids failovers nobody asked for.
+         *
+         * @throws IllegalArgumentException if under 100ms
+         * @throws IllegalStateException unless this builds a Sentinel topology
+         */
+        public Builder sentinelDownAfter(Duration downAfter) {
+            Objects.requireNonNull(downAfter, "downAfter");
+            if (kind != RedisTopology.Kind.SENTINEL) {
+                throw new IllegalStateException("sentinelDownAfter applies to SENTINEL topologies, not " + kind);
+            }
+            if (downAfter.compareTo(Duration.ofMillis(100)) < 0) {
+                throw new IllegalArgumentException("sentinelDownAfter must be at least 100ms, but was " + downAfter);
+            }
+            this.sentinelDownAfter = downAfter;
             return this;
         }
 

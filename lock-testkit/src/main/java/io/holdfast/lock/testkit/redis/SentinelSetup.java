@@ -12,7 +12,6 @@ final class SentinelSetup {
 
     static final int SENTINELS = 3;
     static final int QUORUM = 2;
-    static final int DOWN_AFTER_MS = 1000;
     static final int FAILOVER_TIMEOUT_MS = 3000;
 
     private SentinelSetup() {
@@ -34,7 +33,7 @@ final class SentinelSetup {
         List<ProcessNode> sentinels = new ArrayList<>();
         for (int i = 1; i <= SENTINELS; i++) {
             ProcessNode sentinel = ProcessNode.start(spec.name(), "sentinel" + i, true, null, spec.startupTimeout(),
-                    (port, dir) -> sentinelConfig(port, dir, primary.port(), password));
+                    (port, dir) -> sentinelConfig(port, dir, primary.port(), spec));
             started.add(sentinel);
             sentinels.add(sentinel);
             sentinel.onLaunch(SentinelSetup::speedUp);
@@ -49,11 +48,12 @@ final class SentinelSetup {
         return new RedisTopology(spec, List.of(primary, replica), sentinels);
     }
 
-    private static String sentinelConfig(int port, java.nio.file.Path dir, int primaryPort, String password) {
+    private static String sentinelConfig(int port, java.nio.file.Path dir, int primaryPort, RedisTopologySpec spec) {
         String name = RedisTopologySpec.SENTINEL_MASTER_NAME;
+        String password = spec.password().orElse(null);
         return Redis.baseConfig(port, dir)
                 + "sentinel monitor " + name + " " + ProcessNode.HOST + " " + primaryPort + " " + QUORUM + "\n"
-                + "sentinel down-after-milliseconds " + name + " " + DOWN_AFTER_MS + "\n"
+                + "sentinel down-after-milliseconds " + name + " " + spec.sentinelDownAfter().toMillis() + "\n"
                 + "sentinel failover-timeout " + name + " " + FAILOVER_TIMEOUT_MS + "\n"
                 + "sentinel parallel-syncs " + name + " 1\n"
                 + (password == null ? "" : "sentinel auth-pass " + name + " " + RedisTopologySpec.quote(password) + "\n");
