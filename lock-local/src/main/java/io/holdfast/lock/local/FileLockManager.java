@@ -82,7 +82,7 @@ public final class FileLockManager extends AbstractLockManager<FileLockManager.F
     private FileGrant lockAndCount(String resource, long start, long deadlineNanos)
             throws InterruptedException {
         Path file = directory.fileFor(resource, ".lock");
-        OsLock os = OsLock.acquire(file, deadlineNanos, maxPoll);
+        OsLock os = OsLock.acquire(file, deadlineNanos, maxPoll, this::isClosed);
         if (os == null) {
             return null;
         }

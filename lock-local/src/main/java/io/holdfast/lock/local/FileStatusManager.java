@@ -174,7 +174,8 @@ public final class FileStatusManager implements StatusManager {
     private <T> T underGuard(Supplier<T> change) {
         OsLock lock;
         try {
-            lock = OsLock.acquire(guard, System.nanoTime() + lockWait.toNanos(), GUARD_POLL);
+            lock = OsLock.acquire(guard, System.nanoTime() + lockWait.toNanos(), GUARD_POLL,
+                    () -> closed);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LockUnavailableException("interrupted while waiting for " + guard, e);

@@ -17,6 +17,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * An exclusive OS lock ({@code fcntl} on Linux) on one file, held by one thread of this JVM.
@@ -34,6 +35,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class OsLock implements AutoCloseable {
 
     private static final long FIRST_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final long CLOSE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final ConcurrentHashMap<Path, Slot> SLOTS = new ConcurrentHashMap<>();
 
     private final Path file;
@@ -54,22 +56,21 @@ public final class OsLock implements AutoCloseable {
      *
      * @param deadlineNanos the {@link System#nanoTime()} to give up at; one attempt if passed
      * @param maxPoll the longest pause between two attempts while another process holds the lock
+     * @param closed true once the owner was closed: a waiter then gives up (checked every 100ms)
      * @return the held lock, or null if not granted by the deadline
      * @throws InterruptedException if interrupted while waiting
+     * @throws IllegalStateException if {@code closed} turned true while waiting
      * @throws LockUnavailableException if the file cannot be opened or locked
      */
-    public static OsLock acquire(Path file, long deadlineNanos, Duration maxPoll)
-            throws InterruptedException {
+    public static OsLock acquire(Path file, long deadlineNanos, Duration maxPoll,
+            BooleanSupplier closed) throws InterruptedException {
         Slot slot = join(file);
         boolean permitted = false;
         OsLock result = null;
         try {
-            long remaining = deadlineNanos - System.nanoTime();
-            permitted = remaining > 0
-                    ? slot.permit.tryAcquire(remaining, TimeUnit.NANOSECONDS)
-                    : slot.permit.tryAcquire();
+            permitted = awaitPermit(file, slot, deadlineNanos, closed);
             if (permitted) {
-                result = lockFile(file, slot, deadlineNanos, maxPoll.toNanos());
+                result = lockFile(file, slot, deadlineNanos, maxPoll.toNanos(), closed);
             }
             return result;
         } finally {
@@ -148,8 +149,29 @@ public final class OsLock implements AutoCloseable {
         return "OsLock[" + file + (released.get() ? ", released" : ", held") + "]";
     }
 
-    private static OsLock lockFile(Path file, Slot slot, long deadlineNanos, long maxPollNanos)
+    private static boolean awaitPermit(Path file, Slot slot, long deadlineNanos, BooleanSupplier closed)
             throws InterruptedException {
+        while (true) {
+            long remaining = deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                return slot.permit.tryAcquire();
+            }
+            if (slot.permit.tryAcquire(Math.min(remaining, CLOSE_CHECK_NANOS), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+            checkOpen(file, closed);
+        }
+    }
+
+    private static void checkOpen(Path file, BooleanSupplier closed) {
+        if (closed.getAsBoolean()) {
+            throw new IllegalStateException("stopped waiting for the lock on " + file
+                    + ": the manager was closed");
+        }
+    }
+
+    private static OsLock lockFile(Path file, Slot slot, long deadlineNanos, long maxPollNanos,
+            BooleanSupplier closed) throws InterruptedException {
         FileChannel ch = null;
         try {
             ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
@@ -171,6 +193,7 @@ public final class OsLock implements AutoCloseable {
                 if (Thread.interrupted()) {
                     throw new InterruptedException("interrupted while waiting for the lock on " + file);
                 }
+                checkOpen(file, closed);
                 backoff = Math.min(backoff * 2, maxPollNanos);
             }
         } catch (ClosedByInterruptException e) {
