@@ -41,7 +41,8 @@ public final class Renewer implements AutoCloseable {
     private final LockMetrics metrics;
     private final Consumer<RedisGrant> abandon;
     private final ScheduledExecutorService scheduler;
-    private volatile String lastFailure = "no renewal reply yet";
+    private final boolean renew;
+    private volatile String lastFailure = "renewals unanswered";
 
     /**
      * Starts the scheduler.
@@ -60,6 +61,7 @@ public final class Renewer implements AutoCloseable {
         this.leaseArg = Long.toString(lease.toMillis());
         this.metrics = metrics;
         this.abandon = abandon;
+        this.renew = renew;
         ThreadFactory factory = r -> {
             Thread t = new Thread(r, "holdfast-redis-renewal-" + THREADS.incrementAndGet());
             t.setDaemon(true);
@@ -117,7 +119,7 @@ public final class Renewer implements AutoCloseable {
                 .orTimeout(leaseNanos, TimeUnit.NANOSECONDS)
                 .whenComplete((result, failure) -> {
                     if (failure != null) {
-                        lastFailure = Failures.explain(failure);
+                        lastFailure = "last renewal failed: " + Failures.explain(failure);
                         LOG.debug("renewal of {} leases failed: {}", keys.length, lastFailure);
                         group.forEach(g -> metrics.renewal(false));
                         return;
@@ -143,10 +145,11 @@ public final class Renewer implements AutoCloseable {
         try {
             long now = System.nanoTime();
             for (RedisGrant g : grants.get()) {
-                if (!g.isReleasing() && now - g.validUntilNanos() >= 0
-                        && g.markLost("lease not confirmed by Redis within "
-                                + Durations.format(Duration.ofNanos(leaseNanos - marginNanos))
-                                + " (last renewal failure: " + lastFailure + ")")) {
+                if (!g.isReleasing() && now - g.validUntilNanos() >= 0 && g.markLost(renew
+                        ? "lease not confirmed by Redis within " + Durations.format(Duration.ofNanos(
+                                leaseNanos - marginNanos)) + " (" + lastFailure + ")"
+                        : "lease of " + Durations.format(Duration.ofNanos(leaseNanos))
+                                + " ended and renewal is disabled")) {
                     abandon.accept(g);
                 }
             }
