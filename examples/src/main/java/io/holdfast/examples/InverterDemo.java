@@ -3,11 +3,9 @@ package io.holdfast.examples;
 import io.holdfast.examples.inverter.InverterWorkers;
 import io.holdfast.examples.inverter.WorkerReport;
 import io.holdfast.examples.support.ChildJvm;
+import io.holdfast.examples.support.DurationOption;
 import io.holdfast.lock.LockService;
 import io.holdfast.lock.internal.Durations;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,15 +38,15 @@ public final class InverterDemo implements Callable<Integer> {
     int processes = 1;
 
     @Option(names = "--duration", description = "how long to run, e.g. 10s (default ${DEFAULT-VALUE})",
-            converter = DurationConverter.class)
+            converter = DurationOption.class)
     Duration duration = Duration.ofSeconds(10);
 
     @Option(names = "--poll-time", description = "time a poll holds the lock (default ${DEFAULT-VALUE})",
-            converter = DurationConverter.class)
+            converter = DurationOption.class)
     Duration pollTime = Duration.ofMillis(2);
 
     @Option(names = "--wait", description = "how long a worker waits for the lock (default ${DEFAULT-VALUE})",
-            converter = DurationConverter.class)
+            converter = DurationOption.class)
     Duration lockWait = Duration.ofSeconds(10);
 
     @Option(names = "--charge-workers", description = "workers per process that also run force-charge cycles (default ${DEFAULT-VALUE})")
@@ -105,7 +103,7 @@ public final class InverterDemo implements Callable<Integer> {
             List<Process> children = startChildren();
             WorkerReport total = run.run(duration, quiet ? null : this::progress);
             for (Process p : children) {
-                total.merge(readChild(p));
+                total.merge(WorkerReport.parse(ChildJvm.awaitLine(p, WorkerReport.PREFIX)));
             }
             lastReport = total;
             printReport(service.backend(), total);
@@ -118,28 +116,10 @@ public final class InverterDemo implements Callable<Integer> {
         for (int i = 1; i < processes; i++) {
             children.add(ChildJvm.start(InverterDemo.class, List.of("--child",
                     "--workers", String.valueOf(workers), "--charge-workers", String.valueOf(chargeWorkers),
-                    "--duration", duration.toMillis() + "ms", "--poll-time", pollTime.toNanos() / 1000 + "us",
-                    "--wait", lockWait.toMillis() + "ms", "--device-dir", deviceDir.toString()), env));
+                    "--duration", DurationOption.format(duration), "--poll-time", DurationOption.format(pollTime),
+                    "--wait", DurationOption.format(lockWait), "--device-dir", deviceDir.toString()), env));
         }
         return children;
-    }
-
-    private static WorkerReport readChild(Process p) throws Exception {
-        WorkerReport report = null;
-        try (BufferedReader r = new BufferedReader(
-                new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                if (WorkerReport.isResultLine(line)) {
-                    report = WorkerReport.parse(line);
-                }
-            }
-        }
-        int exit = p.waitFor();
-        if (report == null) {
-            throw new IllegalStateException("worker process " + p.pid() + " exited with " + exit
-                    + " without a report; see its output above");
-        }
-        return report;
     }
 
     private void progress(Duration elapsed, WorkerReport soFar) {
@@ -169,16 +149,5 @@ public final class InverterDemo implements Callable<Integer> {
 
     private static String ms(long nanos) {
         return String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
-    }
-
-    /** Parses {@code 10s}, {@code 500ms}, {@code 250us}, {@code 2m} or ISO-8601. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            if (value.endsWith("us")) {
-                return Duration.ofNanos(Long.parseLong(value.substring(0, value.length() - 2)) * 1000);
-            }
-            return Durations.parse("duration", value);
-        }
     }
 }

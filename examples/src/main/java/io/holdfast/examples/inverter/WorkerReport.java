@@ -7,7 +7,8 @@ import java.util.Map;
 /** What one process's workers did; merged across processes by the parent. */
 public final class WorkerReport {
 
-    private static final String PREFIX = "RESULT ";
+    /** How a child's result line starts. */
+    public static final String PREFIX = "RESULT ";
 
     long polls;
     long overlaps;
@@ -36,11 +37,6 @@ public final class WorkerReport {
                 + " charges=" + chargeCycles + " chargeOverlaps=" + chargeOverlaps
                 + " chargeSkipped=" + chargeSkipped + " timeouts=" + timeouts
                 + " waits=" + waits.encode();
-    }
-
-    /** True if {@code line} is a child's result line. */
-    public static boolean isResultLine(String line) {
-        return line.startsWith(PREFIX);
     }
 
     /** Parses {@link #toLine()}. */

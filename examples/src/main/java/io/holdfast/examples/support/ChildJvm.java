@@ -1,6 +1,9 @@
 package io.holdfast.examples.support;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,5 +31,29 @@ public final class ChildJvm {
         pb.environment().clear();
         pb.environment().putAll(env);
         return pb.start();
+    }
+
+    /**
+     * Reads a child's standard output to the end, waits for it to exit, and returns its last line
+     * that starts with {@code prefix}.
+     *
+     * @throws IllegalStateException if the child printed no such line
+     */
+    public static String awaitLine(Process child, String prefix) throws IOException, InterruptedException {
+        String found = null;
+        try (BufferedReader r = new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.startsWith(prefix)) {
+                    found = line;
+                }
+            }
+        }
+        int exit = child.waitFor();
+        if (found == null) {
+            throw new IllegalStateException("worker process " + child.pid() + " exited with " + exit
+                    + " without a '" + prefix.trim() + "' line; see its output above");
+        }
+        return found;
     }
 }
