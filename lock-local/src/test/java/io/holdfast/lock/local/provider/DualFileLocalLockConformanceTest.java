@@ -4,30 +4,24 @@ import io.holdfast.lock.LockManager;
 import io.holdfast.lock.LockService;
 import io.holdfast.lock.testkit.conformance.LockManagerConformance;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole LockManager contract for {@code USE_NEW_LOCKS=dual} with the local backend, as built
- * by {@link LockService}. Tokens come from each JVM's in-process counter, so two managers do not
- * share a token sequence and the cross-manager part of the kit does not apply.
+ * by {@link LockService}. Tokens come from each service's in-process counter, so two managers do
+ * not share a token sequence and the cross-manager part of the kit does not apply.
  */
 class DualFileLocalLockConformanceTest extends LockManagerConformance {
 
     @TempDir
     Path dir;
 
-    private final List<LockService> services = new ArrayList<>();
+    private final DualServices services = new DualServices();
 
     @Override
     protected LockManager newManager() {
-        LockService s = LockService.fromEnvironment(Map.of("USE_NEW_LOCKS", "dual",
-                "LOCK_BACKEND", "local", "LOCK_DIR", dir.toString()));
-        services.add(s);
-        return s.locks();
+        return services.open(dir).locks();
     }
 
     @Override
@@ -37,6 +31,6 @@ class DualFileLocalLockConformanceTest extends LockManagerConformance {
 
     @AfterEach
     void closeServices() {
-        services.forEach(LockService::close);
+        services.close();
     }
 }
