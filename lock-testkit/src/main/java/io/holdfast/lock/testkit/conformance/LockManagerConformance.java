@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@link #newManager()} by the kit are closed after each test.
  */
 @SuppressWarnings("try") // Holder resources hold a lock for the block; they need no reference
+@Timeout(value = 180, unit = TimeUnit.SECONDS) // a hang fails the test, not the build
 public abstract class LockManagerConformance {
 
     /** A generous bound for anything that should be quick; never a performance assertion. */

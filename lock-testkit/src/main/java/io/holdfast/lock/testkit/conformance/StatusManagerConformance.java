@@ -11,10 +11,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * test. Expiry tests use real time with short TTLs; backends with an injectable clock should also
  * test expiry without sleeping.
  */
+@Timeout(value = 180, unit = TimeUnit.SECONDS) // a hang fails the test, not the build
 public abstract class StatusManagerConformance {
 
     /** A generous bound for anything that should be quick; never a performance assertion. */
