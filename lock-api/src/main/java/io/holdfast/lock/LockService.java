@@ -11,6 +11,7 @@ import io.holdfast.lock.spi.RedisEndpoint;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,6 +67,8 @@ import java.util.function.Supplier;
 public final class LockService implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(LockService.class.getName());
+    /** Open services per info gauge: services with the same tags on one registry share it. */
+    private static final Map<Gauge, Integer> GAUGE_USERS = new IdentityHashMap<>();
 
     private final String backend;
     private final String mode;
@@ -90,6 +93,11 @@ public final class LockService implements AutoCloseable {
                 .tag(LockMetricNames.TAG_MODE, mode)
                 .strongReference(true)
                 .register(registry);
+        if (info != null) {
+            synchronized (GAUGE_USERS) {
+                GAUGE_USERS.merge(info, 1, Integer::sum);
+            }
+        }
     }
 
     /**
@@ -187,7 +195,10 @@ public final class LockService implements AutoCloseable {
         return mode;
     }
 
-    /** Closes the managers this service created and removes its gauge. Idempotent. */
+    /**
+     * Closes the managers this service created and removes its gauge (once no other open service
+     * shares it). Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -200,7 +211,12 @@ public final class LockService implements AutoCloseable {
                 status.close();
             } finally {
                 if (info != null) {
-                    registry.remove(info);
+                    synchronized (GAUGE_USERS) {
+                        if (GAUGE_USERS.merge(info, -1, Integer::sum) == 0) {
+                            GAUGE_USERS.remove(info);
+                            registry.remove(info);
+                        }
+                    }
                 }
             }
         }

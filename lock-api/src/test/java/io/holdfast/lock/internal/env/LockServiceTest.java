@@ -137,6 +137,18 @@ class LockServiceTest {
     }
 
     @Test
+    void backendInfoGauge_sharedByTwoServices_staysUntilBothClose() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        LockService first = LockService.fromEnvironment(env(), registry);
+        LockService second = LockService.fromEnvironment(env(), registry);
+        first.close();
+        assertThat(registry.get(LockMetricNames.BACKEND_INFO).tag(LockMetricNames.TAG_BACKEND, "file")
+                .gauge().value()).isEqualTo(1.0);
+        second.close();
+        assertThat(registry.find(LockMetricNames.BACKEND_INFO).gauge()).isNull();
+    }
+
+    @Test
     void toString_showsSettingsWithoutPasswords() {
         try (LockService s = LockService.fromEnvironment(env("REDIS_URL", "redis://u:Sup3rS3cret@h:6379"))) {
             assertThat(s.toString()).startsWith("LockService[USE_NEW_LOCKS=false, backend file, LOCK_DIR=" + dir)
