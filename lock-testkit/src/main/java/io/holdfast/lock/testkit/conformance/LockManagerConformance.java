@@ -219,6 +219,32 @@ public abstract class LockManagerConformance {
                 assertThat(lease.isHeld()).isTrue();
             }
         }
+
+        @Test
+        void otherManager_waitsForRelease_thenGetsGreaterToken() throws Exception {
+            if (!managersShareLocks()) {
+                return;
+            }
+            LockManager other = track(newManager());
+            String r = resource("shared-wait");
+            Holder h = Holder.hold(manager, r);
+            try {
+                long held = h.lease().fencingToken();
+                CompletableFuture<Long> waiter = CompletableFuture.supplyAsync(() -> {
+                    try (Lease lease = other.acquire(r, PATIENCE)) {
+                        return lease.fencingToken();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                sleep(150);
+                assertThat(waiter).as("waiting while the other manager holds").isNotDone();
+                assertThat(h.release()).isTrue();
+                assertThat(waiter.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isGreaterThan(held);
+            } finally {
+                h.close();
+            }
+        }
     }
 
     /** Nested acquires by the holding thread. */
