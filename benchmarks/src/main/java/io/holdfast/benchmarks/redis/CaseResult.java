@@ -1,5 +1,7 @@
 package io.holdfast.benchmarks.redis;
 
+import java.util.List;
+
 /**
  * What one case (one contender, one scenario, one repetition, all its worker JVMs) measured in its
  * window. Durations in nanoseconds; {@code NaN} where a figure does not apply.
@@ -9,12 +11,14 @@ package io.holdfast.benchmarks.redis;
  * @param counter the shared non-atomic counter at the end, equal to {@code allGrants} unless two
  *     holders overlapped
  * @param minThreadShare the fewest window grants of any thread divided by the mean per thread
+ * @param diagnostics contender-specific counters, one entry per worker JVM that had any
  * @param sentPerExecuted from the MONITOR sample: commands clients sent per command Redis executed
+ * @param loadAverage the host's one-minute load average at the end of the case (other work skews figures)
  */
 record CaseResult(ContenderKind kind, Scenario scenario, int repetition, long rttNanos, double seconds,
-        long grants, long allGrants, long counter, long handoffs, long cpuNanos, long errors, String firstError,
+        long grants, long allGrants, long counter, long handoffs, long cpuNanos, long errors, String firstError, List<String> diagnostics,
         double minThreadShare, Histogram waits, Histogram cycles, Histogram handoffLatency,
-        long commandsExecuted, double sentPerExecuted) {
+        long commandsExecuted, double sentPerExecuted, double loadAverage) {
 
     double opsPerSecond() {
         return grants / seconds;

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,9 +77,10 @@ final class CaseRunner {
             }
             return new CaseResult(kind, scenario, repetition, rttNanos, options.measureNanos() / 1e9,
                     aggregate.grants, aggregate.allGrants, cells.total(), aggregate.handoffs, aggregate.cpu,
-                    aggregate.errors, aggregate.firstError, aggregate.minThreadShare(), aggregate.waits,
+                    aggregate.errors, aggregate.firstError, aggregate.diagnostics, aggregate.minThreadShare(), aggregate.waits,
                     aggregate.cycles, aggregate.handoffLatency, ServerProbe.executedBetween(before, after),
-                    sentExecuted[1] == 0 ? Double.NaN : (double) sentExecuted[0] / sentExecuted[1]);
+                    sentExecuted[1] == 0 ? Double.NaN : (double) sentExecuted[0] / sentExecuted[1],
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         } finally {
             for (Process worker : workers) {
                 worker.destroyForcibly();
@@ -161,6 +163,7 @@ final class CaseRunner {
         long cpu;
         long errors;
         String firstError = "";
+        final List<String> diagnostics = new ArrayList<>();
 
         void add(String report) {
             for (String field : report.substring(Worker.REPORT.length() + 1).split(" ")) {
@@ -182,6 +185,7 @@ final class CaseRunner {
                     case "cycle" -> cycles.add(Histogram.decode(value));
                     case "handoff" -> handoffLatency.add(Histogram.decode(value));
                     case "error" -> firstError = firstError.isEmpty() ? value.replace('_', ' ') : firstError;
+                    case "diag" -> diagnostics.add(value.replace('_', ' '));
                     default -> throw new IllegalStateException("unknown report field " + field);
                 }
             }

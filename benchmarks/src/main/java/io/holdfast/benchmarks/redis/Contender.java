@@ -13,6 +13,11 @@ interface Contender extends AutoCloseable {
     /** Releases what {@link #acquire} returned, from the thread that acquired it. */
     void release(Object handle) throws Exception;
 
+    /** Contender-specific counters worth printing beside the figures (one line, no spaces needed), or "". */
+    default String diagnostics() {
+        return "";
+    }
+
     @Override
     void close();
 }

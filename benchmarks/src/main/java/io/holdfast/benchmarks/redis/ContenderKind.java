@@ -1,5 +1,9 @@
 package io.holdfast.benchmarks.redis;
 
+import io.holdfast.lock.local.FileLockManager;
+import io.holdfast.lock.local.FileLockSettings;
+import io.holdfast.lock.redis.RedisLockManager;
+import io.holdfast.lock.redis.RedisLockSettings;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -7,6 +11,7 @@ import org.springframework.integration.redis.util.RedisLockRegistry.RedisLockTyp
 
 /** The contenders the harness knows, by the name used on the command line and in the tables. */
 enum ContenderKind {
+    HOLDFAST("holdfast", true),
     REDISSON("redisson", true),
     SPRING_PUB_SUB("spring-pubsub", true),
     SPRING_SPIN("spring-spin", true),
@@ -24,6 +29,8 @@ enum ContenderKind {
     /** Connects a contender; {@code lockDirectory} is only used by the file-based one. */
     Contender open(String redisUri, Path lockDirectory) {
         switch (this) {
+            case HOLDFAST:
+                return new HoldfastContender(RedisLockManager.create(RedisLockSettings.of(redisUri)));
             case REDISSON:
                 return new RedissonContender(redisUri);
             case SPRING_PUB_SUB:
@@ -33,7 +40,7 @@ enum ContenderKind {
             case NAIVE:
                 return new NaiveContender(redisUri);
             case HOLDFAST_FILE:
-                return new HoldfastFileContender(lockDirectory);
+                return new HoldfastContender(FileLockManager.create(FileLockSettings.of(lockDirectory)));
             default:
                 throw new IllegalArgumentException("unknown contender " + this);
         }

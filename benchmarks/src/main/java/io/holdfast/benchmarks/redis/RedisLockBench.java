@@ -1,5 +1,6 @@
 package io.holdfast.benchmarks.redis;
 
+import io.holdfast.benchmarks.Trees;
 import io.holdfast.lock.testkit.redis.RedisTopology;
 import io.holdfast.lock.testkit.redis.RedisTopologySpec;
 import java.io.IOException;
@@ -7,9 +8,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The Redis lock harness of issue 6: holdfast against Redisson, Spring Integration's
@@ -56,16 +55,8 @@ public final class RedisLockBench {
                 }
             }
         } finally {
-            deleteTree(work);
+            Trees.delete(work);
         }
         return results;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

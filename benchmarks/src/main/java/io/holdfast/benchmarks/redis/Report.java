@@ -16,12 +16,13 @@ final class Report {
     /** One line per case, printed as the harness goes. */
     static String caseLine(CaseResult r) {
         return String.format(Locale.ROOT, "rep %d %s %-14s %9.0f ops/s  cycle p50 %5.2f RTT  wait max %7.1f ms  "
-                        + "handoff %5s  cmds %5s/%5s  cpu %6.1f us  %s%s",
+                        + "handoff %5s  cmds %5s/%5s  cpu %6.1f us  load %.1f  %s%s",
                 r.repetition(), r.scenario(), r.kind().label, r.opsPerSecond(), r.inRtt(r.cycles().quantile(0.5)),
                 r.waits().max() / 1e6, percent(r.handoffShare()), number(r.sentPerCycle()),
-                number(r.executedPerCycle()), r.cpuMicrosPerCycle(),
+                number(r.executedPerCycle()), r.cpuMicrosPerCycle(), r.loadAverage(),
                 r.exclusive() ? "exclusive" : "EXCLUSION VIOLATED (" + r.counter() + " != " + r.allGrants() + ")",
-                r.errors() == 0 ? "" : "  errors " + r.errors() + ": " + r.firstError());
+                r.errors() == 0 ? "" : "  errors " + r.errors() + ": " + r.firstError())
+                + (r.diagnostics().isEmpty() ? "" : "\n    " + String.join("\n    ", r.diagnostics()));
     }
 
     static String tables(List<CaseResult> results, BenchOptions options) {
@@ -44,7 +45,11 @@ final class Report {
         text.append("\nMedians of ").append(options.repetitions()).append(" repetitions of ")
                 .append(options.measure().toMillis() / 1000.0).append(" s (after ")
                 .append(options.warmup().toMillis() / 1000.0).append(" s warm-up) per case; 1 RTT = one Lettuce PING "
-                        + "round trip, median ").append(rtt / 1000).append(" µs.\n");
+                        + "round trip, median ").append(rtt / 1000).append(" µs. Host load average (1 min) during the cases: "
+                        + "median ").append(String.format(Locale.ROOT, "%.1f", median(results, CaseResult::loadAverage)))
+                .append(", max ").append(String.format(Locale.ROOT, "%.1f", results.stream()
+                        .mapToDouble(CaseResult::loadAverage).max().orElse(Double.NaN)))
+                .append(" on ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs.\n");
         return text.toString();
     }
 

@@ -117,7 +117,7 @@ public final class Worker {
         return REPORT + " grants=" + grants + " window=" + windowGrants + " handoffs=" + handoffs
                 + " cpu=" + (cpuEnd - cpuStart) + " errors=" + errors + " threads=" + perThread
                 + " wait=" + waits.encode() + " cycle=" + cycles.encode() + " handoff=" + handoffLatency.encode()
-                + (error == null ? "" : " error=" + error.toString().replace(' ', '_'));
+                + note("diag", contender.diagnostics()) + (error == null ? "" : note("error", error.toString()));
     }
 
     /** One benchmark thread: acquire, touch the shared cells, release, until {@code stopAt}. */
@@ -177,6 +177,11 @@ public final class Worker {
                 }
             }
         }
+    }
+
+    /** A free-text report field: spaces become underscores (the harness turns them back). */
+    private static String note(String key, String text) {
+        return text.isEmpty() ? "" : " " + key + "=" + text.replace(' ', '_');
     }
 
     static long processCpuNanos() {

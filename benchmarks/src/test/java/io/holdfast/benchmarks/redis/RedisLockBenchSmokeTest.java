@@ -1,0 +1,46 @@
+package io.holdfast.benchmarks.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Proves the harness works end to end (private redis-server, fresh worker JVMs, GO barrier, reports,
+ * command counts, exclusion check) on S1 for one second per contender. Asserts what was measured is
+ * consistent, never how fast it was. The peers are left out to keep it short.
+ */
+class RedisLockBenchSmokeTest {
+
+    @Test
+    @Timeout(180)
+    void harness_runsS1_andEveryContenderIsExclusive() throws Exception {
+        BenchOptions options = new BenchOptions(
+                List.of(ContenderKind.HOLDFAST, ContenderKind.NAIVE, ContenderKind.HOLDFAST_FILE),
+                List.of(Scenario.S1), 1, Duration.ofMillis(300), Duration.ofSeconds(1), "256m");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+        List<CaseResult> results = RedisLockBench.run(options, new PrintStream(log, true, StandardCharsets.UTF_8));
+
+        assertThat(results).hasSize(3);
+        for (CaseResult r : results) {
+            assertThat(r.errors()).as("%s errors: %s", r.kind(), r.firstError()).isZero();
+            assertThat(r.grants()).as("%s grants in the window", r.kind()).isPositive();
+            assertThat(r.allGrants()).isGreaterThanOrEqualTo(r.grants());
+            assertThat(r.counter()).as("%s shared counter vs grants", r.kind()).isEqualTo(r.allGrants());
+            assertThat(r.cycles().count()).isEqualTo(r.grants());
+            assertThat(r.rttNanos()).isPositive();
+        }
+        CaseResult holdfast = results.stream().filter(r -> r.kind() == ContenderKind.HOLDFAST).findFirst().orElseThrow();
+        // uncontended: at least the acquire and the release reach Redis per cycle
+        assertThat(holdfast.executedPerCycle()).isGreaterThanOrEqualTo(2.0);
+        assertThat(holdfast.sentPerCycle()).isGreaterThan(0.0);
+        assertThat(Report.tables(results, options)).contains("| holdfast |", "| naive-poll |", "| holdfast-file |");
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("PING RTT");
+    }
+}
