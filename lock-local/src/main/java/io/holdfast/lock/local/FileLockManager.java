@@ -31,7 +31,8 @@ import java.util.Optional;
  * small file per resource name stays in the directory (deleting a file another process is about
  * to lock would also let two processes lock different files of the same name). The counter is not
  * fsynced: after a power loss tokens may repeat, not after a process crash. Network file systems
- * are not supported. Thread-safe.
+ * are not supported. Lock files get the process's umask: processes of different users need a
+ * directory and umask that let each of them write every lock file. Thread-safe.
  */
 public final class FileLockManager extends AbstractLockManager<FileLockManager.FileGrant> {
 
