@@ -8,6 +8,7 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisLoadingException;
 import io.lettuce.core.RedisReadOnlyException;
+import io.lettuce.core.protocol.RedisProtocolException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -63,7 +64,12 @@ public final class Failures {
 
     /** A short, secret-free explanation of a failure, with a hint at the fix where one is known. */
     public static String explain(Throwable failure) {
+        return explain(failure, false);
+    }
+
+    private static String explain(Throwable failure, boolean tls) {
         Throwable e = unwrap(failure);
+        boolean timedOut = false;
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = String.valueOf(t.getMessage());
             String upper = m.toUpperCase(Locale.ROOT);
@@ -81,21 +87,30 @@ public final class Failures {
                         + " (EVALSHA, EVAL, SCRIPT, GET, SET, DEL, PUBLISH, SUBSCRIBE, WAIT, SCAN, PING)"
                         + " on the namespace's keys";
             }
-            if (t instanceof SSLException || upper.contains("SSL") || upper.contains("TLS")) {
-                return "TLS handshake failed (" + t.getClass().getSimpleName() + ": " + m + "):"
-                        + " check rediss:// versus redis://, the server's TLS port and the trust store";
+            if (t instanceof SSLException || upper.contains("SSL") || upper.contains(" TLS")) {
+                return "TLS handshake failed (" + t.getClass().getSimpleName() + ": "
+                        + Endpoints.mask(m) + "): check rediss:// versus redis://, the server's TLS"
+                        + " port and the trust store";
             }
             if (t instanceof ConnectException) {
                 return "connection refused: check host and port, and that Redis is running";
             }
+            if (t instanceof RedisProtocolException) {
+                return "the peer does not speak the Redis protocol (" + Endpoints.mask(m)
+                        + "): check host and port (a TLS port needs rediss://)";
+            }
             if (t instanceof UnknownHostException) {
                 return "unknown host: check the host name in the URI";
             }
+            timedOut |= t instanceof TimeoutException || t instanceof RedisCommandTimeoutException;
         }
-        if (e instanceof TimeoutException || e instanceof RedisCommandTimeoutException) {
-            return "no answer in time (" + e.getClass().getSimpleName() + "): check that the host"
-                    + " and port point at Redis (a TLS port needs rediss://) and that it is not"
-                    + " overloaded";
+        if (timedOut && tls) {
+            return "the TLS handshake did not complete in time: check that this port serves TLS"
+                    + " (otherwise use redis://), the certificate and the trust store";
+        }
+        if (timedOut) {
+            return "no answer in time: check that the host and port point at Redis (a TLS port needs"
+                    + " rediss://) and that it is not overloaded";
         }
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + Endpoints.mask(m));
@@ -106,7 +121,8 @@ public final class Failures {
             Throwable failure, int attempts) {
         Throwable e = unwrap(failure);
         return new LockUnavailableException(what + " failed at " + endpoint
-                + (attempts > 1 ? " after " + attempts + " attempts" : "") + ": " + explain(e), e);
+                + (attempts > 1 ? " after " + attempts + " attempts" : "") + ": "
+                + explain(e, endpoint.startsWith("rediss")), e);
     }
 
     private static boolean isAuthOrTls(Throwable e) {
