@@ -1,0 +1,44 @@
+package io.holdfast.lock.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.holdfast.lock.Lease;
+import io.holdfast.lock.testkit.redis.RedisExtension;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Pins the protocol's cost, as INFO commandstats counts it: an uncontended acquire plus release is
+ * two round trips (one EVALSHA each) and six executed commands (EVALSHA, SET NX PX, INCR; EVALSHA,
+ * GET, DEL). Redisson executes 12 for the same.
+ */
+class CommandCostIT {
+
+    @RegisterExtension
+    static RedisExtension redis = RedisExtension.standalone();
+
+    @Test
+    void uncontendedLockAndUnlock_costTwoRoundTrips_andSixCommands() throws Exception {
+        String namespace = "cc-" + UUID.randomUUID().toString().substring(0, 8);
+        int cycles = 200;
+        try (RedisLockManager m = RedisLockManager.create(RedisLockSettings.builder().uri(redis.uri())
+                        .namespace(namespace).build());
+                RawRedis raw = new RawRedis(redis.uri())) {
+            m.acquire("warm", Duration.ofSeconds(5)).release(); // scripts cached, connections open
+            raw.sync().configResetstat();
+            for (int i = 0; i < cycles; i++) {
+                try (Lease lease = m.acquire("cost-" + (i % 10), Duration.ofSeconds(5))) {
+                    lease.ensureHeld();
+                }
+            }
+            String stats = raw.sync().info("commandstats");
+            long ours = raw.totalCommandCalls();
+            System.out.println("commands per uncontended lock+unlock: " + (double) ours / cycles + "\n" + stats);
+            assertThat(stats).contains("cmdstat_evalsha:calls=" + (2 * cycles) + ",");
+            assertThat(ours).isEqualTo(6L * cycles);
+            assertThat(stats).doesNotContain("cmdstat_publish").doesNotContain("cmdstat_eval:");
+        }
+    }
+}
