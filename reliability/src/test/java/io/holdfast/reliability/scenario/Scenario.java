@@ -50,10 +50,15 @@ final class Scenario implements AutoCloseable {
     /** A manager on {@code uri} with {@code tweak} applied to default settings; closed with the scenario. */
     RedisLockManager manager(String uri, UnaryOperator<RedisLockSettings.Builder> tweak) {
         RedisLockManager manager = RedisLockManager.create(tweak.apply(RedisLockSettings.builder().uri(uri)).build());
+        adopt(manager);
+        return manager;
+    }
+
+    /** Closes {@code manager} with the scenario. */
+    void adopt(LockManager manager) {
         synchronized (managers) {
             managers.add(manager);
         }
-        return manager;
     }
 
     /** A contender for the calling thread (its name becomes the owner's thread). */

@@ -1,0 +1,117 @@
+package io.holdfast.reliability.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.holdfast.lock.Lease;
+import io.holdfast.lock.redis.RedisLockManager;
+import io.holdfast.lock.redis.RedisLockSettings;
+import io.holdfast.lock.redis.internal.KeyLayout;
+import io.holdfast.lock.testkit.redis.RedisExtension;
+import io.holdfast.lock.testkit.redis.RedisNode;
+import io.holdfast.reliability.history.CheckReport;
+import io.holdfast.reliability.history.Event;
+import io.holdfast.reliability.worker.Contender;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Scenario 8 on a three-primary Cluster: {@code SCRIPT FLUSH} on every node under load (holdfast
+ * must fall back from EVALSHA to EVAL without failing a call), and the live migration of a held
+ * lock's slot to another primary (the holder keeps its lease through MOVED/ASK redirections, and
+ * the fencing counter moves with the lock key because both share a hash tag). The testkit's
+ * Cluster has no replicas, so a Cluster failover is not exercised here.
+ */
+class ClusterIT {
+
+    private static final Duration LEASE = Duration.ofMillis(3000);
+
+    @RegisterExtension
+    RedisExtension redis = RedisExtension.cluster();
+
+    private RedisLockManager manager(Scenario scenario) {
+        RedisLockManager manager = RedisLockManager.create(RedisLockSettings.builder().cluster(redis.clusterSeeds())
+                .lease(LEASE).timeout(Duration.ofSeconds(2)).build());
+        scenario.adopt(manager);
+        return manager;
+    }
+
+    @Test
+    void scriptFlushOnEveryNodeUnderLoad_isTransparent() throws Exception {
+        List<String> resources = List.of("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7");
+        try (Scenario scenario = new Scenario("cluster-script-flush")) {
+            for (int m = 0; m < 2; m++) {
+                RedisLockManager manager = manager(scenario);
+                for (int t = 0; t < 2; t++) {
+                    scenario.startContender(manager, resources, Duration.ofSeconds(3), Duration.ZERO);
+                }
+            }
+            for (int i = 0; i < 6; i++) {
+                Thread.sleep(300);
+                for (RedisNode node : redis.nodes()) {
+                    node.cli("SCRIPT", "FLUSH");
+                }
+            }
+            Thread.sleep(500);
+            scenario.stopContenders(Duration.ofSeconds(20));
+            long failures = scenario.history.events().stream()
+                    .filter(e -> e.phase() == Event.Phase.FAIL && e.op() != Event.Op.WRITE).count();
+            CheckReport report = scenario.report("flushes=6 failed_calls=" + failures);
+            assertThat(report.grants()).isPositive();
+            assertThat(failures).as("failed calls: " + scenario.history.events().stream()
+                    .filter(e -> e.phase() == Event.Phase.FAIL).limit(3).toList()).isZero();
+            assertThat(report.overlaps()).as(report.details()).isEmpty();
+            assertThat(report.fenceSafe()).as(report.details()).isTrue();
+            assertThat(report.tokensMonotonic()).as(report.details()).isTrue();
+        }
+    }
+
+    @Test
+    void heldLocksSlotMigratesToAnotherPrimary_leaseAndTokensSurvive() throws Exception {
+        KeyLayout.LockKeys keys = new KeyLayout("holdfast").lock("migrating");
+        try (Scenario scenario = new Scenario("cluster-slot-migration")) {
+            RedisLockManager holderManager = manager(scenario);
+            RedisLockManager otherManager = manager(scenario);
+            Contender holder = scenario.contender(holderManager);
+            Lease lease = holder.acquire("migrating", Duration.ofSeconds(3));
+            assertThat(holder.write("migrating", lease.fencingToken())).isTrue();
+            RedisNode source = redis.nodeForKey(keys.lock());
+            RedisNode target = redis.nodes().stream().filter(n -> n.port() != source.port()).findFirst().orElseThrow();
+            String slot = source.cli("CLUSTER", "KEYSLOT", keys.lock());
+            String sourceId = source.cli("CLUSTER", "MYID");
+            String targetId = target.cli("CLUSTER", "MYID");
+            long started = System.nanoTime();
+            target.cli("CLUSTER", "SETSLOT", slot, "IMPORTING", sourceId);
+            source.cli("CLUSTER", "SETSLOT", slot, "MIGRATING", targetId);
+            Thread.sleep(LEASE.dividedBy(3).toMillis()); // a renewal runs while the slot is migrating
+            for (String key : source.cli("CLUSTER", "GETKEYSINSLOT", slot, "100").split("\n")) {
+                if (!key.isBlank()) {
+                    source.cli("MIGRATE", target.host(), Integer.toString(target.port()), key, "0", "5000");
+                }
+            }
+            Thread.sleep(LEASE.dividedBy(3).toMillis()); // and one between MIGRATE and the slot's handover
+            for (RedisNode node : redis.nodes()) {
+                node.cli("CLUSTER", "SETSLOT", slot, "NODE", targetId);
+            }
+            long migratedMillis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(Timing.poll(Duration.ofSeconds(10), () -> redis.nodeForKey(keys.lock()).port() == target.port()))
+                    .isTrue();
+            Thread.sleep(LEASE.toMillis()); // renewals now go to the new owner of the slot
+            assertThat(lease.isHeld()).as("lease kept through the migration").isTrue();
+            assertThat(otherManager.tryAcquire("migrating")).as("still locked after the migration").isEmpty();
+            assertThat(target.cli("EXISTS", keys.fence())).as("fencing counter moved with the lock").isEqualTo("1");
+            assertThat(holder.write("migrating", lease.fencingToken())).isTrue();
+            holder.release(lease);
+            Contender other = scenario.contender(otherManager);
+            Lease next = other.acquire("migrating", Duration.ofSeconds(3));
+            assertThat(next.fencingToken()).isGreaterThan(lease.fencingToken());
+            other.write("migrating", next.fencingToken());
+            other.release(next);
+            CheckReport report = scenario.report("migration_ms=" + migratedMillis + " lease_ms=" + LEASE.toMillis());
+            assertThat(report.lossesReported()).isZero();
+            assertThat(report.fenceSafe()).as(report.details()).isTrue();
+            assertThat(report.tokensMonotonic()).as(report.details()).isTrue();
+        }
+    }
+}
