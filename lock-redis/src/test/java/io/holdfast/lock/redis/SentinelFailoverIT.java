@@ -1,0 +1,80 @@
+package io.holdfast.lock.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.holdfast.lock.Lease;
+import io.holdfast.lock.LockMetricNames;
+import io.holdfast.lock.LockTimeoutException;
+import io.holdfast.lock.testkit.redis.RedisExtension;
+import io.holdfast.lock.testkit.redis.RedisNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Replica acknowledgements and a Sentinel failover; each test gets its own topology. */
+class SentinelFailoverIT {
+
+    @RegisterExtension
+    RedisExtension redis = RedisExtension.sentinel();
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    private RedisLockSettings.Builder settings() {
+        return RedisLockSettings.builder().uri(redis.uri()).timeout(Duration.ofSeconds(1))
+                .retry(60, Duration.ofMillis(50), Duration.ofMillis(500)).meterRegistry(registry);
+    }
+
+    @Test
+    void replicaAcks_grantWhenTheReplicaAcknowledges_andUndoWhenItCannot() throws Exception {
+        try (RedisLockManager m = RedisLockManager.create(settings().replicaAcks(1, Duration.ofMillis(100)).build());
+                RawRedis raw = new RawRedis(redis.primary().uri())) {
+            try (Lease lease = m.acquire("acked", Duration.ofSeconds(5))) {
+                assertThat(lease.isHeld()).isTrue();
+            }
+            RedisNode replica = redis.replicas().get(0);
+            replica.stop();
+            try {
+                assertThatThrownBy(() -> m.acquire("acked", Duration.ofMillis(700)))
+                        .isInstanceOf(LockTimeoutException.class);
+                // every grant without an acknowledgement was given back
+                assertThat(raw.sync().get("holdfast:{acked}:lock")).isNull();
+            } finally {
+                replica.cont();
+            }
+            try (Lease lease = m.acquire("acked", Duration.ofSeconds(10))) {
+                assertThat(lease.isHeld()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void primaryKilled_afterFailover_heldLeaseIsRenewed_andNewLocksAreGranted() throws Exception {
+        try (RedisLockManager m = RedisLockManager.create(settings().lease(Duration.ofSeconds(30)).build())) {
+            Lease survivor = m.acquire("survivor", Duration.ofSeconds(5));
+            try (RawRedis raw = new RawRedis(redis.primary().uri())) {
+                // the key must be on the replica before the primary dies (async replication)
+                raw.sync().waitForReplication(1, 2000);
+            }
+            redis.primary().kill();
+            redis.awaitFailover(Duration.ofSeconds(30));
+
+            try (Lease fresh = m.acquire("after-failover", Duration.ofSeconds(30))) {
+                assertThat(fresh.isHeld()).isTrue();
+            }
+            double renewedBefore = renewed();
+            await().atMost(Duration.ofSeconds(30)).until(() -> renewed() > renewedBefore);
+            assertThat(survivor.isHeld()).isTrue();
+            assertThat(survivor.release()).isTrue();
+            assertThat(m.inspect("survivor")).isEmpty();
+        }
+    }
+
+    private double renewed() {
+        var c = registry.find(LockMetricNames.RENEWALS).tag(LockMetricNames.TAG_RESULT,
+                LockMetricNames.RESULT_RENEWED).counter();
+        return c == null ? 0 : c.count();
+    }
+}
