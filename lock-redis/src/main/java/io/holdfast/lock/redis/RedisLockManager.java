@@ -106,7 +106,8 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
         grant.startRelease();
         boolean released;
         try {
-            released = protocol.release(grant.keys(), grant.owner());
+            // retrying past the lease's validity is pointless: by then Redis frees it anyway
+            released = protocol.release(grant.keys(), grant.owner(), grant.validUntilNanos());
         } catch (LockUnavailableException e) {
             throw new LockUnavailableException("lock '" + grant.resource() + "' (fencing token "
                     + grant.fencingToken() + ") could not be released; Redis frees it when its"

@@ -1,6 +1,7 @@
 package io.holdfast.lock.redis;
 
 import io.holdfast.lock.FlagInfo;
+import io.holdfast.lock.LockMetricNames;
 import io.holdfast.lock.LockUnavailableException;
 import io.holdfast.lock.StatusManager;
 import io.holdfast.lock.internal.Durations;
@@ -17,6 +18,7 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,9 +56,23 @@ public final class RedisStatusManager implements StatusManager {
     private RedisStatusManager(RedisBackend backend) {
         this.backend = backend;
         RedisLockSettings s = backend.settings();
-        this.runner = new CommandRunner(s, backend.endpoint(),
-                LockMetrics.of(s.meterRegistry().orElse(null), "redis", () -> 0));
+        this.runner = new CommandRunner(s, backend.endpoint(), retryCounter(s));
         this.layout = new KeyLayout(s.namespace());
+    }
+
+    /** Counts only retries: the lock meters belong to the lock manager. */
+    private static LockMetrics retryCounter(RedisLockSettings s) {
+        if (s.meterRegistry().isEmpty()) {
+            return LockMetrics.NOOP;
+        }
+        Counter retries = Counter.builder(LockMetricNames.RETRIES).tag(LockMetricNames.TAG_BACKEND, "redis")
+                .register(s.meterRegistry().get());
+        return new LockMetrics() {
+            @Override
+            public void retry() {
+                retries.increment();
+            }
+        };
     }
 
     /**

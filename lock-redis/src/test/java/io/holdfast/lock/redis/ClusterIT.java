@@ -1,9 +1,12 @@
 package io.holdfast.lock.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockMetricNames;
+import io.holdfast.lock.LockTimeoutException;
 import io.holdfast.lock.testkit.redis.RedisExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -11,6 +14,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -49,6 +54,40 @@ class ClusterIT {
             for (Lease l : leases) {
                 assertThat(l.release()).isTrue();
             }
+        }
+    }
+
+    @Test
+    void waiter_onAnotherNode_wakesByNotification() throws Exception {
+        try (RedisLockManager holder = RedisLockManager.create(settings().build());
+                RedisLockManager waiter = RedisLockManager.create(settings().build())) {
+            for (int i = 0; i < 6; i++) {
+                String resource = "notified-" + i; // spread over the primaries
+                Lease lease = holder.acquire(resource, Duration.ofSeconds(5));
+                CompletableFuture<Long> next = CompletableFuture.supplyAsync(() -> {
+                    try (Lease l = waiter.acquire(resource, Duration.ofSeconds(20))) {
+                        return l.fencingToken();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                await().atMost(Duration.ofSeconds(10)).until(() -> waiter.subscribedChannels() == 1);
+                Thread.sleep(50); // let the waiter's marked re-check land
+                lease.release();
+                assertThat(next.get(20, TimeUnit.SECONDS)).isGreaterThan(lease.fencingToken());
+            }
+            assertThat(waiter.waitStats().grantsAfterTimer()).as("fallback rescues").isZero();
+            assertThat(waiter.waitStats().grantsAfterNotification()).isPositive();
+        }
+    }
+
+    @Test
+    void replicaAcks_withoutReplicas_undoEveryGrant() {
+        try (RedisLockManager m = RedisLockManager.create(settings().replicaAcks(1, Duration.ofMillis(20)).build());
+                RedisLockManager plain = RedisLockManager.create(settings().build())) {
+            assertThatThrownBy(() -> m.acquire("unreplicated", Duration.ofMillis(300)))
+                    .isInstanceOf(LockTimeoutException.class);
+            assertThat(plain.inspect("unreplicated")).isEmpty();
         }
     }
 

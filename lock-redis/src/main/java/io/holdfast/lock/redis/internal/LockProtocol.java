@@ -82,7 +82,7 @@ public final class LockProtocol {
         if (a.granted() && a.replicaAcks() < minReplicaAcks) {
             LOG.debug("lock key {} reached {} of {} replicas in {}ms; undoing the grant",
                     keys.lock(), a.replicaAcks(), minReplicaAcks, replicaAckTimeoutMillis);
-            release(keys, owner);
+            release(keys, owner, System.nanoTime() + leaseNanos);
             return new Attempt(0, 0, a.replicaAcks());
         }
         return a;
@@ -95,14 +95,15 @@ public final class LockProtocol {
 
     /**
      * Deletes the lock if {@code owner} still holds it, publishing when a waiter marked it.
-     * Retries transient errors until the lease would have ended anyway; never interrupted.
+     * Retries transient errors until {@code deadlineNanos} (at least one full attempt); never
+     * interrupted.
      *
      * @return true if the lock was ours and is now free; false if it was no longer ours
-     * @throws LockUnavailableException if Redis could not be reached before the lease ends
+     * @throws LockUnavailableException if Redis could not be reached in time
      */
-    public boolean release(KeyLayout.LockKeys keys, String owner) {
+    public boolean release(KeyLayout.LockKeys keys, String owner, long deadlineNanos) {
         Long r = runner.callUninterruptibly("releasing lock key " + keys.lock(), () -> releaseAsync(
-                keys, owner), System.nanoTime() + leaseNanos);
+                keys, owner), deadlineNanos);
         return r != null && r == 1;
     }
 
