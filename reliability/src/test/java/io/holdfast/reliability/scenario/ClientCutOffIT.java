@@ -43,20 +43,16 @@ class ClientCutOffIT {
             CountDownLatch holding = new CountDownLatch(1);
             CountDownLatch releaseNow = new CountDownLatch(1);
             AtomicLong lostAt = new AtomicLong();
-            CompletableFuture<Void> cutHolder = CompletableFuture.runAsync(() -> {
-                Thread.currentThread().setName("cut-holder");
-                try {
-                    Contender contender = scenario.contender(cut);
-                    Lease lease = contender.acquire(resource, Duration.ofSeconds(5));
-                    lease.onLost(() -> lostAt.set(System.nanoTime()));
-                    contender.write(resource, lease.fencingToken());
-                    holding.countDown();
-                    releaseNow.await();
-                    contender.write(resource, lease.fencingToken()); // late: the fence must refuse it
-                    contender.release(lease); // in flight while cut off; replayed after the reset, if at all
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
+            CompletableFuture<Boolean> cutHolder = scenario.async("cut-holder", () -> {
+                Contender contender = scenario.contender(cut);
+                Lease lease = contender.acquire(resource, Duration.ofSeconds(5));
+                lease.onLost(() -> lostAt.set(System.nanoTime()));
+                contender.write(resource, lease.fencingToken());
+                holding.countDown();
+                releaseNow.await();
+                contender.write(resource, lease.fencingToken()); // late: the fence must refuse it
+                contender.release(lease); // in flight while cut off; replayed after the reset, if at all
+                return true;
             });
             assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
             Thread.sleep(LEASE.dividedBy(3).toMillis()); // at least one renewal went through

@@ -43,21 +43,16 @@ class DelayedAcquireReplyIT {
             RedisLockManager prompt = scenario.manager(redis.uri(), b -> b.lease(LEASE));
             proxy.holdReplies();
             long heldAt = System.nanoTime();
-            CompletableFuture<Lease> lateLease = CompletableFuture.supplyAsync(() -> {
-                Thread.currentThread().setName("late-client");
-                try {
-                    Contender contender = scenario.contender(late);
-                    Lease lease = contender.acquire(resource, Duration.ofSeconds(8));
-                    if (lease != null) {
-                        contender.write(resource, lease.fencingToken());
-                        // reported lost within one renewal interval of the late reply (the loss is knowable then)
-                        Timing.poll(LEASE.dividedBy(3).plusMillis(500), () -> !lease.isHeld());
-                        contender.release(lease);
-                    }
-                    return lease;
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
+            CompletableFuture<Lease> lateLease = scenario.async("late-client", () -> {
+                Contender contender = scenario.contender(late);
+                Lease lease = contender.acquire(resource, Duration.ofSeconds(8));
+                if (lease != null) {
+                    contender.write(resource, lease.fencingToken());
+                    // reported lost within one renewal interval of the late reply (the loss is knowable then)
+                    Timing.poll(LEASE.dividedBy(3).plusMillis(500), () -> !lease.isHeld());
+                    contender.release(lease);
                 }
+                return lease;
             });
             assertThat(Timing.poll(Duration.ofSeconds(5), () -> redis.primary().cli("EXISTS", key).equals("1")))
                     .as("the held acquire reached Redis").isTrue();

@@ -1,10 +1,12 @@
 package io.holdfast.reliability.scenario;
 
 import io.holdfast.lock.LockManager;
+import io.holdfast.lock.StatusManager;
 import io.holdfast.lock.redis.RedisLockManager;
 import io.holdfast.lock.redis.RedisLockSettings;
 import io.holdfast.reliability.fence.FencedRegister;
 import io.holdfast.reliability.history.CheckReport;
+import io.holdfast.reliability.history.Event;
 import io.holdfast.reliability.history.HistoryChecker;
 import io.holdfast.reliability.history.HistoryRecorder;
 import io.holdfast.reliability.worker.Contender;
@@ -32,7 +34,7 @@ final class Scenario implements AutoCloseable {
     final String name;
     final HistoryRecorder history = HistoryRecorder.inMemory(PROCESS);
     final FencedRegister register = new FencedRegister();
-    private final List<LockManager> managers = new ArrayList<>();
+    private final List<AutoCloseable> managers = new ArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicInteger threads = new AtomicInteger();
     private final AtomicLong grants = new AtomicLong();
@@ -42,6 +44,8 @@ final class Scenario implements AutoCloseable {
         return thread;
     });
     private final List<Future<?>> loops = new ArrayList<>();
+    private final List<String> flagWritten = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final Duration FLAG_TTL = Duration.ofSeconds(60);
 
     Scenario(String name) {
         this.name = name;
@@ -55,7 +59,7 @@ final class Scenario implements AutoCloseable {
     }
 
     /** Closes {@code manager} with the scenario. */
-    void adopt(LockManager manager) {
+    void adopt(AutoCloseable manager) {
         synchronized (managers) {
             managers.add(manager);
         }
@@ -73,6 +77,59 @@ final class Scenario implements AutoCloseable {
             contender(manager).loop(resources, wait, hold, running::get, grants);
             return null;
         }));
+    }
+
+    /**
+     * Starts a thread that sets flags {@code <prefix>-1, -2, ...} (TTL 60s) with {@code writer} and
+     * reads each back with {@code reader}, until {@link #stopContenders}; every step recorded.
+     */
+    void startFlagWriter(StatusManager writer, StatusManager reader, String prefix) {
+        loops.add(pool.submit(() -> {
+            Thread.currentThread().setName(name + "-flags");
+            for (int i = 1; running.get(); i++) {
+                String flag = prefix + "-" + i;
+                flagWritten.add(flag);
+                history.record(Event.Op.FLAG_SET, Event.Phase.INVOKE, flag, 0, null);
+                try {
+                    writer.set(flag, FLAG_TTL);
+                    history.record(Event.Op.FLAG_SET, Event.Phase.OK, flag, FLAG_TTL.toMillis(), null);
+                } catch (RuntimeException e) {
+                    history.record(Event.Op.FLAG_SET, Event.Phase.FAIL, flag, FLAG_TTL.toMillis(), e.toString());
+                    Thread.sleep(50);
+                }
+                readFlag(reader, flag);
+                Thread.sleep(20);
+            }
+            return null;
+        }));
+    }
+
+    /** Reads back every flag the flag writer set (after the faults), recording what is seen. */
+    void rereadFlags(StatusManager reader) {
+        for (String flag : flagWritten) {
+            readFlag(reader, flag);
+        }
+    }
+
+    private void readFlag(StatusManager reader, String flag) {
+        history.record(Event.Op.FLAG_READ, Event.Phase.INVOKE, flag, 0, null);
+        try {
+            history.record(Event.Op.FLAG_READ, Event.Phase.OK, flag, reader.isSet(flag) ? 1 : 0, null);
+        } catch (RuntimeException e) {
+            history.record(Event.Op.FLAG_READ, Event.Phase.FAIL, flag, 0, e.toString());
+        }
+    }
+
+    /** Runs {@code body} on its own thread of the scenario's pool (never the shared common pool). */
+    <T> java.util.concurrent.CompletableFuture<T> async(String threadName, java.util.concurrent.Callable<T> body) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            Thread.currentThread().setName(threadName);
+            try {
+                return body.call();
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, pool);
     }
 
     /** Grants so far by the looping contenders. */
@@ -108,10 +165,10 @@ final class Scenario implements AutoCloseable {
         running.set(false);
         pool.shutdownNow();
         synchronized (managers) {
-            for (LockManager manager : managers) {
+            for (AutoCloseable manager : managers) {
                 try {
                     manager.close();
-                } catch (RuntimeException e) {
+                } catch (Exception e) {
                     // closing after faults may fail; the scenario is over
                 }
             }
