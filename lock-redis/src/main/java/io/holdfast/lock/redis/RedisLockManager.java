@@ -67,7 +67,7 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
         RedisBackend backend = RedisBackend.open(settings);
         try {
             RedisLockManager manager = new RedisLockManager(settings, backend);
-            LOG.debug("redis lock manager started: {}", settings);
+            LOG.info("redis lock manager connected: {}", settings);
             return manager;
         } catch (RuntimeException | Error e) {
             backend.close();

@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs Redis commands with a per-attempt timeout and retries transient failures with
@@ -19,6 +21,8 @@ import java.util.function.Supplier;
  * caller with no time left still gets one full attempt of the command timeout.
  */
 public final class CommandRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
 
     private final Retry retry;
     private final long timeoutNanos;
@@ -101,7 +105,11 @@ public final class CommandRunner {
             long delayMillis = context.onError(failure);
             if (delayMillis < 0 || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis)
                     >= budgetEnd) {
-                throw Failures.unavailable(what, endpoint, failure, attempt);
+                LockUnavailableException e = Failures.unavailable(what, endpoint, failure, attempt);
+                if (attempt > 1) {
+                    LOG.warn("retries exhausted: {}", e.getMessage());
+                }
+                throw e;
             }
             metrics.retry();
             sleep(delayMillis, interruptible);

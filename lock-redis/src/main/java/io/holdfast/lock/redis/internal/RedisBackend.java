@@ -17,6 +17,7 @@ import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
 import java.util.List;
@@ -90,7 +91,9 @@ public final class RedisBackend implements AutoCloseable {
             List<RedisURI> seeds = settings.clusterUris().stream()
                     .map(u -> withTimeout(u, settings.timeout())).toList();
             RedisClusterClient cc = RedisClusterClient.create(seeds);
-            cc.setOptions(ClusterClientOptions.builder()
+            ClusterClientOptions.Builder options = ClusterClientOptions.builder();
+            options.replayFilter(RedisBackend::gaveUp);
+            cc.setOptions(options
                     .socketOptions(socketOptions(settings))
                     .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -105,6 +108,7 @@ public final class RedisBackend implements AutoCloseable {
             RedisClient c = RedisClient.create(withTimeout(settings.uri().orElseThrow(),
                     settings.timeout()));
             c.setOptions(ClientOptions.builder()
+                    .replayFilter(RedisBackend::gaveUp)
                     .socketOptions(socketOptions(settings))
                     .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -118,6 +122,15 @@ public final class RedisBackend implements AutoCloseable {
             throw e;
         }
         return backend;
+    }
+
+    /**
+     * Keeps Lettuce from replaying, after a reconnect, a command its caller already gave up on
+     * (timed out or cancelled): a late acquire would take a lock nobody holds until its lease
+     * ends. Replaying the rest is safe: every script is idempotent for the same owner.
+     */
+    private static boolean gaveUp(RedisCommand<?, ?, ?> command) {
+        return command.isDone() || command.isCancelled();
     }
 
     private static SocketOptions socketOptions(RedisLockSettings settings) {
@@ -148,6 +161,19 @@ public final class RedisBackend implements AutoCloseable {
         long timeoutNanos = settings.timeout().toNanos();
         try {
             commands.ping().toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LockUnavailableException("interrupted while connecting to " + endpoint, e);
+        } catch (Exception e) {
+            throw Failures.unavailable("connecting", endpoint, e, 1);
+        }
+        preloadScripts(timeoutNanos);
+        checkEvictionPolicy();
+    }
+
+    /** Loads the scripts so that the first EVALSHA hits; optional, NOSCRIPT falls back to EVAL. */
+    private void preloadScripts(long timeoutNanos) {
+        try {
             for (Script s : new Script[] {Script.ACQUIRE, Script.RELEASE, Script.RENEW,
                     Script.CLEAR}) {
                 commands.scriptLoad(s.text()).toCompletableFuture()
@@ -155,11 +181,10 @@ public final class RedisBackend implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LockUnavailableException("interrupted while connecting to " + endpoint, e);
         } catch (Exception e) {
-            throw Failures.unavailable("connecting", endpoint, e, 1);
+            LOG.debug("cannot preload scripts at {} (EVAL will load them): {}", endpoint,
+                    Failures.explain(e));
         }
-        checkEvictionPolicy();
     }
 
     private void checkEvictionPolicy() {
