@@ -1,6 +1,7 @@
 package io.holdfast.lock.redis;
 
 import io.holdfast.lock.internal.Durations;
+import io.holdfast.lock.internal.Secrets;
 import io.holdfast.lock.redis.internal.Endpoints;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -434,7 +435,7 @@ public final class RedisLockSettings {
         }
 
         private static RedisURI parse(String what, String text) {
-            String masked = Endpoints.mask(text);
+            String masked = Secrets.maskUrl(text);
             String lower = text.trim().toLowerCase(java.util.Locale.ROOT);
             if (!(lower.startsWith("redis://") || lower.startsWith("rediss://")
                     || lower.startsWith("redis-sentinel://") || lower.startsWith("rediss-sentinel://")
@@ -449,7 +450,7 @@ public final class RedisLockSettings {
             } catch (RuntimeException e) {
                 // Lettuce's message may quote the URI, password included: mask it
                 throw new IllegalArgumentException(what + " '" + masked + "' is not a valid Redis"
-                        + " URI (" + Endpoints.mask(e.getMessage()) + "); expected for example"
+                        + " URI (" + Secrets.maskUrl(e.getMessage()) + "); expected for example"
                         + " redis://user:password@host:6379/0");
             }
             String host = parsed.getHost();

@@ -41,7 +41,7 @@ class RedisLockSettingsTest {
         assertThatThrownBy(() -> RedisLockSettings.of("http://user:hunter2@host:6379"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("uri must start with redis://")
-                .hasMessageContaining("http://****@host:6379")
+                .hasMessageContaining("http://user:****@host:6379")
                 .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> RedisLockSettings.of("redis://:hunter2@host:notaport"))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -2,27 +2,12 @@ package io.holdfast.lock.redis.internal;
 
 import io.lettuce.core.RedisURI;
 import java.util.List;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Describes Redis endpoints for messages and logs, never with credentials. */
 public final class Endpoints {
 
-    /** The user-info part of a URI string: {@code //user:secret@} or {@code //secret@}. */
-    private static final Pattern USER_INFO = Pattern.compile("//[^/@?#]*@");
-    private static final Pattern PASSWORD_PARAM =
-            Pattern.compile("(?i)([?&](password|pass|pwd)=)[^&#]*");
-
     private Endpoints() {}
-
-    /** A URI string with any user info and password parameter replaced by {@code ****}. */
-    public static String mask(String uri) {
-        if (uri == null) {
-            return "null";
-        }
-        String masked = USER_INFO.matcher(uri).replaceAll("//****@");
-        return PASSWORD_PARAM.matcher(masked).replaceAll("$1****");
-    }
 
     /** {@code redis://host:port}, {@code rediss://…} or {@code redis-sentinel://h:p,h:p#master}. */
     public static String describe(RedisURI uri) {

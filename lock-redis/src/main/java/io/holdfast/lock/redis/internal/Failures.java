@@ -1,6 +1,7 @@
 package io.holdfast.lock.redis.internal;
 
 import io.holdfast.lock.LockUnavailableException;
+import io.holdfast.lock.internal.Secrets;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -89,14 +90,14 @@ public final class Failures {
             }
             if (t instanceof SSLException || upper.contains("SSL") || upper.contains(" TLS")) {
                 return "TLS handshake failed (" + t.getClass().getSimpleName() + ": "
-                        + Endpoints.mask(m) + "): check rediss:// versus redis://, the server's TLS"
+                        + Secrets.maskUrl(m) + "): check rediss:// versus redis://, the server's TLS"
                         + " port and the trust store";
             }
             if (t instanceof ConnectException) {
                 return "connection refused: check host and port, and that Redis is running";
             }
             if (t instanceof RedisProtocolException) {
-                return "the peer does not speak the Redis protocol (" + Endpoints.mask(m)
+                return "the peer does not speak the Redis protocol (" + Secrets.maskUrl(m)
                         + "): check host and port (a TLS port needs rediss://)";
             }
             if (t instanceof UnknownHostException) {
@@ -113,7 +114,7 @@ public final class Failures {
                     + " rediss://) and that it is not overloaded";
         }
         String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + Endpoints.mask(m));
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + Secrets.maskUrl(m));
     }
 
     /** The exception thrown when {@code what} failed at {@code endpoint}. */

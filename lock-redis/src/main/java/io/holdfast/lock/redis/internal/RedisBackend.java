@@ -22,8 +22,9 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class RedisBackend implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisBackend.class);
-    private static final AtomicBoolean EVICTION_WARNED = new AtomicBoolean();
+    /** Endpoints already warned about their eviction policy: one WARN per endpoint per JVM. */
+    private static final Set<String> EVICTION_WARNED = ConcurrentHashMap.newKeySet();
 
     private final RedisLockSettings settings;
     private final String endpoint;
@@ -193,7 +195,7 @@ public final class RedisBackend implements AutoCloseable {
                     .toCompletableFuture().get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
             String policy = config.get("maxmemory-policy");
             if (policy != null && !"noeviction".equals(policy)
-                    && EVICTION_WARNED.compareAndSet(false, true)) {
+                    && EVICTION_WARNED.add(endpoint)) {
                 LOG.warn("Redis at {} runs maxmemory-policy {}: under memory pressure it may evict"
                         + " lock keys and grant a held lock again; set maxmemory-policy noeviction",
                         endpoint, policy);
