@@ -17,7 +17,9 @@ import java.util.stream.Collectors;
 record BenchOptions(List<ContenderKind> contenders, List<Scenario> scenarios, int repetitions, Duration warmup,
         Duration measure, String workerHeap) {
 
-    static final List<ContenderKind> DEFAULT_CONTENDERS = List.of(ContenderKind.values());
+    /** Every contender but the prototypes, which run only when named. */
+    static final List<ContenderKind> DEFAULT_CONTENDERS = List.of(ContenderKind.HOLDFAST, ContenderKind.REDISSON,
+            ContenderKind.SPRING_PUB_SUB, ContenderKind.SPRING_SPIN, ContenderKind.NAIVE, ContenderKind.HOLDFAST_FILE);
 
     BenchOptions {
         contenders = List.copyOf(contenders);

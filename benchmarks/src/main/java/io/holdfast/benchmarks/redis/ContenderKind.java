@@ -16,7 +16,11 @@ enum ContenderKind {
     SPRING_PUB_SUB("spring-pubsub", true),
     SPRING_SPIN("spring-spin", true),
     NAIVE("naive-poll", true),
-    HOLDFAST_FILE("holdfast-file", false);
+    HOLDFAST_FILE("holdfast-file", false),
+    /** Prototype of the proposed lock-redis protocol: FIFO queue, grant on release, GETDEL release. */
+    PROTO_QUEUE("proto-queue", true),
+    /** The same plus in-JVM lease handoff (at most 32 in a row). */
+    PROTO_QUEUE_HANDOFF("proto-queue+handoff", true);
 
     final String label;
     final boolean usesRedis;
@@ -24,6 +28,15 @@ enum ContenderKind {
     ContenderKind(String label, boolean usesRedis) {
         this.label = label;
         this.usesRedis = usesRedis;
+    }
+
+    /**
+     * Whether this contender takes part in {@code scenario}: the file manager (no Redis) only in S1
+     * and S3, where its uncontended cost and cross-process handoff are what matter; its S2 and S4
+     * would only measure the shared in-JVM queue again.
+     */
+    boolean runs(Scenario scenario) {
+        return usesRedis || scenario == Scenario.S1 || scenario == Scenario.S3;
     }
 
     /** Connects a contender; {@code lockDirectory} is only used by the file-based one. */
@@ -39,6 +52,10 @@ enum ContenderKind {
                 return new SpringContender(redisUri, RedisLockType.SPIN_LOCK);
             case NAIVE:
                 return new NaiveContender(redisUri);
+            case PROTO_QUEUE:
+                return new ProtoContender(redisUri, 0);
+            case PROTO_QUEUE_HANDOFF:
+                return new ProtoContender(redisUri, 32);
             case HOLDFAST_FILE:
                 return new HoldfastContender(FileLockManager.create(FileLockSettings.of(lockDirectory)));
             default:

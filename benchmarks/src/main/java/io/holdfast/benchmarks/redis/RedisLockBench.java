@@ -48,6 +48,9 @@ public final class RedisLockBench {
                 log.printf("repetition %d: PING RTT %d µs%n", rep, rtt / 1000);
                 for (Scenario scenario : options.scenarios()) {
                     for (ContenderKind kind : options.orderFor(rep - 1)) {
+                        if (!kind.runs(scenario)) {
+                            continue;
+                        }
                         CaseResult result = runner.run(kind, scenario, rep, rtt);
                         results.add(result);
                         log.println(Report.caseLine(result));

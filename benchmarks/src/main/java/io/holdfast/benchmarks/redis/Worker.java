@@ -64,14 +64,15 @@ public final class Worker {
                     .run(Long.parseLong(go[1]), Long.parseLong(go[2]), Long.parseLong(go[3]));
             System.out.println(report);
             System.out.flush();
+            // skip closing the client (Redisson's shutdown alone takes seconds): the harness flushes Redis
+            // before the next case, and exiting drops every connection
+            System.exit(0);
         } catch (Throwable e) {
             System.out.println(FAILED + " " + e);
             System.out.flush();
             e.printStackTrace();
             System.exit(2);
         }
-        // some clients keep non-daemon threads after close; the report is out, so end the JVM here
-        System.exit(0);
     }
 
     private String run(long warmupEnd, long measureEnd, long stopAt) throws InterruptedException {
