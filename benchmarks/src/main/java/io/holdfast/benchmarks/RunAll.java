@@ -10,6 +10,7 @@ import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Everything issue 6 asks for, in one command: the Redis harness (S1-S4, all contenders), the JMH
@@ -27,7 +28,7 @@ public final class RunAll {
     public static void main(String[] args) throws Exception {
         long start = System.nanoTime();
         RedisLockBench.main(args);
-        System.out.println("\n## In-process (JMH, 1 thread, uncontended)\n");
+        System.out.println("\n## In-process (JMH, 1 thread, uncontended; about a minute)\n");
         System.out.println(jmh());
         System.out.println("\n## Memory: distinct resources leave no per-resource state\n");
         System.out.println(MemoryCheck.run(1_000_000, 200_000, 200_000));
@@ -38,6 +39,7 @@ public final class RunAll {
         Collection<RunResult> results = new Runner(new OptionsBuilder()
                 .include(LocalLockBench.class.getName())
                 .addProfiler(GCProfiler.class)
+                .verbosity(VerboseMode.SILENT)
                 .build()).run();
         StringBuilder table = new StringBuilder("| benchmark | ns/op | ± (99.9%) | allocated B/op |\n"
                 + "| --- | ---: | ---: | ---: |\n");
