@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ClientCutOffIT {
 
-    private static final Duration LEASE = Duration.ofMillis(1500);
+    private static final Duration LEASE = Duration.ofMillis(3000);
 
     @RegisterExtension
     static RedisExtension redis = RedisExtension.standalone();
@@ -84,8 +84,10 @@ class ClientCutOffIT {
             assertThat(report.fenceSafe()).as(report.details()).isTrue();
             assertThat(report.tokensMonotonic()).as(report.details()).isTrue();
             assertThat(report.writesRejected()).as("the cut-off holder's late write").isEqualTo(1);
-            // the holder stops trusting its lease (lease minus a safety margin after the last confirmed
-            // renewal was sent) before Redis can expire the key, so the two holds never overlap
+            // the holder stops trusting its lease (lease minus a safety margin of lease/10 + 2ms after
+            // the last confirmed renewal was sent) before Redis can expire the key, so the two holds do
+            // not overlap unless this JVM is starved for longer than the margin (a 1.5s lease once
+            // reported 270ms late on a loaded 2-core machine; hence 3s here)
             assertThat(report.overlaps()).as("holder stopped believing before the new grant").isEmpty();
             assertThat(recoveredMillis).isLessThanOrEqualTo(LEASE.toMillis() + 1_000);
         }
