@@ -104,7 +104,7 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
     @Override
     protected boolean revoke(RedisGrant grant) {
         grant.startRelease();
-        boolean released;
+        LockProtocol.Release released;
         try {
             // retrying past the lease's validity is pointless: by then Redis frees it anyway
             released = protocol.release(grant.keys(), grant.owner(), grant.validUntilNanos());
@@ -113,10 +113,11 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
                     + grant.fencingToken() + ") could not be released; Redis frees it when its"
                     + " lease ends: " + e.getMessage(), e.getCause());
         }
-        if (!released) {
+        if (released == LockProtocol.Release.NOT_OURS) {
             grant.markLost("found at release: the lock key had expired or was taken over");
+            return false;
         }
-        return released;
+        return true;
     }
 
     @Override
@@ -129,6 +130,10 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
                 RedisGrant g = local.get();
                 return new LockInfo(resource, holderName(g.thread()), g.fencingToken(),
                         g.acquiredAt(), s.remaining());
+            }
+            if (s.isHandoff()) {
+                return new LockInfo(resource, "handoff to waiting processes", s.fence(),
+                        Instant.now(), s.remaining());
             }
             String[] parts = s.ownerValue().split(":");
             boolean parsed = parts.length == 3 && parts[0].length() >= 8;

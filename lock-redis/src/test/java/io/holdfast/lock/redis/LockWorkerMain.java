@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     sleeps until killed.</li>
  * <li>{@code count <uri> <namespace> <resource> <threads> <iterations>}: each thread increments a
  *     counter kept in Redis with an unsynchronised GET then SET under the lock, and checks that every
- *     grant's token exceeds the last token written by any process; prints {@code VIOLATIONS <n>}.</li>
+ *     grant's token exceeds the last token written by any process, and appends its pid to a list of
+ *     grants; prints {@code READY}, starts when the key {@code <namespace>:go} exists, then prints
+ *     {@code VIOLATIONS <n>}.</li>
  * </ul>
  */
 public final class LockWorkerMain {
@@ -40,6 +42,12 @@ public final class LockWorkerMain {
         try (RedisLockManager m = RedisLockManager.create(RedisLockSettings.builder().uri(uri)
                         .namespace(namespace).build());
                 RawRedis raw = new RawRedis(uri)) {
+            // start together: the test sets the go key once every worker is ready
+            System.out.println("READY");
+            System.out.flush();
+            while (raw.sync().get(namespace + ":go") == null) {
+                Thread.sleep(5);
+            }
             String counter = namespace + ":counter";
             String lastToken = namespace + ":last-token";
             List<Thread> workers = new ArrayList<>();
@@ -54,6 +62,7 @@ public final class LockWorkerMain {
                             String n = raw.sync().get(counter);
                             raw.sync().set(counter, Long.toString(n == null ? 1 : Long.parseLong(n) + 1));
                             raw.sync().set(lastToken, Long.toString(lease.fencingToken()));
+                            raw.sync().rpush(namespace + ":grants", Long.toString(ProcessHandle.current().pid()));
                         } catch (Exception e) {
                             violations.incrementAndGet();
                             e.printStackTrace();

@@ -100,6 +100,36 @@ class WaitingIT {
     }
 
     @Test
+    void releaseToAWaiter_cannotBeSnatchedBack_byTheReleasingManager() throws Exception {
+        holder = manager(WaitStrategy.PUBSUB);
+        waiter = manager(WaitStrategy.PUBSUB);
+        for (int round = 0; round < 3; round++) {
+            Lease lease = holder.acquire("fair", PATIENCE);
+            CompletableFuture<Long> next = waitFor("fair");
+            awaitWaiterMarked("fair");
+            lease.release();
+            // the releasing manager's next thread would win any race; the handoff keeps it out
+            assertThat(holder.tryAcquire("fair")).isEmpty();
+            assertThat(next.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isGreaterThan(lease.fencingToken());
+        }
+    }
+
+    @Test
+    void handoffToAWaiterThatLeft_freesTheLockAfterTheWindow() throws Exception {
+        holder = manager(WaitStrategy.PUBSUB);
+        Lease lease = holder.acquire("abandoned-handoff", PATIENCE);
+        // a waiter marked the lock, then gave up
+        String key = RawRedis.lockKey(namespace, "abandoned-handoff");
+        raw.sync().append(key, "!");
+        lease.release();
+        assertThat(raw.sync().get(key)).startsWith("~handoff:");
+        assertThat(raw.sync().pttl(key)).isBetween(1L, 50L);
+        try (Lease again = holder.acquire("abandoned-handoff", PATIENCE)) {
+            assertThat(again.fencingToken()).isGreaterThan(lease.fencingToken());
+        }
+    }
+
+    @Test
     void releaseWithoutWaiters_publishesNothing() throws Exception {
         holder = manager(WaitStrategy.PUBSUB);
         raw.sync().configResetstat();

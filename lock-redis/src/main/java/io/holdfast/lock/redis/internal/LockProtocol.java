@@ -23,6 +23,7 @@ public final class LockProtocol {
     private final RedisBackend backend;
     private final CommandRunner runner;
     private final String leaseArg;
+    private final String handoffArg;
     private final long leaseNanos;
     private final int minReplicaAcks;
     private final long replicaAckTimeoutMillis;
@@ -33,6 +34,7 @@ public final class LockProtocol {
         this.backend = backend;
         this.runner = runner;
         this.leaseArg = Long.toString(s.lease().toMillis());
+        this.handoffArg = Long.toString(handoffWindow(s.lease()).toMillis());
         this.leaseNanos = s.lease().toNanos();
         this.minReplicaAcks = s.minReplicaAcks();
         this.replicaAckTimeoutMillis = s.replicaAckTimeout().toMillis();
@@ -88,6 +90,15 @@ public final class LockProtocol {
         return a;
     }
 
+    /**
+     * How long a release that notified waiters reserves the lock for managers other than the
+     * releasing one: 50ms, or a quarter of a shorter lease. A notified waiter needs a message and
+     * a round trip; if none comes, the lock is free for everyone after the window.
+     */
+    public static Duration handoffWindow(Duration lease) {
+        return Duration.ofMillis(Math.min(50, Math.max(1, lease.toMillis() / 4)));
+    }
+
     /** The replicas required per acquire. */
     public int minReplicaAcks() {
         return minReplicaAcks;
@@ -98,13 +109,24 @@ public final class LockProtocol {
      * Retries transient errors until {@code deadlineNanos} (at least one full attempt); never
      * interrupted.
      *
-     * @return true if the lock was ours and is now free; false if it was no longer ours
+     * @return what the release found
      * @throws LockUnavailableException if Redis could not be reached in time
      */
-    public boolean release(KeyLayout.LockKeys keys, String owner, long deadlineNanos) {
+    public Release release(KeyLayout.LockKeys keys, String owner, long deadlineNanos) {
         Long r = runner.callUninterruptibly("releasing lock key " + keys.lock(), () -> releaseAsync(
                 keys, owner), deadlineNanos);
-        return r != null && r == 1;
+        return r == null || r == 0 ? Release.NOT_OURS
+                : r == 1 ? Release.RELEASED : Release.RELEASED_TO_WAITERS;
+    }
+
+    /** What a release found. */
+    public enum Release {
+        /** The lock had expired or belonged to another owner: nothing was touched. */
+        NOT_OURS,
+        /** Released; nobody was waiting. */
+        RELEASED,
+        /** Released, and waiters (possibly in other processes) were notified. */
+        RELEASED_TO_WAITERS
     }
 
     /**
@@ -128,7 +150,13 @@ public final class LockProtocol {
 
     private CompletableFuture<Long> releaseAsync(KeyLayout.LockKeys keys, String owner) {
         return Script.RELEASE.run(backend.commands(), ScriptOutputType.INTEGER,
-                new String[] {keys.lock()}, owner, keys.channel());
+                new String[] {keys.lock()}, owner, keys.channel(), ownerIdOf(owner), handoffArg);
+    }
+
+    /** The manager part of an owner value {@code <ownerId>:<thread>:<ms>}. */
+    static String ownerIdOf(String owner) {
+        int colon = owner.indexOf(':');
+        return colon < 0 ? owner : owner.substring(0, colon);
     }
 
     /**
@@ -152,11 +180,16 @@ public final class LockProtocol {
      * A lock's raw state.
      *
      * @param owner the owner value ({@code <ownerId>:<threadId>:<epochMillis>}, a trailing
-     *     {@code !} when a waiter marked it)
+     *     {@code !} when a waiter marked it), or a handoff reservation {@code ~handoff:<ownerId>}
      * @param fence the fence counter: the current holder's token
      * @param pttlMillis the remaining lease, or negative if the key has none
      */
     public record Snapshot(String owner, long fence, long pttlMillis) {
+
+        /** True for a handoff reservation: free for waiters of other managers. */
+        public boolean isHandoff() {
+            return owner.startsWith("~handoff:");
+        }
 
         /** The owner value without the waiter mark. */
         public String ownerValue() {
