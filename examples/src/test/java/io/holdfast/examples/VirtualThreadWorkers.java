@@ -6,7 +6,6 @@ import io.holdfast.lock.LockService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -28,7 +27,7 @@ public final class VirtualThreadWorkers {
         int rounds = Integer.parseInt(args[1]);
         ExecutorService pool = (ExecutorService) Executors.class
                 .getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
-        try (LockService service = LockService.fromEnvironment(Map.copyOf(System.getenv()))) {
+        try (LockService service = LockService.fromEnvironment()) {
             LockManager locks = service.locks();
             List<Future<Boolean>> results = new ArrayList<>();
             for (int t = 0; t < threads; t++) {

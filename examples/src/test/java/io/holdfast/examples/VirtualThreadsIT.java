@@ -3,13 +3,12 @@ package io.holdfast.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.holdfast.lock.testkit.jvm.TestJvm;
 import io.holdfast.lock.testkit.redis.RedisExtension;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,22 +30,16 @@ class VirtualThreadsIT {
     @ParameterizedTest
     @ValueSource(strings = {"local", "file", "redis"})
     void manyVirtualThreads_excludeEachOther_withIncreasingTokens(String backend) throws Exception {
-        Path java = Path.of(System.getProperty("holdfast.jdk21", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java");
-        assumeTrue(Files.isExecutable(java), "no Java 21+ at " + java);
+        Path home = Path.of(System.getProperty("holdfast.jdk21", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+        assumeTrue(Files.isExecutable(home.resolve("bin/java")), "no Java 21+ at " + home);
         Map<String, String> env = switch (backend) {
             case "local" -> Map.of("USE_NEW_LOCKS", "true", "LOCK_BACKEND", "local");
             case "file" -> Map.of("LOCK_DIR", dir.toString());
             default -> Map.of("USE_NEW_LOCKS", "true", "REDIS_URL", redis.uri());
         };
-        ProcessBuilder pb = new ProcessBuilder(List.of(java.toString(), "-cp",
-                System.getProperty("java.class.path"), VirtualThreadWorkers.class.getName(), "200", "10"))
-                .redirectErrorStream(true);
-        pb.environment().clear();
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(out).as(out).contains("OK 2000");
-        assertThat(p.exitValue()).isZero();
+        try (TestJvm child = TestJvm.builder(VirtualThreadWorkers.class).javaHome(home).args("200", "10")
+                .env(env).start()) {
+            assertThat(child.finish(Duration.ofMinutes(2))).contains("OK 2000");
+        }
     }
 }

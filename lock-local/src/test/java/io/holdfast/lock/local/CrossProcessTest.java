@@ -8,7 +8,7 @@ import io.holdfast.lock.local.process.CounterWorker;
 import io.holdfast.lock.local.process.CsvAppendWorker;
 import io.holdfast.lock.local.process.FlagClaimWorker;
 import io.holdfast.lock.local.process.HoldingWorker;
-import io.holdfast.lock.local.process.Jvm;
+import io.holdfast.lock.testkit.jvm.TestJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,14 +40,14 @@ class CrossProcessTest {
         Files.writeString(counter, "0 0");
         int workers = 3;
         int iterations = 200;
-        List<Jvm> jvms = new ArrayList<>();
+        List<TestJvm> jvms = new ArrayList<>();
         try {
             for (int i = 0; i < workers; i++) {
-                jvms.add(Jvm.start(CounterWorker.class, locks.toString(), counter.toString(),
+                jvms.add(TestJvm.start(CounterWorker.class, locks.toString(), counter.toString(),
                         String.valueOf(iterations)));
             }
             List<Long> all = new ArrayList<>();
-            for (Jvm jvm : jvms) {
+            for (TestJvm jvm : jvms) {
                 List<String> out = jvm.finish(PATIENCE);
                 assertThat(out).noneMatch(l -> l.startsWith("VIOLATION"));
                 long[] tokens = out.stream().filter(l -> l.startsWith("TOKENS")).findFirst()
@@ -65,7 +65,7 @@ class CrossProcessTest {
             assertThat(Long.parseLong(end[1])).as("last token is the largest")
                     .isEqualTo(all.stream().mapToLong(Long::longValue).max().orElseThrow());
         } finally {
-            jvms.forEach(Jvm::close);
+            jvms.forEach(TestJvm::close);
         }
     }
 
@@ -73,7 +73,7 @@ class CrossProcessTest {
     void killedHolder_freesLockForNextProcess_withinOneSecond() throws Exception {
         Path locks = dir.resolve("locks");
         try (FileLockManager manager = FileLockManager.create(FileLockSettings.of(locks));
-                Jvm holder = Jvm.start(HoldingWorker.class, locks.toString(), "victim")) {
+                TestJvm holder = TestJvm.start(HoldingWorker.class, locks.toString(), "victim")) {
             String[] held = holder.awaitLine("HELD", PATIENCE).split(" ");
             long heldToken = Long.parseLong(held[1]);
             assertThat(manager.tryAcquire("victim")).as("held by the other process").isEmpty();
@@ -94,7 +94,7 @@ class CrossProcessTest {
     @Test
     void close_stopsThreadsWaitingForAnotherProcess() throws Exception {
         Path locks = dir.resolve("locks");
-        try (Jvm holder = Jvm.start(HoldingWorker.class, locks.toString(), "held-elsewhere")) {
+        try (TestJvm holder = TestJvm.start(HoldingWorker.class, locks.toString(), "held-elsewhere")) {
             holder.awaitLine("HELD", PATIENCE);
             FileLockManager manager = FileLockManager.create(FileLockSettings.of(locks));
             java.util.concurrent.CompletableFuture<Throwable> waiter = new java.util.concurrent.CompletableFuture<>();
@@ -144,19 +144,19 @@ class CrossProcessTest {
             throws Exception {
         Path flags = dir.resolve("flags");
         Path go = dir.resolve("go");
-        List<Jvm> jvms = new ArrayList<>();
+        List<TestJvm> jvms = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                jvms.add(Jvm.start(FlagClaimWorker.class, flags.toString(), String.valueOf(rounds),
+                jvms.add(TestJvm.start(FlagClaimWorker.class, flags.toString(), String.valueOf(rounds),
                         go.toString(), mode, String.valueOf(ttlMillis), String.valueOf(spacingMillis)));
             }
-            for (Jvm jvm : jvms) {
+            for (TestJvm jvm : jvms) {
                 jvm.awaitLine("READY", PATIENCE);
             }
             AtomicFiles.writeString(go, String.valueOf(System.currentTimeMillis() + 200));
             List<long[]> wins = new ArrayList<>();
             int lines = 0;
-            for (Jvm jvm : jvms) {
+            for (TestJvm jvm : jvms) {
                 for (String line : jvm.finish(PATIENCE)) {
                     String[] p = line.split(" ");
                     if (p[0].equals("ROUND")) {
@@ -171,7 +171,7 @@ class CrossProcessTest {
             assertThat(lines).isEqualTo(3 * rounds);
             return wins;
         } finally {
-            jvms.forEach(Jvm::close);
+            jvms.forEach(TestJvm::close);
         }
     }
 
@@ -182,11 +182,11 @@ class CrossProcessTest {
         String header = "# exported readings\n\nid,n\n\n# appended below\n";
         Files.writeString(csv, header);
         int perWorker = 60;
-        List<Jvm> jvms = new ArrayList<>();
+        List<TestJvm> jvms = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try (FileLockManager manager = FileLockManager.create(FileLockSettings.of(locks))) {
             for (int p = 0; p < 2; p++) {
-                jvms.add(Jvm.start(CsvAppendWorker.class, locks.toString(), csv.toString(), "p" + p,
+                jvms.add(TestJvm.start(CsvAppendWorker.class, locks.toString(), csv.toString(), "p" + p,
                         String.valueOf(perWorker)));
             }
             List<Future<?>> threads = new ArrayList<>();
@@ -203,12 +203,12 @@ class CrossProcessTest {
             for (Future<?> f : threads) {
                 f.get();
             }
-            for (Jvm jvm : jvms) {
+            for (TestJvm jvm : jvms) {
                 jvm.finish(PATIENCE);
             }
         } finally {
             pool.shutdownNow();
-            jvms.forEach(Jvm::close);
+            jvms.forEach(TestJvm::close);
         }
         String content = Files.readString(csv);
         assertThat(content).startsWith(header);

@@ -1,16 +1,14 @@
 package io.holdfast.lock.local.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
+import io.holdfast.lock.testkit.jvm.TestJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,11 +25,11 @@ class MixedModeProcessTest {
     @TempDir
     Path work;
 
-    private final List<Process> processes = new ArrayList<>();
+    private final List<TestJvm> processes = new ArrayList<>();
 
     @AfterEach
     void killLeftovers() {
-        processes.forEach(Process::destroyForcibly);
+        processes.forEach(TestJvm::close);
     }
 
     @Test
@@ -39,24 +37,20 @@ class MixedModeProcessTest {
         Path lockDir = work.resolve("locks");
         Files.writeString(work.resolve("counter"), "0");
         List<String> modes = List.of("false", "dual", "0", "DUAL");
-        List<Path> outputs = new ArrayList<>();
-        for (int i = 0; i < modes.size(); i++) {
-            Path out = work.resolve("worker-" + i + ".out");
-            outputs.add(out);
-            processes.add(start(Map.of("USE_NEW_LOCKS", modes.get(i), "LOCK_DIR", lockDir.toString()), out));
+        for (String mode : modes) {
+            processes.add(TestJvm.builder(MixedModeWorker.class)
+                    .args(work.toString(), Integer.toString(ITERATIONS))
+                    .env(Map.of("USE_NEW_LOCKS", mode, "LOCK_DIR", lockDir.toString())).start());
         }
-        for (Path out : outputs) {
-            await().atMost(Duration.ofMinutes(1)).until(() -> read(out).contains("READY"));
+        for (TestJvm p : processes) {
+            p.awaitLine("READY", Duration.ofMinutes(1));
         }
         Files.createFile(work.resolve("go"));
         int charges = 0;
         for (int i = 0; i < processes.size(); i++) {
-            Process p = processes.get(i);
-            assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("worker %d finished", i).isTrue();
-            String output = read(outputs.get(i));
-            assertThat(p.exitValue()).as(output).isZero();
+            List<String> output = processes.get(i).finish(Duration.ofMinutes(3));
             assertThat(output).contains(i % 2 == 0 ? "BACKEND file" : "BACKEND dual(file+local)");
-            String[] result = output.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
+            String[] result = output.stream().filter(l -> l.startsWith("RESULT ")).findFirst()
                     .orElseThrow().split(" ");
             assertThat(result[1]).as("overlapping lock sections in worker %d", i).isEqualTo("0");
             assertThat(result[2]).as("overlapping charge sections in worker %d", i).isEqualTo("0");
@@ -65,19 +59,5 @@ class MixedModeProcessTest {
         assertThat(Files.readString(work.resolve("counter")).trim())
                 .isEqualTo(Integer.toString(modes.size() * ITERATIONS));
         assertThat(charges).isPositive();
-    }
-
-    private Process start(Map<String, String> env, Path output) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                MixedModeWorker.class.getName(), work.toString(), Integer.toString(ITERATIONS));
-        pb.environment().keySet().removeIf(k -> k.startsWith("LOCK_") || k.equals("USE_NEW_LOCKS")
-                || k.equals("REDIS_URL"));
-        pb.environment().putAll(env);
-        return pb.redirectErrorStream(true).redirectOutput(output.toFile()).start();
-    }
-
-    private static String read(Path file) throws IOException {
-        return Files.exists(file) ? Files.readString(file) : "";
     }
 }

@@ -1,8 +1,8 @@
 package io.holdfast.lock.redis.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
+import io.holdfast.lock.testkit.jvm.TestJvm;
 import io.holdfast.lock.testkit.redis.RedisExtension;
 import io.holdfast.lock.testkit.redis.RedisTopologySpec;
 import java.io.IOException;
@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,11 +33,11 @@ class RolloutProcessIT {
     @TempDir
     Path work;
 
-    private final List<Process> processes = new ArrayList<>();
+    private final List<TestJvm> processes = new ArrayList<>();
 
     @AfterEach
     void killLeftovers() {
-        processes.forEach(Process::destroyForcibly);
+        processes.forEach(TestJvm::close);
     }
 
     @Test
@@ -53,31 +52,30 @@ class RolloutProcessIT {
 
     private void run(List<String> modes, boolean sharedTokens) throws Exception {
         Files.writeString(work.resolve("counter"), "0 0");
-        List<Path> outputs = new ArrayList<>();
         for (int i = 0; i < modes.size(); i++) {
-            Path out = work.resolve("worker-" + i + ".out");
-            outputs.add(out);
-            processes.add(start(Map.of("USE_NEW_LOCKS", modes.get(i), "REDIS_URL", redis.uri(),
-                    "LOCK_DIR", work.resolve("locks").toString()), Integer.toString(i), out));
+            processes.add(TestJvm.builder(RolloutWorker.class)
+                    .args(work.toString(), Integer.toString(ITERATIONS), Integer.toString(i))
+                    .env(Map.of("USE_NEW_LOCKS", modes.get(i), "REDIS_URL", redis.uri(),
+                            "LOCK_DIR", work.resolve("locks").toString())).start());
         }
-        for (Path out : outputs) {
-            await().atMost(Duration.ofMinutes(1)).until(() -> read(out).contains("READY"));
+        for (TestJvm p : processes) {
+            p.awaitLine("READY", Duration.ofMinutes(1));
         }
         Files.createFile(work.resolve("go"));
         int charges = 0;
+        List<List<String>> outputs = new ArrayList<>();
         for (int i = 0; i < processes.size(); i++) {
-            assertThat(processes.get(i).waitFor(3, TimeUnit.MINUTES)).as("worker %d finished", i).isTrue();
-            String output = read(outputs.get(i));
-            assertThat(processes.get(i).exitValue()).as(output).isZero();
-            assertThat(output).doesNotContain("rollout-pw");
-            String[] result = output.lines().filter(l -> l.startsWith("RESULT ")).findFirst().orElseThrow().split(" ");
+            List<String> output = processes.get(i).finish(Duration.ofMinutes(3));
+            outputs.add(output);
+            assertThat(String.join("\n", output)).doesNotContain("rollout-pw");
+            String[] result = output.stream().filter(l -> l.startsWith("RESULT ")).findFirst().orElseThrow().split(" ");
             if (sharedTokens) {
                 assertThat(result[1]).as("stale fencing tokens seen by worker %d", i).isEqualTo("0");
             }
             charges += Integer.parseInt(result[2]);
         }
-        assertThat(read(outputs.get(0))).contains(modes.get(0).equals("false") ? "BACKEND file" : "BACKEND dual(file+redis)");
-        assertThat(read(outputs.get(1))).contains(modes.get(1).equals("dual") ? "BACKEND dual(file+redis)" : "BACKEND redis");
+        assertThat(outputs.get(0)).contains(modes.get(0).equals("false") ? "BACKEND file" : "BACKEND dual(file+redis)");
+        assertThat(outputs.get(1)).contains(modes.get(1).equals("dual") ? "BACKEND dual(file+redis)" : "BACKEND redis");
         assertThat(Files.readString(work.resolve("counter")).trim().split(" ")[0])
                 .isEqualTo(Integer.toString(modes.size() * ITERATIONS));
         assertThat(charges).isPositive();
@@ -110,19 +108,5 @@ class RolloutProcessIT {
         if (kind.equals("lock")) {
             assertThat(sections).hasSize(workers * ITERATIONS);
         }
-    }
-
-    private Process start(Map<String, String> env, String id, Path output) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                RolloutWorker.class.getName(), work.toString(), Integer.toString(ITERATIONS), id);
-        pb.environment().keySet().removeIf(k -> k.startsWith("LOCK_") || k.equals("USE_NEW_LOCKS")
-                || k.equals("REDIS_URL"));
-        pb.environment().putAll(env);
-        return pb.redirectErrorStream(true).redirectOutput(output.toFile()).start();
-    }
-
-    private static String read(Path file) throws IOException {
-        return Files.exists(file) ? Files.readString(file) : "";
     }
 }
