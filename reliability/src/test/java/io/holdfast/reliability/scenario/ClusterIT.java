@@ -20,8 +20,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Scenario 8 on a three-primary Cluster: {@code SCRIPT FLUSH} on every node under load (holdfast
  * must fall back from EVALSHA to EVAL without failing a call), and the live migration of a held
  * lock's slot to another primary (the holder keeps its lease through MOVED/ASK redirections, and
- * the fencing counter moves with the lock key because both share a hash tag). The testkit's
- * Cluster has no replicas, so a Cluster failover is not exercised here.
+ * the fencing counter moves with the lock key because both share a hash tag), and a primary
+ * failover: a replica is added to the primary serving a held lock, the primary is SIGKILLed and
+ * the replica promotes itself; the lock must stay exclusive and tokens keep increasing. Measured:
+ * whether the holder's replicated lease survived, and how long until the lock is granted again
+ * (bounded by how soon the client refreshes the Cluster topology).
  */
 class ClusterIT {
 
@@ -113,5 +116,57 @@ class ClusterIT {
             assertThat(report.fenceSafe()).as(report.details()).isTrue();
             assertThat(report.tokensMonotonic()).as(report.details()).isTrue();
         }
+    }
+
+    @Test
+    void primaryOfHeldLockFailsOver_replicatedLeaseSurvives(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        KeyLayout.LockKeys keys = new KeyLayout("holdfast").lock("failing-over");
+        RedisNode primary = redis.nodeForKey(keys.lock());
+        try (ClusterReplica replica = ClusterReplica.of(primary, dir.resolve("replica"));
+                Scenario scenario = new Scenario("cluster-failover")) {
+            RedisLockManager holderManager = manager(scenario);
+            RedisLockManager otherManager = manager(scenario);
+            scenario.startContender(otherManager, List.of("cf0", "cf1", "cf2", "cf3"), Duration.ofSeconds(3),
+                    Duration.ZERO);
+            Contender holder = scenario.contender(holderManager);
+            Lease lease = holder.acquire("failing-over", Duration.ofSeconds(3));
+            assertThat(lease).isNotNull();
+            assertThat(holder.write("failing-over", lease.fencingToken())).isTrue();
+            long written = offset(primary.cli("INFO", "replication"), "master_repl_offset:(\\d+)");
+            assertThat(Timing.poll(Duration.ofSeconds(10),
+                    () -> offset(primary.cli("INFO", "replication"), "slave0:.*offset=(\\d+)") >= written))
+                    .as("replica caught up").isTrue();
+            primary.kill();
+            long killedAt = System.nanoTime();
+            assertThat(Timing.poll(Duration.ofSeconds(30), replica::isPrimary)).as("replica promoted").isTrue();
+            long failoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
+            Thread.sleep(LEASE.toMillis()); // renewals must now reach the promoted replica
+            boolean held = lease.isHeld();
+            holder.write("failing-over", lease.fencingToken());
+            holder.release(lease);
+            Contender other = scenario.contender(otherManager);
+            Lease next = null;
+            long giveUp = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (next == null && System.nanoTime() < giveUp) { // each attempt ends after lock-redis's retries
+                next = other.acquire("failing-over", Duration.ofSeconds(5));
+            }
+            long recoveredMillis = (System.nanoTime() - killedAt) / 1_000_000 - failoverMillis;
+            assertThat(next).as("granted again after the failover").isNotNull();
+            other.write("failing-over", next.fencingToken());
+            other.release(next);
+            scenario.stopContenders(Duration.ofSeconds(20));
+            CheckReport report = scenario.report("failover_ms=" + failoverMillis + " lease_ms=" + LEASE.toMillis()
+                    + " lease_survived=" + held + " first_grant_after_promotion_ms=" + recoveredMillis);
+            assertThat(next.fencingToken()).isGreaterThan(lease.fencingToken());
+            assertThat(report.overlaps()).as(report.details()).isEmpty();
+            assertThat(report.fenceSafe()).as(report.details()).isTrue();
+            assertThat(report.tokensMonotonic()).as(report.details()).isTrue();
+        }
+    }
+
+    private static long offset(String info, String regex) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(info);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 }
