@@ -26,8 +26,14 @@ import org.slf4j.LoggerFactory;
  * a per-resource counter that never expires. Held leases are renewed every lease/3 by one thread
  * per manager; a lease whose renewal cannot be confirmed in time is reported lost. Waiters are
  * woken by a release notification over one shared pub/sub connection (or poll, see
- * {@link WaitStrategy}). Managers with the same namespace on the same Redis share locks, across
- * processes. Thread-safe; close it to release its connections and threads.
+ * {@link WaitStrategy}); a release that wakes waiters reserves the lock briefly for other
+ * processes, so a busy process cannot keep re-taking it. Managers with the same namespace on the
+ * same Redis share locks, across processes. Thread-safe; close it to release its connections and
+ * threads.
+ *
+ * <p>What it does not guarantee: a lock survives a failover only if the key reached the replica
+ * (see {@link RedisLockSettings.Builder#replicaAcks}), and a restart without persistence forgets
+ * every lock. Fencing tokens let the protected resource reject a holder that lost its lease.
  */
 public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
 
