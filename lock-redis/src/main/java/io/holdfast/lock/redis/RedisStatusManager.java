@@ -138,13 +138,13 @@ public final class RedisStatusManager implements StatusManager {
         String key = key(flag);
         RedisClusterAsyncCommands<String, String> c = commands();
         Instant now = Instant.now();
-        Object[] valueAndTtl = call("reading flag '" + flag + "'", () -> {
+        Stored stored = call("reading flag '" + flag + "'", () -> {
             CompletableFuture<String> value = c.get(key).toCompletableFuture();
             CompletableFuture<Long> ttl = c.pttl(key).toCompletableFuture();
-            return value.thenCombine(ttl, (v, t) -> new Object[] {v, t});
+            return value.thenCombine(ttl, Stored::new);
         });
-        String value = (String) valueAndTtl[0];
-        long ttl = (Long) valueAndTtl[1];
+        String value = stored.value();
+        long ttl = stored.pttlMillis();
         if (value == null || ttl == -2) {
             return Optional.empty();
         }
@@ -231,6 +231,9 @@ public final class RedisStatusManager implements StatusManager {
             throw new IllegalStateException("redis status manager is closed");
         }
     }
+
+    /** A flag key's value and remaining time to live, read in one round trip. */
+    private record Stored(String value, long pttlMillis) {}
 
     private static Instant parseMillis(String text) {
         try {
