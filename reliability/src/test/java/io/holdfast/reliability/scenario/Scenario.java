@@ -154,7 +154,7 @@ final class Scenario implements AutoCloseable {
     CheckReport report(String extra) {
         CheckReport report = check();
         System.out.println(report.line(name, extra));
-        if (!report.overlaps().isEmpty() || !report.fenceSafe()) {
+        if (!report.overlaps().isEmpty() || !report.fenceSafe() || !report.flagsLost().isEmpty()) {
             System.out.println("  " + report.details());
         }
         return report;
