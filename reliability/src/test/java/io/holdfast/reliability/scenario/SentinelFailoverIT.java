@@ -111,19 +111,25 @@ class SentinelFailoverIT {
             List<Event> events = scenario.history.events();
             long firstGrantMillis = firstGrantAfter(events, failedOverAt);
             long firstGrantAfterRejoinMillis = firstGrantAfter(events, rejoinedAt);
+            long reconnectedMillis = Timing.first(events, failedOverAt,
+                    e -> e.op() == Event.Op.FLAG_SET && e.phase() == Event.Phase.OK)
+                    .map(e -> Timing.millisSince(failedOverAt, e)).orElse(-1L);
             CheckReport report = scenario.check();
             long doubleGrants = report.overlaps().stream().filter(o -> o.first().resource().equals("f-long")).count();
             scenario.report("min_acks=" + minAcks + " replica_lags=" + lag + " lease_ms=" + LEASE.toMillis() + " lag_ms=" + LAG.toMillis()
                     + " grants_during_lag=" + grantsDuringLag + " long_holder_granted=" + longHolderGranted
                     + " challenger_granted=" + challengerGranted + " double_grants=" + doubleGrants
                     + " failover_ms=" + (failedOverAt - killedAt) / 1_000_000
+                    + " first_write_after_failover_ms=" + reconnectedMillis
                     + " first_grant_after_failover_ms=" + firstGrantMillis
                     + " replica_rejoined_after_failover_ms=" + (rejoinedAt - failedOverAt) / 1_000_000
                     + " first_grant_after_replica_rejoined_ms=" + firstGrantAfterRejoinMillis
                     + " lag_to_kill_ms=" + (killedAt - lagAt) / 1_000_000);
             assertThat(report.staleAccepted()).as(report.details()).isEmpty();
-            // Required: failover + 2s. Measured up to 3.6s: Lettuce's exponential reconnect backoff grows
-            // during the outage (see docs/RELIABILITY.md); the bound asserted is the measured one plus slack.
+            // Redis is usable again within failover + 2s (first acknowledged write through holdfast); a
+            // grant can take longer only because locks held across the failover stay held until their
+            // holders, reconnecting, release them (their leases were replicated, so that is correct)
+            assertThat(reconnectedMillis).as("available within failover + 2s").isBetween(0L, 2_000L);
             assertThat(firstGrantAfterRejoinMillis).as("grants resume once a replica is back").isBetween(0L, 5_000L);
             assertThat(challengerGranted).as("the challenger gets the lock after the failover").isTrue();
             if (!lag) {
