@@ -22,8 +22,12 @@ import org.slf4j.LoggerFactory;
  * A {@link io.holdfast.lock.LockManager} on Redis (standalone, Sentinel or Cluster) through
  * Lettuce.
  *
- * <p>Acquire and release are one script round trip each. Every grant carries a fencing token from
- * a per-resource counter that never expires. Held leases are renewed every lease/3 by one thread
+ * <p>Acquire and release are one script round trip each. Every grant carries a fencing token:
+ * the larger of the previous token + 1 and the server's clock in microseconds, so tokens keep
+ * increasing even when Redis loses its data (a restart without persistence, a replica promoted
+ * before it received the latest grants), unless the server clock steps back (or a promoted
+ * replica's clock is behind the old primary's by more than the time since the last grant). Needs
+ * Redis 6.2 or later. Held leases are renewed every lease/3 by one thread
  * per manager; a lease whose renewal cannot be confirmed in time is reported lost. Waiters are
  * woken by a release notification over one shared pub/sub connection (or poll, see
  * {@link WaitStrategy}); a release that wakes waiters reserves the lock briefly for other

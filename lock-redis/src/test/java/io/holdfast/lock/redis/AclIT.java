@@ -23,7 +23,7 @@ class AclIT {
     @RegisterExtension
     static RedisExtension redis = RedisExtension.of(RedisTopologySpec.standalone()
             .serverArg("user", "locker", "on", ">lock-pw", "~app:*", "&app:*", "+@connection",
-                    "+evalsha", "+eval", "+script|load", "+get", "+set", "+del", "+incr", "+pexpire",
+                    "+evalsha", "+eval", "+script|load", "+get", "+set", "+del", "+time", "+pexpire",
                     "+pttl", "+publish", "+subscribe", "+unsubscribe", "+exists", "+scan", "+wait")
             .build());
 
