@@ -25,6 +25,11 @@ class AclIT {
             .serverArg("user", "locker", "on", ">lock-pw", "~app:*", "&app:*", "+@connection",
                     "+evalsha", "+eval", "+script|load", "+get", "+set", "+del", "+time", "+pexpire",
                     "+pttl", "+publish", "+subscribe", "+unsubscribe", "+exists", "+scan", "+wait")
+            .serverArg("user", "notime", "on", ">nt-pw", "~app:*", "&app:*", "+@connection",
+                    "+evalsha", "+eval", "+script|load", "+get", "+set", "+del", "+pexpire",
+                    "+pttl", "+publish", "+subscribe", "+unsubscribe", "+exists", "+scan", "+wait")
+            .serverArg("user", "noscripts", "on", ">ns-pw", "~app:*", "&app:*", "+@connection",
+                    "+get", "+set", "+del")
             .build());
 
     private String uri() {
@@ -60,12 +65,35 @@ class AclIT {
     }
 
     @Test
-    void restrictedUser_outsideItsNamespace_isRefusedNamingThePermission() {
-        try (RedisLockManager m = RedisLockManager.create(settings("elsewhere").build())) {
-            assertThatThrownBy(() -> m.acquire("x", Duration.ofSeconds(1)))
-                    .isInstanceOf(LockUnavailableException.class)
-                    .hasMessageContaining("NOPERM")
-                    .hasMessageNotContaining("lock-pw");
-        }
+    void restrictedUser_outsideItsNamespace_isRefusedAtStartup_namingThePermissionAndKeys() {
+        assertThatThrownBy(() -> RedisLockManager.create(settings("elsewhere").build()).close())
+                .isInstanceOf(LockUnavailableException.class)
+                .hasMessageContaining("NOPERM")
+                .hasMessageContaining("elsewhere:*")
+                .hasMessageContaining("EVALSHA")
+                .hasMessageNotContaining("lock-pw");
+        assertThatThrownBy(() -> RedisStatusManager.create(settings("elsewhere").build()).close())
+                .isInstanceOf(LockUnavailableException.class)
+                .hasMessageContaining("NOPERM");
+    }
+
+    @Test
+    void userWithoutScriptRights_isRefusedAtStartup_keepingTheServersReply() {
+        assertThatThrownBy(() -> RedisLockManager.create(settings("app").uri(
+                "redis://noscripts:ns-pw@127.0.0.1:" + redis.primary().port()).build()).close())
+                .isInstanceOf(LockUnavailableException.class)
+                .hasMessageContaining("NOPERM")
+                .hasMessageContaining("'script|load'")
+                .hasMessageNotContaining("ns-pw");
+    }
+
+    @Test
+    void userDeniedACommandTheScriptsRun_isRefusedAtStartup() {
+        assertThatThrownBy(() -> RedisLockManager.create(settings("app").uri(
+                "redis://notime:nt-pw@127.0.0.1:" + redis.primary().port()).build()).close())
+                .isInstanceOf(LockUnavailableException.class)
+                .hasMessageContaining("checking the ACL permissions on keys app:*")
+                .hasMessageContaining("can't run this command")
+                .hasMessageContaining("TIME");
     }
 }

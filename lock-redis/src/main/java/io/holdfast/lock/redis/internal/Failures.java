@@ -25,7 +25,29 @@ public final class Failures {
     private static final String[] TRANSIENT_REPLIES =
             {"LOADING", "TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN", "READONLY", "BUSY", "UNBLOCKED"};
 
+    /** Every command holdfast sends or its scripts run, for ACL rules. */
+    static final String NEEDED_COMMANDS = "PING, EVALSHA, EVAL, SCRIPT LOAD, GET, SET, DEL, EXISTS,"
+            + " PEXPIRE, PTTL, TIME, SCAN, PUBLISH, SUBSCRIBE, UNSUBSCRIBE and WAIT";
+
     private Failures() {}
+
+    /**
+     * True when the server refused a command, key or channel to the ACL user: a NOPERM reply, or
+     * (Redis 7.0) a script's "The user executing the script can't run this command".
+     */
+    public static boolean isPermissionDenied(Throwable failure) {
+        for (Throwable t = unwrap(failure); t != null; t = t.getCause()) {
+            if (isPermissionReply(String.valueOf(t.getMessage()).toUpperCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isPermissionReply(String upper) {
+        return upper.startsWith("NOPERM") || upper.contains("NOPERM ")
+                || upper.contains("USER EXECUTING THE SCRIPT CAN'T RUN");
+    }
 
     /** The failure inside Lettuce's and the JDK's wrappers. */
     public static Throwable unwrap(Throwable e) {
@@ -83,10 +105,10 @@ public final class Failures {
                 return "the server requires a password (NOAUTH): add it to the URI, e.g."
                         + " redis://:password@host:6379";
             }
-            if (upper.startsWith("NOPERM")) {
-                return "the ACL user lacks a permission (NOPERM): allow the lock commands"
-                        + " (EVALSHA, EVAL, SCRIPT, GET, SET, DEL, PUBLISH, SUBSCRIBE, WAIT, SCAN, PING)"
-                        + " on the namespace's keys";
+            if (isPermissionReply(upper)) {
+                return "the ACL user lacks a permission (" + Secrets.maskUrl(m) + "): holdfast"
+                        + " needs the commands " + NEEDED_COMMANDS + " and the namespace's keys"
+                        + " and channels (<namespace>:*)";
             }
             if (t instanceof SSLException || upper.contains("SSL") || upper.contains(" TLS")) {
                 return "TLS handshake failed (" + t.getClass().getSimpleName() + ": "
@@ -132,7 +154,7 @@ public final class Failures {
                 return true;
             }
             String m = String.valueOf(t.getMessage()).toUpperCase(Locale.ROOT);
-            if (m.startsWith("WRONGPASS") || m.startsWith("NOAUTH") || m.startsWith("NOPERM")
+            if (m.startsWith("WRONGPASS") || m.startsWith("NOAUTH") || isPermissionReply(m)
                     || m.contains("INVALID PASSWORD")) {
                 return true;
             }

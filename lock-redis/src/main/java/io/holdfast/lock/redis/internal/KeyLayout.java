@@ -24,9 +24,20 @@ public final class KeyLayout {
 
     /** The keys and channel of one lock. */
     public LockKeys lock(String resource) {
-        String prefix = namespace + ":{" + NameCodec.encode(resource, NameCodec.KEY_SAFE,
-                MAX_ENCODED) + "}:";
+        return keys(namespace + ":{" + NameCodec.encode(resource, NameCodec.KEY_SAFE,
+                MAX_ENCODED) + "}:");
+    }
+
+    private static LockKeys keys(String prefix) {
         return new LockKeys(prefix + "lock", prefix + "fence", prefix + "released");
+    }
+
+    /**
+     * The keys of the probe lock run at start-up to check permissions: {@code <ns>:{~probe}:...};
+     * no resource encodes to {@code ~probe} ({@code ~} is escaped, hashed names are hex).
+     */
+    public LockKeys probe() {
+        return keys(namespace + ":{~probe}:");
     }
 
     /** The key of a status flag. */

@@ -1,11 +1,13 @@
 package io.holdfast.lock.redis.internal;
 
 import io.holdfast.lock.LockUnavailableException;
+import io.holdfast.lock.internal.OwnerIds;
 import io.holdfast.lock.redis.RedisLockSettings;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
@@ -170,10 +172,14 @@ public final class RedisBackend implements AutoCloseable {
             throw Failures.unavailable("connecting", endpoint, e, 1);
         }
         preloadScripts(timeoutNanos);
+        probePermissions(timeoutNanos);
         checkEvictionPolicy();
     }
 
-    /** Loads the scripts so that the first EVALSHA hits; optional, NOSCRIPT falls back to EVAL. */
+    /**
+     * Loads the scripts so that the first EVALSHA hits. Fails on NOPERM (the user may not run
+     * scripts); other failures are left to EVAL's fallback.
+     */
     private void preloadScripts(long timeoutNanos) {
         try {
             for (Script s : new Script[] {Script.ACQUIRE, Script.RELEASE, Script.RENEW,
@@ -184,8 +190,39 @@ public final class RedisBackend implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
+            if (Failures.isPermissionDenied(e)) {
+                throw Failures.unavailable("loading the lock scripts", endpoint, e, 1);
+            }
             LOG.debug("cannot preload scripts at {} (EVAL will load them): {}", endpoint,
                     Failures.explain(e));
+        }
+    }
+
+    /**
+     * Runs the acquire and release scripts on the namespace's probe lock {@code <ns>:{~probe}}
+     * (no resource name encodes to {@code ~probe}), so that an ACL user lacking the namespace's
+     * keys or a command the scripts run is refused at start-up rather than on every acquire.
+     */
+    private void probePermissions(long timeoutNanos) {
+        KeyLayout.LockKeys keys = new KeyLayout(settings.namespace()).probe();
+        String ownerId = OwnerIds.random();
+        String owner = ownerId + ":probe:0";
+        try {
+            Script.ACQUIRE.<Long>run(commands, ScriptOutputType.INTEGER, keys.acquireKeys(), owner,
+                    "1000", "0").toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
+            Script.RELEASE.<Long>run(commands, ScriptOutputType.INTEGER,
+                    new String[] {keys.lock()}, owner, keys.channel(), ownerId, "1")
+                    .toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LockUnavailableException("interrupted while connecting to " + endpoint, e);
+        } catch (Exception e) {
+            if (Failures.isPermissionDenied(e)) {
+                throw Failures.unavailable("checking the ACL permissions on keys "
+                        + settings.namespace() + ":*", endpoint, e, 1);
+            }
+            // anything else (e.g. a failover under way) is left to the retries of real commands
+            LOG.debug("cannot probe permissions at {}: {}", endpoint, Failures.explain(e));
         }
     }
 
