@@ -40,6 +40,8 @@ public final class RedisBackend implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisBackend.class);
     /** Endpoints already warned about their eviction policy: one WARN per endpoint per JVM. */
     private static final Set<String> EVICTION_WARNED = ConcurrentHashMap.newKeySet();
+    /** The shortest interval between two adaptive topology refreshes of a Cluster client. */
+    static final long ADAPTIVE_REFRESH_MILLIS = 500;
 
     private final RedisLockSettings settings;
     private final String endpoint;
@@ -101,9 +103,7 @@ public final class RedisBackend implements AutoCloseable {
                     .socketOptions(socketOptions(settings))
                     .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    // adaptive refresh (MOVED, reconnects) is Lettuce 7's default; add a period
-                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                            .enablePeriodicRefresh(Duration.ofSeconds(30)).build())
+                    .topologyRefreshOptions(topologyRefresh())
                     .build());
             backend = new RedisBackend(settings, null, cc, true);
         } else if (settings.client().isPresent()) {
@@ -126,6 +126,23 @@ public final class RedisBackend implements AutoCloseable {
             throw e;
         }
         return backend;
+    }
+
+    /**
+     * Topology refresh for Cluster clients holdfast creates: every adaptive trigger (MOVED, ASK,
+     * unknown node, uncovered slot, and a node still unreachable after the second reconnect
+     * attempt), rate-limited to one refresh per {@value #ADAPTIVE_REFRESH_MILLIS}ms instead of
+     * Lettuce's 5s, so that after a primary fails over the promoted replica is found within about
+     * a second of its promotion rather than up to 5s later (a refresh made while the old primary
+     * was still listed would otherwise hold back the next one); plus a periodic refresh every 30s.
+     */
+    static ClusterTopologyRefreshOptions topologyRefresh() {
+        return ClusterTopologyRefreshOptions.builder()
+                .enableAllAdaptiveRefreshTriggers()
+                .adaptiveRefreshTriggersTimeout(Duration.ofMillis(ADAPTIVE_REFRESH_MILLIS))
+                .refreshTriggersReconnectAttempts(2)
+                .enablePeriodicRefresh(Duration.ofSeconds(30))
+                .build();
     }
 
     /**
