@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -44,6 +45,8 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
     private final ConcurrentHashMap<String, Entry<G>> entries = new ConcurrentHashMap<>();
     private final AtomicInteger activeHolds = new AtomicInteger();
     private final LockMetrics metrics;
+    /** False when metrics are off: then no clock is read just to record a duration. */
+    private final boolean timed;
     private final Grant.LossReporter lossReporter = this::reportLoss;
     private volatile boolean closed;
 
@@ -58,6 +61,7 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
         this.backend = Objects.requireNonNull(backend, "backend");
         this.fair = fair;
         this.metrics = LockMetrics.of(registry, backend, activeHolds::get);
+        this.timed = metrics != LockMetrics.NOOP;
     }
 
     /**
@@ -231,7 +235,7 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
             throws InterruptedException {
         ensureOpen();
         Entry<G> held = entries.get(resource);
-        if (held != null && held.local.isHeldByCurrentThread()) {
+        if (held != null && held.isHeldByCurrentThread()) {
             return reenter(held);
         }
         long start = System.nanoTime();
@@ -241,8 +245,8 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
         boolean granted = false;
         try {
             locked = mayWait
-                    ? e.local.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)
-                    : e.local.tryLock();
+                    ? e.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)
+                    : e.tryLock();
             G g = locked ? grant(resource, mayWait ? deadline : start) : null;
             if (g == null) {
                 metrics.timedOut(System.nanoTime() - start);
@@ -252,7 +256,9 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
             e.holdCount = 1;
             activeHolds.incrementAndGet();
             granted = true;
-            metrics.acquired(System.nanoTime() - start);
+            if (timed) {
+                metrics.acquired(System.nanoTime() - start);
+            }
             return new Handle<>(this, e, g);
         } catch (InterruptedException | RuntimeException | Error ex) {
             if (!(ex instanceof LockTimeoutException)) {
@@ -262,7 +268,7 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
         } finally {
             if (!granted) {
                 if (locked) {
-                    e.local.unlock();
+                    e.unlock();
                 }
                 leave(resource, e);
             }
@@ -280,16 +286,35 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
         return new Handle<>(this, e, g);
     }
 
+    /**
+     * Registers the calling thread as a user of the resource's entry, creating it if absent. An
+     * entry whose user count reached zero is dead: it is never joined again, only removed (by
+     * its last user, or here, whoever comes first), so a joiner never uses an unmapped entry.
+     */
     private Entry<G> join(String resource) {
-        return entries.compute(resource, (k, e) -> {
-            Entry<G> entry = e == null ? new Entry<>(fair) : e;
-            entry.users++;
-            return entry;
-        });
+        Entry<G> fresh = null;
+        for (;;) {
+            Entry<G> e = entries.get(resource);
+            if (e == null) {
+                if (fresh == null) {
+                    fresh = new Entry<>(fair);
+                }
+                e = entries.putIfAbsent(resource, fresh);
+                if (e == null) {
+                    return fresh;
+                }
+            }
+            if (e.tryJoin()) {
+                return e;
+            }
+            entries.remove(resource, e);
+        }
     }
 
     private void leave(String resource, Entry<G> entry) {
-        entries.computeIfPresent(resource, (k, e) -> --e.users == 0 ? null : e);
+        if (Entry.USERS.decrementAndGet(entry) == 0) {
+            entries.remove(resource, entry);
+        }
     }
 
     /** Called on the holding thread by {@link Handle#release()}. */
@@ -311,8 +336,10 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
             }
         } finally {
             g.end();
-            metrics.held(System.nanoTime() - g.acquiredNanos());
-            e.local.unlock();
+            if (timed) {
+                metrics.held(System.nanoTime() - g.acquiredNanos());
+            }
+            e.unlock();
             leave(g.resource(), e);
         }
         return wasHeld;
@@ -325,18 +352,35 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
                 g.resource(), g.fencingToken(), g.thread().getName(), reason);
     }
 
-    /** Per-resource state in this JVM, present while some thread holds or waits. */
-    private static final class Entry<G extends Grant> {
-        final ReentrantLock local;
-        /** Threads holding or waiting; guarded by the map's compute. */
-        int users;
+    /**
+     * Per-resource state in this JVM, present while some thread holds or waits; it is itself the
+     * local lock that queues this JVM's threads.
+     */
+    @SuppressWarnings("serial") // never serialized
+    private static final class Entry<G extends Grant> extends ReentrantLock {
+        @SuppressWarnings("rawtypes")
+        static final AtomicIntegerFieldUpdater<Entry> USERS =
+                AtomicIntegerFieldUpdater.newUpdater(Entry.class, "users");
+
+        /** Threads holding or waiting; 0 once the entry is dead (being unmapped). */
+        volatile int users = 1;
         /** The current grant; written by the holding thread. */
         volatile G grant;
         /** Leases of the current hold not yet released; holding thread only. */
         int holdCount;
 
         Entry(boolean fair) {
-            local = new ReentrantLock(fair);
+            super(fair);
+        }
+
+        /** Adds a user unless the entry is dead. */
+        boolean tryJoin() {
+            for (int n = users; n > 0; n = users) {
+                if (USERS.compareAndSet(this, n, n + 1)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -21,11 +21,13 @@ public class Grant {
 
     private final String resource;
     private final long fencingToken;
-    private final Instant acquiredAt;
     private final long acquiredNanos;
     private final Thread thread;
     private final LossReporter reporter;
-    private final List<Runnable> listeners = new ArrayList<>(1);
+    /** The wall-clock grant time; derived from {@link #acquiredNanos} on first use if null. */
+    private volatile Instant acquiredAt;
+    /** Loss listeners, created on the first one; guarded by this. */
+    private List<Runnable> listeners;
     private volatile boolean lost;
     private volatile boolean ended;
     private String lossReason;
@@ -41,9 +43,23 @@ public class Grant {
      */
     protected Grant(String resource, long fencingToken, Instant acquiredAt, long acquiredNanos,
             LossReporter reporter) {
+        this(resource, fencingToken, acquiredNanos, reporter);
+        this.acquiredAt = Objects.requireNonNull(acquiredAt, "acquiredAt");
+    }
+
+    /**
+     * Creates a grant for the calling thread whose wall-clock time is derived from
+     * {@code acquiredNanos} only when asked for (no clock read per grant).
+     *
+     * @param resource the resource name
+     * @param fencingToken the token, strictly greater than every earlier one for the resource
+     * @param acquiredNanos the {@link System#nanoTime()} at which the grant was requested
+     * @param reporter the manager's loss reporter ({@link AbstractLockManager#lossReporter()})
+     */
+    protected Grant(String resource, long fencingToken, long acquiredNanos,
+            LossReporter reporter) {
         this.resource = Objects.requireNonNull(resource, "resource");
         this.fencingToken = fencingToken;
-        this.acquiredAt = Objects.requireNonNull(acquiredAt, "acquiredAt");
         this.acquiredNanos = acquiredNanos;
         this.thread = Thread.currentThread();
         this.reporter = Objects.requireNonNull(reporter, "reporter");
@@ -61,6 +77,14 @@ public class Grant {
 
     /** When the grant began (wall clock). */
     public final Instant acquiredAt() {
+        Instant at = acquiredAt;
+        return at != null ? at : deriveAcquiredAt();
+    }
+
+    private synchronized Instant deriveAcquiredAt() {
+        if (acquiredAt == null) {
+            acquiredAt = Instant.now().minusNanos(System.nanoTime() - acquiredNanos);
+        }
         return acquiredAt;
     }
 
@@ -103,8 +127,8 @@ public class Grant {
             }
             lossReason = reason;
             lost = true;
-            toRun = new ArrayList<>(listeners);
-            listeners.clear();
+            toRun = listeners == null ? List.of() : listeners;
+            listeners = null;
         }
         reporter.lost(this, reason);
         toRun.forEach(Grant::runQuietly);
@@ -117,6 +141,9 @@ public class Grant {
         synchronized (this) {
             if (!lost) {
                 if (!ended) {
+                    if (listeners == null) {
+                        listeners = new ArrayList<>(1);
+                    }
                     listeners.add(listener);
                 }
                 return;
@@ -128,7 +155,7 @@ public class Grant {
     /** Marks the grant ended by a normal release: no loss is reported after this. */
     final synchronized void end() {
         ended = true;
-        listeners.clear();
+        listeners = null;
     }
 
     private static void runQuietly(Runnable listener) {

@@ -4,7 +4,6 @@ import io.holdfast.lock.LockInfo;
 import io.holdfast.lock.LockManager;
 import io.holdfast.lock.spi.AbstractLockManager;
 import io.holdfast.lock.spi.Grant;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,7 +59,7 @@ public final class LocalLockManager extends AbstractLockManager<Grant> {
     /** A grant that only carries its token. */
     private static final class LocalGrant extends Grant {
         LocalGrant(String resource, long token, LossReporter reporter) {
-            super(resource, token, Instant.now(), System.nanoTime(), reporter);
+            super(resource, token, System.nanoTime(), reporter);
         }
     }
 }

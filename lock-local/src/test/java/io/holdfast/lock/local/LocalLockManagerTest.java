@@ -7,7 +7,13 @@ import io.holdfast.lock.LockInfo;
 import io.holdfast.lock.spi.AbstractLockManager;
 import java.lang.reflect.Field;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.junit.jupiter.api.Test;
 
 class LocalLockManagerTest {
@@ -43,10 +49,63 @@ class LocalLockManagerTest {
     }
 
     @Test
+    void threadsJoiningAndLeavingTheSameEntries_keepExclusion_andLeaveNoEntries() throws Exception {
+        int threads = 4;
+        int rounds = 20_000;
+        String[] names = {"a", "b"};
+        AtomicReferenceArray<Thread> inside = new AtomicReferenceArray<>(names.length);
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger granted = new AtomicInteger();
+        int[] counters = new int[names.length];
+        try (LocalLockManager locks = LocalLockManager.create()) {
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Thread w = new Thread(() -> {
+                    for (int i = 0; i < rounds; i++) {
+                        int r = i % names.length;
+                        Optional<Lease> lease;
+                        try {
+                            lease = i % 3 == 0 ? locks.tryAcquire(names[r])
+                                    : Optional.of(locks.acquire(names[r], Duration.ofSeconds(30)));
+                        } catch (InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                        if (lease.isEmpty()) {
+                            continue;
+                        }
+                        if (!inside.compareAndSet(r, null, Thread.currentThread())) {
+                            overlaps.incrementAndGet();
+                        }
+                        counters[r]++;
+                        granted.incrementAndGet();
+                        inside.set(r, null);
+                        lease.get().release();
+                    }
+                });
+                workers.add(w);
+                w.start();
+            }
+            for (Thread w : workers) {
+                w.join(120_000);
+                assertThat(w.isAlive()).as("worker finished").isFalse();
+            }
+            assertThat(overlaps).hasValue(0);
+            assertThat(counters[0] + counters[1]).isEqualTo(granted.get());
+            assertThat(entries(locks)).as("per-resource state after all released").isEmpty();
+        }
+    }
+
+    @Test
     void inspect_describesHolderThread_andToken() throws Exception {
+        Instant before = Instant.now();
         try (LocalLockManager locks = LocalLockManager.create();
                 Lease lease = locks.acquire("job", Duration.ZERO)) {
+            Instant after = Instant.now();
             LockInfo info = locks.inspect("job").orElseThrow();
+            assertThat(info.acquiredAt()).as("wall-clock grant time, derived from nanoTime")
+                    .isBetween(before.minusMillis(50), after.plusMillis(50));
+            assertThat(locks.inspect("job").orElseThrow().acquiredAt())
+                    .as("derived once").isEqualTo(info.acquiredAt());
             assertThat(info.holder()).contains(Thread.currentThread().getName());
             assertThat(info.fencingToken()).isEqualTo(lease.fencingToken());
             assertThat(info.remainingLease()).isEmpty();
