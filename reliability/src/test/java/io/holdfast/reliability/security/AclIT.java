@@ -26,7 +26,7 @@ class AclIT {
     /** The commands holdfast needs, as an ACL rule list; scripts' commands are checked too. */
     static final String[] LOCK_COMMANDS = {"-@all", "+@connection", "+evalsha", "+eval", "+script|load",
             "+wait", "+subscribe", "+unsubscribe", "+publish", "+get", "+set", "+del", "+pexpire", "+pttl",
-            "+incr", "+exists", "+scan"};
+            "+incr", "+exists", "+scan", "+time"};
 
     @RegisterExtension
     static RedisExtension redis = RedisExtension.of(RedisTopologySpec.standalone().name("acl")
