@@ -10,13 +10,15 @@ import java.util.List;
  * @param allGrants grants over the whole case (warm-up and tail included), to check exclusion
  * @param counter the shared non-atomic counter at the end, equal to {@code allGrants} unless two
  *     holders overlapped
+ * @param tokenChecks grants (whole case) whose fencing token was compared with the resource's previous one
+ * @param tokenViolations grants whose token did not exceed the previous grant's (must be 0)
  * @param minThreadShare the fewest window grants of any thread divided by the mean per thread
  * @param diagnostics contender-specific counters, one entry per worker JVM that had any
  * @param sentPerExecuted from the MONITOR sample: commands clients sent per command Redis executed
  * @param loadAverage the host's one-minute load average at the end of the case (other work skews figures)
  */
 record CaseResult(ContenderKind kind, Scenario scenario, int repetition, long rttNanos, double seconds,
-        long grants, long allGrants, long counter, long handoffs, long cpuNanos, long errors, String firstError, List<String> diagnostics,
+        long grants, long allGrants, long counter, long handoffs, long cpuNanos, long errors, long tokenChecks, long tokenViolations, String firstError, List<String> diagnostics,
         double minThreadShare, Histogram waits, Histogram cycles, Histogram handoffLatency,
         long commandsExecuted, double sentPerExecuted, double loadAverage) {
 
@@ -26,6 +28,11 @@ record CaseResult(ContenderKind kind, Scenario scenario, int repetition, long rt
 
     boolean exclusive() {
         return counter == allGrants;
+    }
+
+    /** "ok", "n/a" (no fencing tokens) or the number of tokens that did not increase. */
+    String tokenVerdict() {
+        return tokenChecks == 0 ? "n/a" : tokenViolations == 0 ? "ok" : tokenViolations + " NOT INCREASING";
     }
 
     double handoffShare() {

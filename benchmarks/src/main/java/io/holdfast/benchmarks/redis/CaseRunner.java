@@ -89,7 +89,7 @@ final class CaseRunner {
             }
             return new CaseResult(kind, scenario, repetition, rttNanos, options.measureNanos() / 1e9,
                     aggregate.grants, aggregate.allGrants, cells.total(), aggregate.handoffs, aggregate.cpu,
-                    aggregate.errors, aggregate.firstError, aggregate.diagnostics, aggregate.minThreadShare(), aggregate.waits,
+                    aggregate.errors, aggregate.tokenChecks, aggregate.tokenViolations, aggregate.firstError, aggregate.diagnostics, aggregate.minThreadShare(), aggregate.waits,
                     aggregate.cycles, aggregate.handoffLatency, ServerProbe.executedBetween(before, after),
                     sentExecuted[1] == 0 ? Double.NaN : (double) sentExecuted[0] / sentExecuted[1],
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -172,6 +172,8 @@ final class CaseRunner {
         long handoffs;
         long cpu;
         long errors;
+        long tokenChecks;
+        long tokenViolations;
         String firstError = "";
         final List<String> diagnostics = new ArrayList<>();
 
@@ -186,6 +188,8 @@ final class CaseRunner {
                     case "handoffs" -> handoffs += Long.parseLong(value);
                     case "cpu" -> cpu += Long.parseLong(value);
                     case "errors" -> errors += Long.parseLong(value);
+                    case "tokens" -> tokenChecks += Long.parseLong(value);
+                    case "tokenViolations" -> tokenViolations += Long.parseLong(value);
                     case "threads" -> {
                         for (String n : value.split("/")) {
                             perThread.add(Long.parseLong(n));

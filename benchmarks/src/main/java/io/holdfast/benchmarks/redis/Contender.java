@@ -13,6 +13,11 @@ interface Contender extends AutoCloseable {
     /** Releases what {@link #acquire} returned, from the thread that acquired it. */
     void release(Object handle) throws Exception;
 
+    /** The fencing token of the grant {@code handle} stands for, or -1 if this lock has none. */
+    default long token(Object handle) {
+        return -1;
+    }
+
     /** Contender-specific counters worth printing beside the figures (one line, no spaces needed), or "". */
     default String diagnostics() {
         return "";

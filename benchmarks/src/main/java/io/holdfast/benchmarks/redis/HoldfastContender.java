@@ -30,6 +30,11 @@ final class HoldfastContender implements Contender {
         ((Lease) handle).release();
     }
 
+    @Override
+    public long token(Object handle) {
+        return ((Lease) handle).fencingToken();
+    }
+
     /**
      * The Redis manager's wake-up statistics (how waiters woke: notification or fallback timer), read
      * reflectively because lock-redis keeps them package-private; "" for other managers.

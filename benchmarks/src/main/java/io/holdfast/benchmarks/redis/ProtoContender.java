@@ -185,6 +185,11 @@ final class ProtoContender implements Contender {
     }
 
     @Override
+    public long token(Object handle) {
+        return ((Handle) handle).token();
+    }
+
+    @Override
     public void release(Object handle) {
         Entry e = ((Handle) handle).entry();
         if (e.consecutive < maxLocalHandoffs && e.local.hasQueuedThreads()) {

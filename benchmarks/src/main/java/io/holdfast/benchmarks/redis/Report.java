@@ -20,7 +20,8 @@ final class Report {
                 r.repetition(), r.scenario(), r.kind().label, r.opsPerSecond(), r.inRtt(r.cycles().quantile(0.5)),
                 r.waits().max() / 1e6, percent(r.handoffShare()), number(r.sentPerCycle()),
                 number(r.executedPerCycle()), r.cpuMicrosPerCycle(), r.loadAverage(),
-                r.exclusive() ? "exclusive" : "EXCLUSION VIOLATED (" + r.counter() + " != " + r.allGrants() + ")",
+                (r.exclusive() ? "exclusive" : "EXCLUSION VIOLATED (" + r.counter() + " != " + r.allGrants() + ")")
+                        + ", tokens " + r.tokenVerdict(),
                 r.errors() == 0 ? "" : "  errors " + r.errors() + ": " + r.firstError())
                 + (r.diagnostics().isEmpty() ? "" : "\n    " + String.join("\n    ", r.diagnostics()));
     }
@@ -31,7 +32,7 @@ final class Report {
             text.append("\n### ").append(scenario).append(": ").append(scenario.title).append("\n\n")
                     .append("| contender | ops/s | × Redisson | lock+unlock p50 / p99 (RTT) | wait p50 / p99 / max (ms) "
                             + "| handoff share | handoff p50 / p99 (RTT) [p50 µs] | commands sent / executed per cycle "
-                            + "| client CPU µs per cycle | slowest thread (share of mean) | exclusion |\n")
+                            + "| client CPU µs per cycle | slowest thread (share of mean) | exclusion, tokens |\n")
                     .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
             for (ContenderKind kind : options.contenders()) {
                 List<CaseResult> runs = results.stream()
@@ -60,6 +61,8 @@ final class Report {
         }
         long exclusive = runs.stream().filter(CaseResult::exclusive).count();
         long errors = runs.stream().mapToLong(CaseResult::errors).sum();
+        long tokenViolations = runs.stream().mapToLong(CaseResult::tokenViolations).sum();
+        boolean tokens = runs.stream().anyMatch(r -> r.tokenChecks() > 0);
         return String.format(Locale.ROOT, "| %s | %,.0f | %s | %.2f / %.2f | %.2f / %.2f / %.1f | %s | %s | %s / %s "
                         + "| %.1f | %.2f | %s |",
                 kind.label, median(runs, CaseResult::opsPerSecond),
@@ -71,7 +74,9 @@ final class Report {
                 number(median(runs, CaseResult::sentPerCycle)), number(median(runs, CaseResult::executedPerCycle)),
                 median(runs, CaseResult::cpuMicrosPerCycle), median(runs, CaseResult::minThreadShare),
                 (exclusive == runs.size() ? "ok " : "**VIOLATED** ") + exclusive + "/" + runs.size()
-                        + (errors == 0 ? "" : ", " + errors + " errors"));
+                        + (errors == 0 ? "" : ", " + errors + " errors")
+                        + (!tokens ? ", tokens n/a" : tokenViolations == 0 ? ", tokens ok" : ", **" + tokenViolations
+                                + " tokens not increasing**"));
     }
 
     private static String handoff(List<CaseResult> runs) {

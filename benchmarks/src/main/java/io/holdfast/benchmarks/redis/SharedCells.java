@@ -12,7 +12,8 @@ import java.nio.file.StandardOpenOption;
  * incremented <em>non-atomically</em> under the lock (if two holders ever overlap, increments get
  * lost and the total falls short of the number of grants), and the last holder with the
  * {@link System#nanoTime()} at which it started releasing (comparable across the JVMs of one host),
- * from which handoffs and their latency are computed. Only the lock under test orders the accesses.
+ * from which handoffs and their latency are computed, and the last fencing token granted, which
+ * every later grant's token must exceed. Only the lock under test orders the accesses.
  */
 final class SharedCells {
 
@@ -22,6 +23,7 @@ final class SharedCells {
     private static final int COUNTER = 0;
     private static final int HOLDER = 8;
     private static final int RELEASED_AT = 16;
+    private static final int LAST_TOKEN = 24;
 
     private final MappedByteBuffer cells;
     private final int resources;
@@ -38,6 +40,7 @@ final class SharedCells {
             created.cells.putLong(r * STRIDE + COUNTER, 0);
             created.cells.putLong(r * STRIDE + HOLDER, NOBODY);
             created.cells.putLong(r * STRIDE + RELEASED_AT, 0);
+            created.cells.putLong(r * STRIDE + LAST_TOKEN, Long.MIN_VALUE);
         }
         created.cells.force();
         return created;
@@ -65,6 +68,17 @@ final class SharedCells {
 
     long releasedAt(int resource) {
         return cells.getLong(resource * STRIDE + RELEASED_AT);
+    }
+
+    /**
+     * Records {@code token} as the resource's latest and returns whether it exceeds the previous one
+     * (true for the first). Correct only while the caller holds the resource's lock.
+     */
+    boolean advanceToken(int resource, long token) {
+        int at = resource * STRIDE + LAST_TOKEN;
+        boolean increasing = token > cells.getLong(at);
+        cells.putLong(at, token);
+        return increasing;
     }
 
     /** Records that {@code holder} starts releasing {@code resource} at {@code nanos}. */

@@ -103,6 +103,8 @@ public final class Worker {
         long windowGrants = 0;
         long handoffs = 0;
         long errors = 0;
+        long tokenChecks = 0;
+        long tokenViolations = 0;
         StringBuilder perThread = new StringBuilder();
         for (Loop loop : loops) {
             waits.add(loop.waits);
@@ -112,11 +114,14 @@ public final class Worker {
             windowGrants += loop.windowGrants;
             handoffs += loop.handoffs;
             errors += loop.errors;
+            tokenChecks += loop.tokenChecks;
+            tokenViolations += loop.tokenViolations;
             perThread.append(perThread.length() == 0 ? "" : "/").append(loop.windowGrants);
         }
         Throwable error = firstError.get();
         return REPORT + " grants=" + grants + " window=" + windowGrants + " handoffs=" + handoffs
-                + " cpu=" + (cpuEnd - cpuStart) + " errors=" + errors + " threads=" + perThread
+                + " cpu=" + (cpuEnd - cpuStart) + " errors=" + errors + " tokens=" + tokenChecks
+                + " tokenViolations=" + tokenViolations + " threads=" + perThread
                 + " wait=" + waits.encode() + " cycle=" + cycles.encode() + " handoff=" + handoffLatency.encode()
                 + note("diag", contender.diagnostics()) + (error == null ? "" : note("error", error.toString()));
     }
@@ -134,6 +139,8 @@ public final class Worker {
         long windowGrants;
         long handoffs;
         long errors;
+        long tokenChecks;
+        long tokenViolations;
 
         Loop(long id, long warmupEnd, long measureEnd, long stopAt) {
             this.id = id;
@@ -155,6 +162,13 @@ public final class Worker {
                     long previousRelease = cells.releasedAt(r);
                     cells.increment(r);
                     grants++;
+                    long token = contender.token(handle);
+                    if (token >= 0) {
+                        tokenChecks++;
+                        if (!cells.advanceToken(r, token)) {
+                            tokenViolations++;
+                        }
+                    }
                     boolean measured = t0 >= warmupEnd && t1 < measureEnd;
                     long t2 = System.nanoTime();
                     cells.releasing(r, id, t2);

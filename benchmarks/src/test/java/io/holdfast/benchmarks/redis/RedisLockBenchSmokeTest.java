@@ -35,6 +35,9 @@ class RedisLockBenchSmokeTest {
             assertThat(r.counter()).as("%s shared counter vs grants", r.kind()).isEqualTo(r.allGrants());
             assertThat(r.cycles().count()).isEqualTo(r.grants());
             assertThat(r.rttNanos()).isPositive();
+            assertThat(r.tokenViolations()).as("%s fencing tokens not increasing", r.kind()).isZero();
+            assertThat(r.tokenChecks()).as("%s grants with a checked token", r.kind())
+                    .isEqualTo(r.kind() == ContenderKind.NAIVE ? 0 : r.allGrants());
         }
         CaseResult holdfast = results.stream().filter(r -> r.kind() == ContenderKind.HOLDFAST).findFirst().orElseThrow();
         // uncontended: at least the acquire and the release reach Redis per cycle
@@ -42,5 +45,23 @@ class RedisLockBenchSmokeTest {
         assertThat(holdfast.sentPerCycle()).isGreaterThan(0.0);
         assertThat(Report.tables(results, options)).contains("| holdfast |", "| naive-poll |", "| holdfast-file |");
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("PING RTT");
+    }
+
+    @Test
+    @Timeout(120)
+    void prototypeWithInJvmHandoff_isExclusive_andItsTokensIncrease() throws Exception {
+        BenchOptions options = new BenchOptions(List.of(ContenderKind.PROTO_QUEUE_HANDOFF), List.of(Scenario.S2), 1,
+                Duration.ofMillis(300), Duration.ofSeconds(1), "256m");
+
+        CaseResult r = RedisLockBench.run(options, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8)).get(0);
+
+        assertThat(r.errors()).as("errors: %s", r.firstError()).isZero();
+        assertThat(r.counter()).isEqualTo(r.allGrants());
+        assertThat(r.tokenChecks()).isEqualTo(r.allGrants());
+        assertThat(r.tokenViolations()).isZero();
+        // 8 threads, 1 resource: most grants pass between threads of the JVM without a Redis round trip
+        assertThat(r.handoffs()).isPositive();
+        assertThat(r.executedPerCycle()).isLessThan(2.0);
     }
 }
