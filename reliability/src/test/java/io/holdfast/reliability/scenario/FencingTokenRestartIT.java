@@ -11,15 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Pins a lock-redis defect found by {@link RestartWithoutPersistenceIT}: the fencing counter lives
- * only in Redis ({@code INCR} on a key without a TTL), so a Redis that restarts without its data
- * (no RDB/AOF, or a replica promoted before it got the latest increments) starts the counter again
- * at 1. Tokens then repeat: a fenced resource that saw token 5 before the restart accepts the new
- * owner's token 5 and cannot tell it from the old owner's late write, and refuses every new owner
- * until the counter catches up. {@link io.holdfast.lock.LockManager} promises tokens strictly
- * greater than every earlier grant's. A fix: take {@code max(INCR, server time in microseconds)} in
- * the acquire script (Redis 7 replicates script effects, so {@code TIME} is allowed), which keeps
- * tokens increasing across data loss unless the server clock steps back.
+ * Regression test for a defect {@link RestartWithoutPersistenceIT} found: the fencing counter
+ * lived only in Redis ({@code INCR} on a key without a TTL), so a Redis that restarted without its
+ * data (or a replica promoted before it got the latest increments) started it again at 1. Tokens
+ * then repeated: a fenced resource that saw token 5 before the restart accepted the new owner's
+ * token 5 and could not tell it from the old owner's late write. lock-redis now takes
+ * {@code max(previous + 1, server time in microseconds)}.
  */
 class FencingTokenRestartIT {
 

@@ -125,7 +125,10 @@ class SentinelFailoverIT {
                     + " replica_rejoined_after_failover_ms=" + (rejoinedAt - failedOverAt) / 1_000_000
                     + " first_grant_after_replica_rejoined_ms=" + firstGrantAfterRejoinMillis
                     + " lag_to_kill_ms=" + (killedAt - lagAt) / 1_000_000);
-            assertThat(report.staleAccepted()).as(report.details()).isEmpty();
+            // double grants may happen without acks (counted); the fence must still hold, and tokens
+            // keep increasing even when the promoted replica lacks the latest counter increments
+            assertThat(report.fenceSafe()).as(report.details()).isTrue();
+            assertThat(report.tokensMonotonic()).as(report.details()).isTrue();
             // Redis is usable again within failover + 2s (first acknowledged write through holdfast); a
             // grant can take longer only because locks held across the failover stay held until their
             // holders, reconnecting, release them (their leases were replicated, so that is correct)
@@ -136,13 +139,11 @@ class SentinelFailoverIT {
                 // everything was replicated: the long holder keeps its lease across the failover
                 assertThat(longHolderGranted).isTrue();
                 assertThat(report.overlaps()).as("double grants without lag: " + report.details()).isEmpty();
-                assertThat(report.tokensMonotonic()).as(report.details()).isTrue();
                 assertThat(report.lossesReported()).as("no lease lost without lag").isZero();
                 assertThat(firstGrantMillis).as("available soon after the failover").isBetween(0L, 5_000L);
             } else if (minAcks > 0) {
                 assertThat(longHolderGranted).as("no grant without a replica ack").isFalse();
                 assertThat(report.overlaps()).as("double grants with minReplicaAcks=1: " + report.details()).isEmpty();
-                assertThat(report.tokensMonotonic()).as(report.details()).isTrue();
             } else {
                 // unavailable at most for what the lag resurrected: locks released on the old primary
                 // during the lag are back on the new one until their lease ends
