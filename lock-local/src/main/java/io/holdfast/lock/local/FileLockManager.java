@@ -23,8 +23,11 @@ import java.util.Optional;
  *
  * <p>Each resource has a lock file {@code <directory>/<encoded name>.lock}. Threads of this JVM
  * queue in memory; one at a time takes the OS lock, waiting for other processes by polling with a
- * backoff from 50µs up to {@link FileLockSettings#maxPollInterval()}. The OS drops the lock when
- * its process dies, so a crashed holder never leaves a stale lock.
+ * backoff from 50µs up to {@link FileLockSettings#maxPollInterval()}. Waiting processes announce
+ * themselves, and a process that finds others waiting lets them try first (for twice that
+ * interval), so processes that acquire back to back take turns instead of one starving the
+ * others. The OS drops the lock when its process dies, so a crashed holder never leaves a stale
+ * lock.
  *
  * <p>The fencing token is a counter kept in the lock file and incremented under the OS lock, so it
  * strictly increases across processes. For that reason <b>lock files are never deleted</b>: one

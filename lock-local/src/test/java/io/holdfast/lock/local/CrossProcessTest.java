@@ -8,6 +8,7 @@ import io.holdfast.lock.local.process.CounterWorker;
 import io.holdfast.lock.local.process.CsvAppendWorker;
 import io.holdfast.lock.local.process.FlagClaimWorker;
 import io.holdfast.lock.local.process.HoldingWorker;
+import io.holdfast.lock.local.process.TakeTurnsWorker;
 import io.holdfast.lock.testkit.jvm.TestJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,49 @@ class CrossProcessTest {
             assertThat(Long.parseLong(end[0])).as("counter").isEqualTo(workers * iterations);
             assertThat(Long.parseLong(end[1])).as("last token is the largest")
                     .isEqualTo(all.stream().mapToLong(Long::longValue).max().orElseThrow());
+        } finally {
+            jvms.forEach(TestJvm::close);
+        }
+    }
+
+    @Test
+    void threeProcessesAcquiringBackToBack_takeTurns() throws Exception {
+        Path locks = dir.resolve("locks");
+        Path barrier = Files.createDirectory(dir.resolve("barrier"));
+        int workers = 3;
+        List<TestJvm> jvms = new ArrayList<>();
+        try {
+            for (int i = 0; i < workers; i++) {
+                jvms.add(TestJvm.start(TakeTurnsWorker.class, locks.toString(), barrier.toString(),
+                        String.valueOf(workers), "3000"));
+            }
+            TreeMap<Long, Integer> holderByToken = new TreeMap<>();
+            int[] grants = new int[workers];
+            for (int w = 0; w < workers; w++) {
+                List<String> out = jvms.get(w).finish(PATIENCE);
+                String line = out.stream().filter(l -> l.startsWith("TOKENS")).findFirst().orElseThrow();
+                for (String t : line.substring(6).trim().split(" ")) {
+                    assertThat(holderByToken.put(Long.parseLong(t), w)).as("token %s granted twice", t).isNull();
+                    grants[w]++;
+                }
+            }
+            int total = holderByToken.size();
+            int changes = 0;
+            Integer previous = null;
+            for (int holder : holderByToken.values()) {
+                if (previous != null && previous != holder) {
+                    changes++;
+                }
+                previous = holder;
+            }
+            String summary = "grants per process " + Arrays.toString(grants) + ", " + changes
+                    + " of " + total + " grants changed process";
+            System.out.println("take turns: " + summary);
+            for (int g : grants) {
+                assertThat(g).as("every process progresses: %s", summary).isGreaterThanOrEqualTo(total / 10);
+            }
+            assertThat(changes).as("the lock changes process often: %s", summary)
+                    .isGreaterThanOrEqualTo(total / 10);
         } finally {
             jvms.forEach(TestJvm::close);
         }

@@ -26,8 +26,16 @@ import java.util.function.BooleanSupplier;
  * file is closed, and the JDK refuses overlapping locks within one JVM. So every access to a lock
  * file in this JVM, by any manager, first takes a JVM-wide permit for the file (a {@link Semaphore},
  * because a lock may be released by another thread on close). Only the permit holder opens the
- * file; others wait on the permit, without polling. Across processes, waiting polls
- * {@link FileChannel#tryLock()} with a backoff from 50µs up to a cap.
+ * file; others wait on the permit, without polling. Across processes, waiting polls an exclusive
+ * lock on the lock region (every byte but the last possible one) with a backoff from 50µs up to a
+ * cap.
+ *
+ * <p>Fairness across processes: a process that waits announces it with a shared lock on the
+ * waiters byte (the last possible offset, never written). An acquirer that finds another process
+ * announced (its exclusive test on that byte fails) yields: it announces itself and does not try
+ * the lock for twice the poll cap (unless its deadline comes first), so every polling waiter gets
+ * an attempt first. Without this a process that releases and acquires again re-takes the lock
+ * before any waiter polls, and the other processes starve.
  *
  * <p>The permit holder also publishes the latest known holder record of the file, so that
  * {@link #probe} can answer without opening the file while this JVM uses it.
@@ -36,6 +44,10 @@ public final class OsLock implements AutoCloseable {
 
     private static final long FIRST_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final long CLOSE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** The waiters byte: shared-locked by processes waiting for the lock region. */
+    private static final long WAITERS_BYTE = Long.MAX_VALUE - 1;
+    /** The lock region, {@code [0, WAITERS_BYTE)}: the file content and far beyond. */
+    private static final long LOCK_REGION = WAITERS_BYTE;
     private static final ConcurrentHashMap<Path, Slot> SLOTS = new ConcurrentHashMap<>();
 
     private final Path file;
@@ -177,19 +189,37 @@ public final class OsLock implements AutoCloseable {
             ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
                     StandardOpenOption.CREATE);
             long backoff = FIRST_BACKOFF_NANOS;
+            long start = System.nanoTime();
+            boolean yielding = deadlineNanos - start > 0 && othersWait(ch);
+            long yieldUntil = start + (yielding ? 2 * maxPollNanos : 0);
+            FileLock waiting = null;
             while (true) {
-                FileLock fl = ch.tryLock();
-                if (fl != null) {
-                    OsLock held = new OsLock(file, slot, ch, fl);
-                    ch = null;
-                    return held;
+                long now = System.nanoTime();
+                if (now - yieldUntil >= 0 || deadlineNanos - now <= 0) {
+                    FileLock fl = ch.tryLock(0, LOCK_REGION, false);
+                    if (fl != null) {
+                        if (waiting != null) {
+                            waiting.release();
+                        }
+                        OsLock held = new OsLock(file, slot, ch, fl);
+                        ch = null;
+                        return held;
+                    }
+                    slot.record = readAll(ch);
                 }
-                slot.record = readAll(ch);
-                long remaining = deadlineNanos - System.nanoTime();
+                if (waiting == null) {
+                    waiting = ch.tryLock(WAITERS_BYTE, 1, true); // null while an acquirer tests it
+                }
+                now = System.nanoTime();
+                long remaining = deadlineNanos - now;
                 if (remaining <= 0) {
                     return null;
                 }
-                LockSupport.parkNanos(Math.min(backoff, remaining));
+                long pause = Math.min(backoff, remaining);
+                if (yieldUntil - now > 0) {
+                    pause = Math.min(pause, yieldUntil - now);
+                }
+                LockSupport.parkNanos(pause);
                 if (Thread.interrupted()) {
                     throw new InterruptedException("interrupted while waiting for the lock on " + file);
                 }
@@ -211,7 +241,7 @@ public final class OsLock implements AutoCloseable {
 
     private static Optional<byte[]> probeUnderPermit(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            FileLock fl = ch.tryLock();
+            FileLock fl = ch.tryLock(0, LOCK_REGION, false);
             if (fl != null) {
                 fl.release();
                 return Optional.empty();
@@ -221,6 +251,20 @@ public final class OsLock implements AutoCloseable {
             return Optional.empty();
         } catch (IOException e) {
             throw new LockUnavailableException("cannot read lock file " + file + ": " + e, e);
+        }
+    }
+
+    /** True if another process announces that it waits for the lock on {@code ch}'s file. */
+    private static boolean othersWait(FileChannel ch) {
+        try {
+            FileLock test = ch.tryLock(WAITERS_BYTE, 1, false);
+            if (test == null) {
+                return true;
+            }
+            test.release();
+            return false;
+        } catch (IOException | OverlappingFileLockException e) {
+            return false; // only fairness is at stake
         }
     }
 
