@@ -3,6 +3,7 @@ package io.holdfast.reliability.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.lock.redis.RedisLockManager;
+import io.holdfast.lock.redis.RedisStatusManager;
 import io.holdfast.lock.testkit.redis.RedisExtension;
 import io.holdfast.reliability.history.CheckReport;
 import io.holdfast.reliability.history.Event;
@@ -16,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Scenario 7: Redis stops answering for longer than the command timeout and the lease: the server
  * process is frozen (SIGSTOP), or every client is paused ({@code CLIENT PAUSE ALL}). Holders must
  * report their leases lost; commands queued meanwhile run when Redis resumes and must not grant
- * anything unsafe; service resumes afterwards. Figures: unavailability, first grant after resume.
+ * anything unsafe; no acknowledged status flag may be lost; service resumes afterwards. Figures: unavailability, first grant after resume.
  */
 class RedisStalledIT {
 
@@ -38,6 +39,8 @@ class RedisStalledIT {
                     scenario.startContender(manager, resources, Duration.ofSeconds(2), Duration.ofMillis(100));
                 }
             }
+            RedisStatusManager flags = scenario.statusManager(redis.uri(), b -> b.timeout(Duration.ofMillis(300)));
+            scenario.startFlagWriter(flags, scenario.statusManager(redis.uri(), b -> b), "stall-flag");
             Thread.sleep(1500);
             long stalledAt = System.nanoTime();
             if (how.equals("SIGSTOP")) {
@@ -51,6 +54,7 @@ class RedisStalledIT {
             long resumedAt = System.nanoTime();
             Thread.sleep(2500);
             scenario.stopContenders(Duration.ofSeconds(20));
+            scenario.rereadFlags(flags);
             List<Event> events = scenario.history.events();
             long firstGrantMillis = Timing.first(events, resumedAt,
                     e -> e.op() == Event.Op.ACQUIRE && e.phase() == Event.Phase.OK)
@@ -62,6 +66,7 @@ class RedisStalledIT {
             assertThat(report.fenceSafe()).as(report.details()).isTrue();
             assertThat(report.tokensMonotonic()).as(report.details()).isTrue();
             assertThat(report.overlaps()).as(report.details()).isEmpty();
+            assertThat(report.flagsLost()).as("a stall loses no acknowledged flag").isEmpty();
             assertThat(firstGrantMillis).as("service resumes").isBetween(0L, 3_000L);
         }
     }

@@ -4,6 +4,7 @@ import io.holdfast.lock.LockManager;
 import io.holdfast.lock.StatusManager;
 import io.holdfast.lock.redis.RedisLockManager;
 import io.holdfast.lock.redis.RedisLockSettings;
+import io.holdfast.lock.redis.RedisStatusManager;
 import io.holdfast.reliability.fence.FencedRegister;
 import io.holdfast.reliability.history.CheckReport;
 import io.holdfast.reliability.history.Event;
@@ -54,6 +55,13 @@ final class Scenario implements AutoCloseable {
     /** A manager on {@code uri} with {@code tweak} applied to default settings; closed with the scenario. */
     RedisLockManager manager(String uri, UnaryOperator<RedisLockSettings.Builder> tweak) {
         RedisLockManager manager = RedisLockManager.create(tweak.apply(RedisLockSettings.builder().uri(uri)).build());
+        adopt(manager);
+        return manager;
+    }
+
+    /** A status manager on {@code uri} with {@code tweak} applied; closed with the scenario. */
+    RedisStatusManager statusManager(String uri, UnaryOperator<RedisLockSettings.Builder> tweak) {
+        RedisStatusManager manager = RedisStatusManager.create(tweak.apply(RedisLockSettings.builder().uri(uri)).build());
         adopt(manager);
         return manager;
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.redis.RedisLockManager;
-import io.holdfast.lock.redis.RedisLockSettings;
 import io.holdfast.lock.redis.RedisStatusManager;
 import io.holdfast.lock.testkit.redis.RedisExtension;
 import io.holdfast.lock.testkit.redis.RedisNode;
@@ -61,12 +60,8 @@ class SentinelFailoverIT {
                     scenario.startContender(managers[m], resources, Duration.ofSeconds(3), Duration.ofMillis(150));
                 }
             }
-            RedisStatusManager flagWriter = RedisStatusManager.create(RedisLockSettings.builder().uri(redis.uri())
-                    .timeout(Duration.ofSeconds(1)).build());
-            RedisStatusManager flagReader = RedisStatusManager.create(RedisLockSettings.builder().uri(redis.uri())
-                    .timeout(Duration.ofSeconds(1)).build());
-            scenario.adopt(flagWriter);
-            scenario.adopt(flagReader);
+            RedisStatusManager flagWriter = scenario.statusManager(redis.uri(), b -> b.timeout(Duration.ofSeconds(1)));
+            RedisStatusManager flagReader = scenario.statusManager(redis.uri(), b -> b.timeout(Duration.ofSeconds(1)));
             scenario.startFlagWriter(flagWriter, flagReader, "flag");
             Thread.sleep(1000);
             // Route replication through the proxy only now: Sentinel "fixes" a replica pointing at an

@@ -3,6 +3,7 @@ package io.holdfast.reliability.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.lock.redis.RedisLockManager;
+import io.holdfast.lock.redis.RedisStatusManager;
 import io.holdfast.lock.redis.internal.KeyLayout;
 import io.holdfast.lock.testkit.redis.RedisExtension;
 import io.holdfast.lock.testkit.redis.RedisNode;
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * frozen, CLIENT PAUSE, a held lock's key deleted, a server restart (AOF with fsync always, so the
  * fencing counters survive). Short form: about 20s; long form: {@code -Dsoak.minutes=N}. The seed
  * is printed; {@code -Dsoak.seed=S} replays the same fault sequence. Whatever the faults, the fence
- * accepts no stale or shared-token write and tokens only increase; service resumes after the last
- * fault.
+ * accepts no stale or shared-token write, tokens only increase, no acknowledged status flag is lost
+ * (a flag writer runs throughout), and service resumes after the last fault.
  */
 class SoakIT {
 
@@ -54,6 +55,8 @@ class SoakIT {
                     scenario.startContender(manager, resources, Duration.ofSeconds(2), Duration.ofMillis(30));
                 }
             }
+            RedisStatusManager flags = scenario.statusManager(viaProxy, b -> b.timeout(Duration.ofMillis(800)));
+            scenario.startFlagWriter(flags, scenario.statusManager(redis.uri(), b -> b), "soak-flag");
             long end = System.nanoTime() + runMillis * 1_000_000;
             while (System.nanoTime() < end) {
                 Thread.sleep(500 + random.nextInt(1500));
@@ -64,12 +67,14 @@ class SoakIT {
             long quietFrom = System.nanoTime();
             Thread.sleep(3000);
             scenario.stopContenders(Duration.ofSeconds(30));
+            scenario.rereadFlags(flags);
             long grantsAfter = scenario.history.events().stream().filter(e -> e.nanos() >= quietFrom
                     && e.op() == Event.Op.ACQUIRE && e.phase() == Event.Phase.OK).count();
             CheckReport report = scenario.report("seed=" + seed + " run_ms=" + runMillis + " faults="
                     + injected.toString().replace(" ", "") + " grants_after_last_fault=" + grantsAfter);
             assertThat(report.fenceSafe()).as("seed " + seed + ": " + report.details()).isTrue();
             assertThat(report.tokensMonotonic()).as("seed " + seed + ": " + report.details()).isTrue();
+            assertThat(report.flagsLost()).as("seed " + seed + ": AOF-persisted flags survive").isEmpty();
             assertThat(grantsAfter).as("service resumes after the last fault (seed " + seed + ")").isPositive();
         }
     }
