@@ -55,7 +55,8 @@ class HostileNamesIT {
                 other.ifPresent(Lease::release);
             }
             for (Lease lease : held) {
-                assertThat(b.inspect(lease.resource())).as(show(lease.resource())).get()
+                assertThat(b.inspect(lease.resource())).as("another manager's inspect reports the holder's token, "
+                        + show(lease.resource())).get()
                         .extracting(info -> info.fencingToken()).isEqualTo(lease.fencingToken());
                 assertThat(lease.release()).isTrue();
             }
