@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -88,6 +89,25 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
      * backend composed of other managers releases their leases here. Does nothing by default.
      */
     protected void discardLost(G grant) {}
+
+    /**
+     * Whether a lease released while other threads of this JVM wait for the resource may be handed
+     * to the next of them without a backend round trip (see {@link #inherit}). Called on the
+     * releasing thread with a grant that is not lost; false by default.
+     */
+    protected boolean mayHandOn(G grant) {
+        return false;
+    }
+
+    /**
+     * Takes over, for the calling thread, a lease its previous holder handed on
+     * ({@link #mayHandOn} returned true): a new grant of the same backend lock with a greater
+     * fencing token, or null if it can no longer be handed on (then it is revoked and
+     * {@link #grant} is called). Called with a grant that is not lost.
+     */
+    protected G inherit(G handedOn) {
+        return null;
+    }
 
     /** Describes the holder from the backend's point of view. */
     protected abstract Optional<LockInfo> describe(String resource);
@@ -215,6 +235,9 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
                 }
                 g.markLost("the lock manager was closed while the lease was held");
             }
+            for (Entry<G> e : entries.values()) {
+                dropHandedOn(e.takeHandedOn());
+            }
         } finally {
             closeBackend();
         }
@@ -247,7 +270,14 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
             locked = mayWait
                     ? e.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)
                     : e.tryLock();
-            G g = locked ? grant(resource, mayWait ? deadline : start) : null;
+            G g = null;
+            if (locked) {
+                G handedOn = e.takeHandedOn();
+                g = handedOn == null ? null : takeOver(handedOn);
+                if (g == null) {
+                    g = grant(resource, mayWait ? deadline : start);
+                }
+            }
             if (g == null) {
                 metrics.timedOut(System.nanoTime() - start);
                 throw new LockTimeoutException(resource, wait, timeoutDetail(resource));
@@ -272,6 +302,32 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
                 }
                 leave(resource, e);
             }
+        }
+    }
+
+    /** The lease handed on to the calling thread, or null after giving it back. */
+    private G takeOver(G handedOn) {
+        G g = handedOn.isLost() || closed ? null : inherit(handedOn);
+        if (g == null) {
+            dropHandedOn(handedOn);
+        }
+        return g;
+    }
+
+    /** Gives back (or discards, if lost) a lease handed on that no thread took over. */
+    private void dropHandedOn(G handedOn) {
+        if (handedOn == null) {
+            return;
+        }
+        try {
+            if (handedOn.isLost()) {
+                discardLost(handedOn);
+            } else {
+                revoke(handedOn);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "giving back a lease handed on failed for "
+                    + handedOn + " (the backend frees it when its lease ends)", e);
         }
     }
 
@@ -314,6 +370,8 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
     private void leave(String resource, Entry<G> entry) {
         if (Entry.USERS.decrementAndGet(entry) == 0) {
             entries.remove(resource, entry);
+            // the waiters a lease was handed on to all gave up: give it back
+            dropHandedOn(entry.takeHandedOn());
         }
     }
 
@@ -329,7 +387,9 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
         e.grant = null;
         activeHolds.decrementAndGet();
         try {
-            if (wasHeld) {
+            if (wasHeld && e.hasQueuedThreads() && !closed && mayHandOn(g)) {
+                e.handOn(g);
+            } else if (wasHeld) {
                 wasHeld = revoke(g);
             } else {
                 discardLost(g);
@@ -368,9 +428,25 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
         volatile G grant;
         /** Leases of the current hold not yet released; holding thread only. */
         int holdCount;
+        /** A lease released to the next local waiter ({@link #mayHandOn}), until taken. */
+        volatile G handedOn;
+
+        @SuppressWarnings("rawtypes")
+        static final AtomicReferenceFieldUpdater<Entry, Grant> HANDED_ON =
+                AtomicReferenceFieldUpdater.newUpdater(Entry.class, Grant.class, "handedOn");
 
         Entry(boolean fair) {
             super(fair);
+        }
+
+        void handOn(G g) {
+            handedOn = g;
+        }
+
+        /** The lease handed on, taken by exactly one caller, or null. */
+        @SuppressWarnings("unchecked")
+        G takeHandedOn() {
+            return handedOn == null ? null : (G) HANDED_ON.getAndSet(this, null);
         }
 
         /** Adds a user unless the entry is dead. */

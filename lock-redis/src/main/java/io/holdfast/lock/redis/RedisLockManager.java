@@ -31,9 +31,13 @@ import org.slf4j.LoggerFactory;
  * per manager; a lease whose renewal cannot be confirmed in time is reported lost. Waiters are
  * woken by a release notification over one shared pub/sub connection (or poll, see
  * {@link WaitStrategy}); a release that wakes waiters reserves the lock briefly for other
- * processes, so a busy process cannot keep re-taking it. Managers with the same namespace on the
- * same Redis share locks, across processes. Thread-safe; close it to release its connections and
- * threads.
+ * processes, so a busy process cannot keep re-taking it. A lease released while another
+ * thread of this JVM waits for it passes straight to that thread, with the next fencing token
+ * and no Redis round trip, up to {@link RedisLockSettings.Builder#localHandoffs} times in a row
+ * (each Redis grant reserves {@value RedisLockSettings#MAX_LOCAL_HANDOFFS} tokens after its own;
+ * {@link #inspect} from another process shows the Redis grant's token). Managers with the same
+ * namespace on the same Redis share locks, across processes. Thread-safe; close it to release its
+ * connections and threads.
  *
  * <p>What it does not guarantee: a lock survives a failover only if the key reached the replica
  * (see {@link RedisLockSettings.Builder#replicaAcks}), and a restart without persistence forgets
@@ -49,11 +53,13 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
     private final Renewer renewer;
     private final ReleaseNotifications notifications;
     private final Waiter waiter;
+    private final int localHandoffs;
 
     private RedisLockManager(RedisLockSettings settings, RedisBackend backend) {
         super("redis", false, settings.meterRegistry().orElse(null));
         this.backend = backend;
         this.layout = new KeyLayout(settings.namespace());
+        this.localHandoffs = settings.localHandoffs();
         CommandRunner runner = new CommandRunner(settings, backend.endpoint(), metrics());
         this.protocol = new LockProtocol(backend, runner);
         this.notifications = settings.waitStrategy() == WaitStrategy.PUBSUB
@@ -130,6 +136,22 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
         return true;
     }
 
+    /**
+     * Hands a released lease to the next local waiter while the budget of consecutive handoffs
+     * lasts and the lease is known valid for at least half of it more.
+     */
+    @Override
+    protected boolean mayHandOn(RedisGrant grant) {
+        return grant.handoffs() < localHandoffs && !grant.isReleasing()
+                && grant.validUntilNanos() - System.nanoTime() > protocol.leaseNanos() / 2;
+    }
+
+    @Override
+    protected RedisGrant inherit(RedisGrant handedOn) {
+        return handedOn.validUntilNanos() - System.nanoTime() > protocol.leaseNanos() / 2
+                ? handedOn.handedOn(lossReporter()) : null;
+    }
+
     @Override
     protected Optional<LockInfo> describe(String resource) {
         KeyLayout.LockKeys keys = layout.lock(resource);
@@ -142,7 +164,7 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
                         g.acquiredAt(), s.remaining());
             }
             if (s.isHandoff()) {
-                return new LockInfo(resource, "handoff to waiting processes", s.fence(),
+                return new LockInfo(resource, "handoff to waiting processes", s.grantToken(),
                         Instant.now(), s.remaining());
             }
             String[] parts = s.ownerValue().split(":");
@@ -150,7 +172,7 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
             String holder = parsed ? parts[0].substring(0, 8) + "…/thread " + parts[1]
                     : "unknown owner";
             Instant at = parsed ? parseMillis(parts[2]) : Instant.EPOCH;
-            return new LockInfo(resource, holder, s.fence(), at, s.remaining());
+            return new LockInfo(resource, holder, s.grantToken(), at, s.remaining());
         });
     }
 

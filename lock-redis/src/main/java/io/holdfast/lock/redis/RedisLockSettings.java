@@ -36,6 +36,13 @@ public final class RedisLockSettings {
     public static final WaitStrategy DEFAULT_WAIT_STRATEGY = WaitStrategy.PUBSUB;
     /** Default replica acknowledgements required after an acquire: none. */
     public static final int DEFAULT_MIN_REPLICA_ACKS = 0;
+    /** Default {@link Builder#localHandoffs}. */
+    public static final int DEFAULT_LOCAL_HANDOFFS = 32;
+    /**
+     * Largest {@link Builder#localHandoffs}: every Redis grant reserves this many tokens after its
+     * own, whatever the setting, so that any manager can tell a holder's token from the fence.
+     */
+    public static final int MAX_LOCAL_HANDOFFS = 32;
     /** Default time to wait for replica acknowledgements. */
     public static final Duration DEFAULT_REPLICA_ACK_TIMEOUT = Duration.ofMillis(100);
     /** Default attempts per command, the first included, on transient errors. */
@@ -58,6 +65,7 @@ public final class RedisLockSettings {
     private final boolean renewal;
     private final WaitStrategy waitStrategy;
     private final int minReplicaAcks;
+    private final int localHandoffs;
     private final Duration replicaAckTimeout;
     private final int retryAttempts;
     private final Duration retryInitialBackoff;
@@ -75,6 +83,7 @@ public final class RedisLockSettings {
         renewal = b.renewal;
         waitStrategy = b.waitStrategy;
         minReplicaAcks = b.minReplicaAcks;
+        localHandoffs = b.localHandoffs;
         replicaAckTimeout = b.replicaAckTimeout;
         retryAttempts = b.retryAttempts;
         retryInitialBackoff = b.retryInitialBackoff;
@@ -149,6 +158,14 @@ public final class RedisLockSettings {
         return minReplicaAcks;
     }
 
+    /**
+     * How many times in a row a lease may pass from one thread of this JVM to the next waiting
+     * one without going through Redis; 0 disables it (also when renewal is off).
+     */
+    public int localHandoffs() {
+        return renewal ? localHandoffs : 0;
+    }
+
     /** How long to wait for replica acknowledgements. */
     public Duration replicaAckTimeout() {
         return replicaAckTimeout;
@@ -194,7 +211,8 @@ public final class RedisLockSettings {
     public String toString() {
         return "RedisLockSettings[" + endpoint() + ", namespace " + namespace + ", lease "
                 + Durations.format(lease) + (renewal ? ", renewed" : ", not renewed") + ", wait "
-                + waitStrategy + ", replica acks " + minReplicaAcks + ", timeout "
+                + waitStrategy + ", replica acks " + minReplicaAcks + ", local handoffs "
+                + localHandoffs() + ", timeout "
                 + Durations.format(timeout) + "]";
     }
 
@@ -209,6 +227,7 @@ public final class RedisLockSettings {
         private boolean renewal = DEFAULT_RENEWAL;
         private WaitStrategy waitStrategy = DEFAULT_WAIT_STRATEGY;
         private int minReplicaAcks = DEFAULT_MIN_REPLICA_ACKS;
+        private int localHandoffs = DEFAULT_LOCAL_HANDOFFS;
         private Duration replicaAckTimeout = DEFAULT_REPLICA_ACK_TIMEOUT;
         private int retryAttempts = DEFAULT_RETRY_ATTEMPTS;
         private Duration retryInitialBackoff = DEFAULT_RETRY_INITIAL_BACKOFF;
@@ -228,6 +247,7 @@ public final class RedisLockSettings {
             renewal = s.renewal;
             waitStrategy = s.waitStrategy;
             minReplicaAcks = s.minReplicaAcks;
+            localHandoffs = s.localHandoffs;
             replicaAckTimeout = s.replicaAckTimeout;
             retryAttempts = s.retryAttempts;
             retryInitialBackoff = s.retryInitialBackoff;
@@ -341,6 +361,24 @@ public final class RedisLockSettings {
         /** How waiters learn of a release (default {@link WaitStrategy#PUBSUB}). */
         public Builder waitStrategy(WaitStrategy waitStrategy) {
             this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy");
+            return this;
+        }
+
+        /**
+         * How many times in a row (default {@value #DEFAULT_LOCAL_HANDOFFS}, 0 to
+         * {@value #MAX_LOCAL_HANDOFFS}; 0 disables) a released lease passes straight to the next
+         * thread of this JVM waiting for the same lock, with no Redis round trip, before a release
+         * goes to Redis so that other processes get their turn. Each handoff gives a fencing
+         * token one greater than the previous holder's (every Redis grant reserves that many
+         * tokens); a lost lease is never handed on, and renewal continues for the new holder.
+         * Only with renewal on.
+         */
+        public Builder localHandoffs(int handoffs) {
+            if (handoffs < 0 || handoffs > MAX_LOCAL_HANDOFFS) {
+                throw new IllegalArgumentException("local handoffs must be 0 to "
+                        + MAX_LOCAL_HANDOFFS + ", but was " + handoffs);
+            }
+            this.localHandoffs = handoffs;
             return this;
         }
 

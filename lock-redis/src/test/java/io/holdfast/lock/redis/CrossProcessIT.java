@@ -90,9 +90,12 @@ class CrossProcessIT {
             }
             double share = (double) handoffs / (grants.size() - 1);
             System.out.printf("grants %d, share that changed process %.1f%%%n", grants.size(), 100 * share);
-            // a fair handoff between 4 busy processes changes process 3 times in 4; without the
-            // courtesy pause for notified remote waiters the releasing JVM kept the lock (about 25%)
-            assertThat(share).as("share of grants that changed process").isGreaterThan(0.45);
+            // a fair handoff between 4 busy processes changes process 3 times in 4 (without the
+            // courtesy pause for notified remote waiters the releasing JVM kept the lock); with 4
+            // threads per process the lease first passes between local threads, up to 32 times
+            // (measured: 4%): the other processes still get their turn once per 33 grants
+            assertThat(share).as("share of grants that changed process")
+                    .isGreaterThan(0.45 / (1 + RedisLockSettings.DEFAULT_LOCAL_HANDOFFS));
         }
     }
 

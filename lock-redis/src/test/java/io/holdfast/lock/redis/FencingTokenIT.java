@@ -22,6 +22,9 @@ class FencingTokenIT {
 
     private final String namespace = "ft-" + UUID.randomUUID().toString().substring(0, 8);
 
+    /** Tokens a Redis grant takes, its own included. */
+    private static final long BLOCK = 1 + RedisLockSettings.MAX_LOCAL_HANDOFFS;
+
     private RedisLockManager manager() {
         return RedisLockManager.create(RedisLockSettings.builder().uri(redis.uri()).namespace(namespace)
                 .build());
@@ -44,9 +47,9 @@ class FencingTokenIT {
                 }
             }
             long after = serverMicros(raw);
-            assertThat(previous).isBetween(before, after + 200);
-            // stored exactly, not in exponent notation
-            assertThat(raw.sync().get(namespace + ":{clock}:fence")).isEqualTo(Long.toString(previous));
+            assertThat(previous).isBetween(before, after + 200 * BLOCK);
+            // stored exactly, not in exponent notation: the last token the grant reserved
+            assertThat(raw.sync().get(namespace + ":{clock}:fence")).isEqualTo(Long.toString(previous + BLOCK - 1));
         }
     }
 
@@ -79,9 +82,27 @@ class FencingTokenIT {
                 assertThat(lease.fencingToken()).isEqualTo(ahead + 1);
             }
             try (Lease lease = m.acquire("ahead", Duration.ofSeconds(5))) {
-                assertThat(lease.fencingToken()).isEqualTo(ahead + 2);
+                assertThat(lease.fencingToken()).isEqualTo(ahead + 1 + BLOCK);
             }
-            assertThat(raw.sync().get(namespace + ":{ahead}:fence")).isEqualTo(Long.toString(ahead + 2));
+            assertThat(raw.sync().get(namespace + ":{ahead}:fence")).isEqualTo(Long.toString(ahead + 2 * BLOCK));
+        }
+    }
+
+    @Test
+    void aGrant_reservesTokensForLocalHandoffs_whateverTheSetting_andTheNextGrantComesAfterThem()
+            throws Exception {
+        try (RedisLockManager m = RedisLockManager.create(RedisLockSettings.builder().uri(redis.uri())
+                        .namespace(namespace).localHandoffs(0).build());
+                RawRedis raw = new RawRedis(redis.uri())) {
+            long ahead = serverMicros(raw) + 3_600_000_000L;
+            raw.sync().set(namespace + ":{reserve}:fence", Long.toString(ahead));
+            try (Lease lease = m.acquire("reserve", Duration.ofSeconds(5))) {
+                assertThat(lease.fencingToken()).isEqualTo(ahead + 1);
+                assertThat(raw.sync().get(namespace + ":{reserve}:fence")).isEqualTo(Long.toString(ahead + 33));
+            }
+            try (Lease lease = m.acquire("reserve", Duration.ofSeconds(5))) {
+                assertThat(lease.fencingToken()).isEqualTo(ahead + 34);
+            }
         }
     }
 }

@@ -37,6 +37,20 @@ class RedisLockSettingsTest {
     }
 
     @Test
+    void localHandoffs_defaultValidatedAndOffWithoutRenewal() {
+        assertThat(RedisLockSettings.of("redis://h:1").localHandoffs())
+                .isEqualTo(RedisLockSettings.DEFAULT_LOCAL_HANDOFFS).isEqualTo(32);
+        RedisLockSettings four = RedisLockSettings.builder().uri("redis://h:1").localHandoffs(4).build();
+        assertThat(RedisLockSettings.from(four).build().localHandoffs()).isEqualTo(4);
+        assertThat(RedisLockSettings.from(four).renewal(false).build().localHandoffs()).isZero();
+        assertThatThrownBy(() -> RedisLockSettings.builder().localHandoffs(33))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("local handoffs must be 0 to 32, but was 33");
+        assertThatThrownBy(() -> RedisLockSettings.builder().localHandoffs(-1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void badUri_isRejected_withoutShowingThePassword() {
         assertThatThrownBy(() -> RedisLockSettings.of("http://user:hunter2@host:6379"))
                 .isInstanceOf(IllegalArgumentException.class)

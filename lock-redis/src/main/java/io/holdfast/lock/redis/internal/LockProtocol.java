@@ -20,10 +20,18 @@ public final class LockProtocol {
 
     private static final Logger LOG = LoggerFactory.getLogger(LockProtocol.class);
 
+    /**
+     * Tokens every Redis grant takes: its own and {@link RedisLockSettings#MAX_LOCAL_HANDOFFS}
+     * for the threads of its process it may be handed on to. The same for every manager, so the
+     * fence key (the last token reserved) tells any manager the holder's Redis grant token.
+     */
+    public static final int TOKENS_PER_GRANT = 1 + RedisLockSettings.MAX_LOCAL_HANDOFFS;
+
     private final RedisBackend backend;
     private final CommandRunner runner;
     private final String leaseArg;
     private final String handoffArg;
+    private final String reserveArg;
     private final long leaseNanos;
     private final int minReplicaAcks;
     private final long replicaAckTimeoutMillis;
@@ -35,6 +43,7 @@ public final class LockProtocol {
         this.runner = runner;
         this.leaseArg = Long.toString(s.lease().toMillis());
         this.handoffArg = Long.toString(handoffWindow(s.lease()).toMillis());
+        this.reserveArg = Integer.toString(TOKENS_PER_GRANT);
         this.leaseNanos = s.lease().toNanos();
         this.minReplicaAcks = s.minReplicaAcks();
         this.replicaAckTimeoutMillis = s.replicaAckTimeout().toMillis();
@@ -69,13 +78,14 @@ public final class LockProtocol {
         if (minReplicaAcks == 0) {
             long r = runner.<Long>call("acquiring lock key " + keys.lock(),
                     () -> Script.ACQUIRE.run(backend.commands(), ScriptOutputType.INTEGER, keyArgs,
-                            owner, leaseArg, mark), deadlineNanos);
+                            owner, leaseArg, mark, reserveArg), deadlineNanos);
             return r > 0 ? new Attempt(r, 0, 0) : new Attempt(0, -r, 0);
         }
         Attempt a = runner.call("acquiring lock key " + keys.lock() + " with replica acks", () -> {
             RedisClusterAsyncCommands<String, String> c = backend.commandsForKey(keys.lock());
             CompletableFuture<Long> script =
-                    Script.ACQUIRE.run(c, ScriptOutputType.INTEGER, keyArgs, owner, leaseArg, mark);
+                    Script.ACQUIRE.run(c, ScriptOutputType.INTEGER, keyArgs, owner, leaseArg, mark,
+                    reserveArg);
             CompletableFuture<Long> acks = c.waitForReplication(minReplicaAcks,
                     replicaAckTimeoutMillis).toCompletableFuture();
             return script.thenCombine(acks, (r, n) -> r > 0 ? new Attempt(r, 0, n)
@@ -181,10 +191,19 @@ public final class LockProtocol {
      *
      * @param owner the owner value ({@code <ownerId>:<threadId>:<epochMillis>}, a trailing
      *     {@code !} when a waiter marked it), or a handoff reservation {@code ~handoff:<ownerId>}
-     * @param fence the fence counter: the current holder's token
+     * @param fence the fence counter: the last token reserved, i.e. the holder's Redis grant's
+     *     token plus the tokens reserved for its local handoffs (see {@link #grantToken()})
      * @param pttlMillis the remaining lease, or negative if the key has none
      */
     public record Snapshot(String owner, long fence, long pttlMillis) {
+
+        /**
+         * The token of the holder's Redis grant; a holder that took the lease over from another
+         * thread of its process has a greater one (one more per local handoff).
+         */
+        public long grantToken() {
+            return fence == 0 ? 0 : fence - TOKENS_PER_GRANT + 1;
+        }
 
         /** True for a handoff reservation: free for waiters of other managers. */
         public boolean isHandoff() {

@@ -226,7 +226,8 @@ public final class RedisBackend implements AutoCloseable {
         String owner = ownerId + ":probe:0";
         try {
             Script.ACQUIRE.<Long>run(commands, ScriptOutputType.INTEGER, keys.acquireKeys(), owner,
-                    "1000", "0").toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
+                    "1000", "0", Integer.toString(LockProtocol.TOKENS_PER_GRANT))
+                    .toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
             Script.RELEASE.<Long>run(commands, ScriptOutputType.INTEGER,
                     new String[] {keys.lock()}, owner, keys.channel(), ownerId, "1")
                     .toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);

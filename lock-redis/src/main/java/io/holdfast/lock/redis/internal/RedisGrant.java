@@ -11,6 +11,7 @@ public final class RedisGrant extends Grant {
 
     private final KeyLayout.LockKeys keys;
     private final String owner;
+    private final int handoffs;
     private volatile long validUntilNanos;
     private volatile boolean releasing;
 
@@ -22,10 +23,30 @@ public final class RedisGrant extends Grant {
      */
     public RedisGrant(String resource, long fencingToken, long sentNanos, long validUntilNanos,
             KeyLayout.LockKeys keys, String owner, LossReporter reporter) {
+        this(resource, fencingToken, sentNanos, validUntilNanos, keys, owner, reporter, 0);
+    }
+
+    private RedisGrant(String resource, long fencingToken, long sentNanos, long validUntilNanos,
+            KeyLayout.LockKeys keys, String owner, LossReporter reporter, int handoffs) {
         super(resource, fencingToken, Instant.now(), sentNanos, reporter);
         this.keys = keys;
         this.owner = owner;
         this.validUntilNanos = validUntilNanos;
+        this.handoffs = handoffs;
+    }
+
+    /**
+     * The grant of the same Redis lease (same owner value, same validity) to the calling thread,
+     * handed on from this one: the next fencing token of the block the Redis grant reserved.
+     */
+    public RedisGrant handedOn(LossReporter reporter) {
+        return new RedisGrant(resource(), fencingToken() + 1, System.nanoTime(), validUntilNanos,
+                keys, owner, reporter, handoffs + 1);
+    }
+
+    /** How many times this lease passed between threads of this JVM since Redis granted it. */
+    public int handoffs() {
+        return handoffs;
     }
 
     /** The lock's keys. */

@@ -1,6 +1,8 @@
 -- Takes the lock for ARGV[1] if it is free and returns a new fencing token (> 0).
 -- KEYS[1] lock key, KEYS[2] fence counter; ARGV[1] owner value '<ownerId>:<thread>:<ms>',
--- ARGV[2] lease in ms, ARGV[3] '1' when the caller waits for a release notification.
+-- ARGV[2] lease in ms, ARGV[3] '1' when the caller waits for a release notification, ARGV[4]
+-- how many tokens to reserve (1 + the local handoffs the manager may make: the k-th thread of the
+-- process that takes the lease over uses token + k). The fence key stores the last reserved token.
 -- Re-sending the same owner value (a retry, or Lettuce replaying after a reconnect) returns the
 -- same token. Tokens are max(previous token + 1, server TIME in microseconds), so they keep
 -- increasing when Redis loses the counter (restart without persistence, a replica promoted before
@@ -13,12 +15,13 @@
 -- for every manager but the one that released. When another owner holds the
 -- lock, returns minus its remaining lease in ms and, for a notified waiter, marks the value with
 -- a trailing '!' so that the release publishes.
+local reserve = tonumber(ARGV[4])
 local function next_token()
   local time = redis.call('time')
   local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
-  local previous = tonumber(redis.call('set', KEYS[2], string.format('%d', now), 'GET'))
+  local previous = tonumber(redis.call('set', KEYS[2], string.format('%d', now + reserve - 1), 'GET'))
   if previous and previous >= now then
-    redis.call('set', KEYS[2], string.format('%d', previous + 1))
+    redis.call('set', KEYS[2], string.format('%d', previous + reserve))
     return previous + 1
   end
   return now
@@ -29,7 +32,7 @@ end
 local v = redis.call('get', KEYS[1])
 if v == ARGV[1] or v == ARGV[1] .. '!' then
   redis.call('pexpire', KEYS[1], ARGV[2])
-  return tonumber(redis.call('get', KEYS[2]))
+  return tonumber(redis.call('get', KEYS[2])) - reserve + 1
 end
 local marked = string.sub(v, -1) == '!'
 local released_by = string.match(v, '^~handoff:([^!]*)')
