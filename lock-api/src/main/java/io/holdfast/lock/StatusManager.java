@@ -46,8 +46,10 @@ public interface StatusManager extends AutoCloseable {
      */
     boolean forceClear(String flag);
 
-    /** True if the flag is set and has not expired. */
-    boolean isSet(String flag);
+    /** True if the flag is set and has not expired. Backends may answer more cheaply than {@link #get}. */
+    default boolean isSet(String flag) {
+        return get(flag).isPresent();
+    }
 
     /** The flag's owner and times, or empty when it is not set. */
     Optional<FlagInfo> get(String flag);

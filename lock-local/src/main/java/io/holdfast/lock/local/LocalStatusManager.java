@@ -59,11 +59,6 @@ public final class LocalStatusManager implements StatusManager {
     }
 
     @Override
-    public boolean isSet(String flag) {
-        return get(flag).isPresent();
-    }
-
-    @Override
     public Optional<FlagInfo> get(String flag) {
         FlagRecord.requireName(flag);
         ensureOpen();
