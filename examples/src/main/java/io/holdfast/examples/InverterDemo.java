@@ -142,8 +142,8 @@ public final class InverterDemo implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  stale tokens rejected  %d%n", r.staleRejected());
         System.out.printf(Locale.ROOT, "  charge cycles          %d (overlapping: %d)%n", r.chargeCycles(), r.chargeOverlaps());
         System.out.printf(Locale.ROOT, "  lock timeouts          %d%n", r.timeouts());
-        System.out.printf(Locale.ROOT, "  wait p50 / p99 / max   %s / %s / %s%n", ms(r.waits().percentileNanos(0.5)),
-                ms(r.waits().percentileNanos(0.99)), ms(r.waits().maxNanos()));
+        System.out.printf(Locale.ROOT, "  wait p50 / p99 / max   %s / %s / %s%n", ms(r.waits().getValueAtPercentile(50)),
+                ms(r.waits().getValueAtPercentile(99)), ms(r.waits().getMaxValue()));
         System.out.println(ok ? "  result: OK, no overlapping access" : "  result: FAILED, overlapping access detected");
     }
 

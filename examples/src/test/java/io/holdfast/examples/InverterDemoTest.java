@@ -45,7 +45,7 @@ class InverterDemoTest {
         assertThat(r.staleRejected()).isZero();
         assertThat(r.chargeCycles()).isPositive();
         assertThat(r.chargeOverlaps()).isZero();
-        assertThat(r.waits().count()).isEqualTo(r.polls());
+        assertThat(r.waits().getTotalCount()).isEqualTo(r.polls());
     }
 
     @Test

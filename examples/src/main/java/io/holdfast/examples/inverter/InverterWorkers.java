@@ -117,7 +117,7 @@ public final class InverterWorkers {
                 LockSupport.parkNanos(pollTime.toNanos());
             }
             synchronized (report) {
-                report.waits.record(waited);
+                report.waits.recordValue(waited);
                 report.polls++;
             }
             return true;

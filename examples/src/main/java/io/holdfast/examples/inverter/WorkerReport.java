@@ -1,6 +1,9 @@
 package io.holdfast.examples.inverter;
 
-import io.holdfast.examples.support.LatencyHistogram;
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.zip.DataFormatException;
+import org.HdrHistogram.Histogram;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -17,7 +20,8 @@ public final class WorkerReport {
     long chargeOverlaps;
     long chargeSkipped;
     long timeouts;
-    final LatencyHistogram waits = new LatencyHistogram();
+    /** Lock waits in nanoseconds, 3 significant digits. */
+    final Histogram waits = new Histogram(3);
 
     /** Adds another report to this one. */
     public void merge(WorkerReport other) {
@@ -28,7 +32,7 @@ public final class WorkerReport {
         chargeOverlaps += other.chargeOverlaps;
         chargeSkipped += other.chargeSkipped;
         timeouts += other.timeouts;
-        waits.merge(other.waits);
+        waits.add(other.waits);
     }
 
     /** One line a child prints on standard output for its parent. */
@@ -36,7 +40,7 @@ public final class WorkerReport {
         return PREFIX + "polls=" + polls + " overlaps=" + overlaps + " stale=" + staleRejected
                 + " charges=" + chargeCycles + " chargeOverlaps=" + chargeOverlaps
                 + " chargeSkipped=" + chargeSkipped + " timeouts=" + timeouts
-                + " waits=" + waits.encode();
+                + " waits=" + encode(waits);
     }
 
     /** Parses {@link #toLine()}. */
@@ -54,7 +58,7 @@ public final class WorkerReport {
         r.chargeOverlaps = Long.parseLong(kv.get("chargeOverlaps"));
         r.chargeSkipped = Long.parseLong(kv.get("chargeSkipped"));
         r.timeouts = Long.parseLong(kv.get("timeouts"));
-        r.waits.merge(LatencyHistogram.decode(kv.get("waits")));
+        r.waits.add(decode(kv.get("waits")));
         return r;
     }
 
@@ -89,7 +93,21 @@ public final class WorkerReport {
     }
 
     /** Lock wait latencies. */
-    public LatencyHistogram waits() {
+    public Histogram waits() {
         return waits;
+    }
+
+    private static String encode(Histogram h) {
+        ByteBuffer buf = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+        int length = h.encodeIntoCompressedByteBuffer(buf);
+        return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buf.array(), length));
+    }
+
+    private static Histogram decode(String text) {
+        try {
+            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(text)), 0);
+        } catch (DataFormatException e) {
+            throw new IllegalArgumentException("a worker process reported a corrupt wait histogram", e);
+        }
     }
 }
