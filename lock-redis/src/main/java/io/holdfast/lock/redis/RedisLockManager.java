@@ -3,11 +3,11 @@ package io.holdfast.lock.redis;
 import io.holdfast.lock.LockInfo;
 import io.holdfast.lock.LockUnavailableException;
 import io.holdfast.lock.redis.internal.CommandRunner;
+import io.holdfast.lock.redis.internal.GrantNotifications;
 import io.holdfast.lock.redis.internal.KeyLayout;
 import io.holdfast.lock.redis.internal.LockProtocol;
 import io.holdfast.lock.redis.internal.RedisBackend;
 import io.holdfast.lock.redis.internal.RedisGrant;
-import io.holdfast.lock.redis.internal.ReleaseNotifications;
 import io.holdfast.lock.redis.internal.Renewer;
 import io.holdfast.lock.redis.internal.WaitStats;
 import io.holdfast.lock.redis.internal.Waiter;
@@ -28,10 +28,12 @@ import org.slf4j.LoggerFactory;
  * before it received the latest grants), unless the server clock steps back (or a promoted
  * replica's clock is behind the old primary's by more than the time since the last grant). Needs
  * Redis 6.2 or later. Held leases are renewed every lease/3 by one thread
- * per manager; a lease whose renewal cannot be confirmed in time is reported lost. Waiters are
- * woken by a release notification over one shared pub/sub connection (or poll, see
- * {@link WaitStrategy}); a release that wakes waiters reserves the lock briefly for other
- * processes, so a busy process cannot keep re-taking it. A lease released while another
+ * per manager; a lease whose renewal cannot be confirmed in time is reported lost. Waiters queue
+ * in Redis in order of arrival (one queue per lock, entries refreshed every second); a release
+ * hands the lock to the oldest live waiter in the same script and tells only that waiter's
+ * process, on its manager's pub/sub channel, with the fencing token (or the waiter polls, see
+ * {@link WaitStrategy}): one process wakes per release, already holding the lock, and a busy
+ * process cannot keep re-taking it. A lease released while another
  * thread of this JVM waits for it passes straight to that thread, with the next fencing token
  * and no Redis round trip, up to {@link RedisLockSettings.Builder#localHandoffs} times in a row
  * (each Redis grant reserves {@value RedisLockSettings#MAX_LOCAL_HANDOFFS} tokens after its own;
@@ -51,7 +53,7 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
     private final KeyLayout layout;
     private final LockProtocol protocol;
     private final Renewer renewer;
-    private final ReleaseNotifications notifications;
+    private final GrantNotifications notifications;
     private final Waiter waiter;
     private final int localHandoffs;
 
@@ -61,11 +63,13 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
         this.layout = new KeyLayout(settings.namespace());
         this.localHandoffs = settings.localHandoffs();
         CommandRunner runner = new CommandRunner(settings, backend.endpoint(), metrics());
-        this.protocol = new LockProtocol(backend, runner);
+        this.protocol = new LockProtocol(backend, runner, layout);
         this.notifications = settings.waitStrategy() == WaitStrategy.PUBSUB
-                ? new ReleaseNotifications(backend::pubSub, metrics(), settings.timeout().toNanos())
+                ? new GrantNotifications(backend::pubSub, layout.grantChannel(ownerId()), metrics(),
+                        settings.timeout().toNanos())
                 : null;
-        this.waiter = new Waiter(protocol, notifications, settings.waitStrategy());
+        this.waiter = new Waiter(protocol, notifications,
+                LockProtocol.queueRefresh(settings.lease()).toNanos());
         this.renewer = new Renewer(this::activeGrants, backend, settings.lease(),
                 settings.renewal(), metrics(), g -> protocol.abandon(g.keys(), g.owner()));
     }
@@ -105,11 +109,17 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
     protected RedisGrant grant(String resource, long deadlineNanos) throws InterruptedException {
         KeyLayout.LockKeys keys = layout.lock(resource);
         // one owner value per acquire call: retries and replays of it are idempotent
-        String owner = ownerId() + ":" + Thread.currentThread().getId() + ":"
-                + System.currentTimeMillis();
+        String owner = protocol.newOwner(ownerId(), Thread.currentThread().getId());
         try {
-            return waiter.await(keys, owner, deadlineNanos, (token, sent) -> new RedisGrant(
-                    resource, token, sent, renewer.validUntil(sent), keys, owner, lossReporter()));
+            return waiter.await(keys, owner, deadlineNanos, (token, sent, claim) -> {
+                RedisGrant g = new RedisGrant(resource, token, sent, claim
+                        ? renewer.claimValidUntil(sent) : renewer.validUntil(sent), keys, owner,
+                        lossReporter());
+                if (claim) {
+                    renewer.confirmSoon(g);
+                }
+                return g;
+            });
         } catch (InterruptedException | RuntimeException e) {
             // the last attempt may have taken the lock after all: give it back
             protocol.abandon(keys, owner);
@@ -163,12 +173,8 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
                 return new LockInfo(resource, holderName(g.thread()), g.fencingToken(),
                         g.acquiredAt(), s.remaining());
             }
-            if (s.isHandoff()) {
-                return new LockInfo(resource, "handoff to waiting processes", s.grantToken(),
-                        Instant.now(), s.remaining());
-            }
             String[] parts = s.ownerValue().split(":");
-            boolean parsed = parts.length == 3 && parts[0].length() >= 8;
+            boolean parsed = parts.length == 4 && parts[0].length() >= 8;
             String holder = parsed ? parts[0].substring(0, 8) + "…/thread " + parts[1]
                     : "unknown owner";
             Instant at = parsed ? parseMillis(parts[2]) : Instant.EPOCH;
@@ -201,7 +207,7 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
         return waiter.stats();
     }
 
-    /** Release channels subscribed now: for leak tests. */
+    /** Grant channels subscribed now (0 or 1): for tests. */
     int subscribedChannels() {
         return notifications == null ? 0 : notifications.subscribedChannels();
     }

@@ -1,6 +1,7 @@
 package io.holdfast.lock.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.holdfast.lock.Lease;
@@ -17,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Waiters wake by release notification, the fallback re-check rescues a lost one, subscriptions
- * end with their waiters, and POLL works without pub/sub.
+ * Waiters queue in order of arrival and get the lock from the release itself, told by a message on
+ * their manager's channel; the queue refresh rescues a lost message; a waiter that gave up or died
+ * is skipped; POLL works without pub/sub.
  */
 class WaitingIT {
 
@@ -79,8 +81,59 @@ class WaitingIT {
         assertThat(waiter.waitStats().grantsAfterNotification()).isEqualTo(5);
         assertThat(waiter.waitStats().grantsAfterTimer()).as("fallback rescues").isZero();
         assertThat(registry.get(LockMetricNames.NOTIFICATIONS).counter().count()).isGreaterThanOrEqualTo(5);
-        assertThat(waiter.subscribedChannels()).isZero();
-        await().atMost(PATIENCE).until(() -> raw.sync().pubsubChannels(namespace + ":*").isEmpty());
+        assertThat(waiter.subscribedChannels()).as("one channel per manager, kept").isOne();
+        assertThat(raw.sync().pubsubChannels(namespace + ":*")).singleElement().asString()
+                .startsWith(namespace + ":granted:");
+        assertThat(raw.sync().exists(queueKey("handoff"))).as("queue gone with its last waiter").isZero();
+    }
+
+    private String queueKey(String resource) {
+        return RawRedis.lockKey(namespace, resource).replaceAll(":lock$", ":queue");
+    }
+
+    @Test
+    void waitersOfSeveralProcesses_getTheLockInOrderOfArrival() throws Exception {
+        holder = manager(WaitStrategy.PUBSUB);
+        java.util.List<RedisLockManager> waiters = new java.util.ArrayList<>();
+        java.util.List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.List<CompletableFuture<Void>> done = new java.util.ArrayList<>();
+        try {
+            Lease lease = holder.acquire("fifo", PATIENCE);
+            for (int i = 0; i < 4; i++) {
+                RedisLockManager m = manager(WaitStrategy.PUBSUB);
+                waiters.add(m);
+                String name = "waiter-" + i;
+                done.add(CompletableFuture.runAsync(() -> {
+                    try (Lease l = m.acquire("fifo", PATIENCE)) {
+                        order.add(name);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+                long queued = i + 1;
+                await().atMost(PATIENCE).until(() -> raw.sync().zcard(queueKey("fifo")) == queued);
+            }
+            lease.release();
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            assertThat(order).containsExactly("waiter-0", "waiter-1", "waiter-2", "waiter-3");
+            for (RedisLockManager m : waiters) {
+                assertThat(m.waitStats().grantsAfterNotification()).isOne();
+            }
+        } finally {
+            waiters.forEach(RedisLockManager::close);
+        }
+    }
+
+    @Test
+    void waiterThatGaveUp_leavesTheQueue_andIsNotGrantedTheLock() throws Exception {
+        holder = manager(WaitStrategy.PUBSUB);
+        waiter = manager(WaitStrategy.PUBSUB);
+        Lease lease = holder.acquire("gave-up", PATIENCE);
+        assertThatThrownBy(() -> waiter.acquire("gave-up", Duration.ofMillis(300)))
+                .isInstanceOf(io.holdfast.lock.LockTimeoutException.class);
+        assertThat(raw.sync().exists(queueKey("gave-up"))).isZero();
+        lease.release();
+        assertThat(raw.sync().get(RawRedis.lockKey(namespace, "gave-up"))).as("nobody was handed the lock").isNull();
     }
 
     @Test
@@ -120,19 +173,40 @@ class WaitingIT {
         }
     }
 
-    @Test
-    void handoffToAWaiterThatLeft_freesTheLockAfterTheWindow() throws Exception {
-        holder = manager(WaitStrategy.PUBSUB);
-        Lease lease = holder.acquire("abandoned-handoff", PATIENCE);
-        // a waiter marked the lock, then gave up
-        String key = RawRedis.lockKey(namespace, "abandoned-handoff");
+    /** Puts a waiter of another (silent) process into the queue, as its acquire would. */
+    private String queueForeignWaiter(String resource, long entryExpiresAtMillis) {
+        String key = RawRedis.lockKey(namespace, resource);
+        String owner = "0123456789abcdef0123456789abcdef:1:0:30000";
+        raw.sync().zadd(queueKey(resource), 1, owner);
+        raw.sync().hset(queueKey(resource) + "-expiry", owner, Long.toString(entryExpiresAtMillis));
         raw.sync().append(key, "!");
+        return owner;
+    }
+
+    @Test
+    void waiterThatDiedWhileQueued_blocksTheLockOnlyForTheClaimLease() throws Exception {
+        holder = manager(WaitStrategy.PUBSUB);
+        Lease lease = holder.acquire("dead-waiter", PATIENCE);
+        String dead = queueForeignWaiter("dead-waiter", System.currentTimeMillis() + 60_000);
         lease.release();
-        assertThat(raw.sync().get(key)).startsWith("~handoff:");
-        assertThat(raw.sync().pttl(key)).isBetween(1L, 50L);
-        try (Lease again = holder.acquire("abandoned-handoff", PATIENCE)) {
+        String key = RawRedis.lockKey(namespace, "dead-waiter");
+        assertThat(raw.sync().get(key)).as("handed to the oldest live entry").isEqualTo(dead);
+        long claim = io.holdfast.lock.redis.internal.LockProtocol.claim(RedisLockSettings.DEFAULT_LEASE).toMillis();
+        assertThat(raw.sync().pttl(key)).isBetween(1L, claim);
+        try (Lease again = holder.acquire("dead-waiter", PATIENCE)) {
             assertThat(again.fencingToken()).isGreaterThan(lease.fencingToken());
         }
+    }
+
+    @Test
+    void expiredQueueEntry_isSkipped() throws Exception {
+        holder = manager(WaitStrategy.PUBSUB);
+        Lease lease = holder.acquire("expired-entry", PATIENCE);
+        queueForeignWaiter("expired-entry", System.currentTimeMillis() - 1);
+        lease.release();
+        assertThat(raw.sync().get(RawRedis.lockKey(namespace, "expired-entry"))).isNull();
+        assertThat(raw.sync().exists(queueKey("expired-entry"), queueKey("expired-entry") + "-expiry")).isZero();
+        assertThat(holder.tryAcquire("expired-entry")).hasValueSatisfying(Lease::release);
     }
 
     @Test
@@ -157,7 +231,7 @@ class WaitingIT {
         assertThat(next.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isGreaterThan(lease.fencingToken());
         assertThat(waiter.waitStats().grantsAfterTimer()).isEqualTo(1);
         String stats = raw.sync().info("commandstats");
-        assertThat(stats).doesNotContain("cmdstat_subscribe").doesNotContain("cmdstat_publish");
+        assertThat(stats).doesNotContain("cmdstat_subscribe");
         assertThat(raw.sync().get(RawRedis.lockKey(namespace, "polled"))).isNull();
     }
 }

@@ -4,8 +4,10 @@ import io.holdfast.lock.internal.NameCodec;
 
 /**
  * The key layout of one namespace. A resource's lock key {@code <ns>:{<enc>}:lock}, fence key
- * {@code <ns>:{<enc>}:fence} and release channel {@code <ns>:{<enc>}:released} share the hash
- * tag {@code {<enc>}}, so they live in one Cluster slot; a flag lives at {@code <ns>:flag:{<enc>}}.
+ * {@code <ns>:{<enc>}:fence}, wait queue {@code <ns>:{<enc>}:queue} and queue expiries
+ * {@code <ns>:{<enc>}:queue-expiry} share the hash tag {@code {<enc>}}, so they live in one
+ * Cluster slot; a flag lives at {@code <ns>:flag:{<enc>}}; a release hands the lock to a waiter by
+ * publishing on the waiter's manager channel {@code <ns>:granted:<ownerId>}.
  * {@code <enc>} is {@link NameCodec#encode} with {@link NameCodec#KEY_SAFE}: injective, free of
  * braces, and hashed ({@code ~} + SHA-256) when longer than {@value #MAX_ENCODED}, so no name can
  * break out of the tag or collide with another.
@@ -22,14 +24,15 @@ public final class KeyLayout {
         this.namespace = namespace;
     }
 
-    /** The keys and channel of one lock. */
+    /** The keys of one lock. */
     public LockKeys lock(String resource) {
         return keys(namespace + ":{" + NameCodec.encode(resource, NameCodec.KEY_SAFE,
                 MAX_ENCODED) + "}:");
     }
 
     private static LockKeys keys(String prefix) {
-        return new LockKeys(prefix + "lock", prefix + "fence", prefix + "released");
+        return new LockKeys(prefix + "lock", prefix + "fence", prefix + "queue",
+                prefix + "queue-expiry");
     }
 
     /**
@@ -38,6 +41,16 @@ public final class KeyLayout {
      */
     public LockKeys probe() {
         return keys(namespace + ":{~probe}:");
+    }
+
+    /** The channel on which releases hand locks to the waiters of manager {@code ownerId}. */
+    public String grantChannel(String ownerId) {
+        return grantChannelPrefix() + ownerId;
+    }
+
+    /** What every manager's grant channel starts with (the scripts append the owner id). */
+    public String grantChannelPrefix() {
+        return namespace + ":granted:";
     }
 
     /** The key of a status flag. */
@@ -70,13 +83,14 @@ public final class KeyLayout {
      *
      * @param lock the lock key (owner value, with the lease as its TTL)
      * @param fence the fencing counter (never expires, so tokens keep increasing)
-     * @param channel the release channel
+     * @param queue the waiting owners by arrival (exists only while someone waits)
+     * @param queueExpiry when each queue entry dies unless its waiter refreshes it
      */
-    public record LockKeys(String lock, String fence, String channel) {
+    public record LockKeys(String lock, String fence, String queue, String queueExpiry) {
 
-        /** KEYS for the acquire script. */
-        public String[] acquireKeys() {
-            return new String[] {lock, fence};
+        /** KEYS for the acquire and release scripts. */
+        public String[] scriptKeys() {
+            return new String[] {lock, fence, queue, queueExpiry};
         }
     }
 }

@@ -7,14 +7,14 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lock's Redis round trips: acquire (one script), release (one script), abandon and inspect.
- * Every write is idempotent for the same owner value, so a retry or Lettuce's replay of a queued
- * command after a reconnect cannot grant twice or delete another owner's lock.
+ * The lock's Redis round trips: acquire (one script, which also queues a waiter), release (one
+ * script, which hands the lock to the oldest live waiter), abandon and inspect. Every write is
+ * idempotent for the same owner value, so a retry or Lettuce's replay of a queued command after a
+ * reconnect cannot grant twice or delete another owner's lock.
  */
 public final class LockProtocol {
 
@@ -26,27 +26,79 @@ public final class LockProtocol {
      * fence key (the last token reserved) tells any manager the holder's Redis grant token.
      */
     public static final int TOKENS_PER_GRANT = 1 + RedisLockSettings.MAX_LOCAL_HANDOFFS;
+    private static final String RESERVE_ARG = Integer.toString(TOKENS_PER_GRANT);
+
+    /** What an acquire does when the lock is busy. */
+    public enum Mode {
+        /** Only try: never queue. */
+        TRY("try"),
+        /** A waiter's first attempt: join the queue. */
+        JOIN("join"),
+        /** A queued waiter's refresh: keep the place, take the lock if it was granted. */
+        QUEUED("queued"),
+        /** A queued waiter giving up: take the lock if it was granted, else leave the queue. */
+        LEAVE("leave");
+
+        private final String arg;
+
+        Mode(String arg) {
+            this.arg = arg;
+        }
+    }
 
     private final RedisBackend backend;
     private final CommandRunner runner;
+    private final String channelPrefix;
     private final String leaseArg;
-    private final String handoffArg;
-    private final String reserveArg;
+    private final String entryArg;
+    private final String claimArg;
     private final long leaseNanos;
     private final int minReplicaAcks;
     private final long replicaAckTimeoutMillis;
 
     /** The protocol over {@code backend}, retrying with {@code runner}. */
-    public LockProtocol(RedisBackend backend, CommandRunner runner) {
+    public LockProtocol(RedisBackend backend, CommandRunner runner, KeyLayout layout) {
         RedisLockSettings s = backend.settings();
         this.backend = backend;
         this.runner = runner;
+        this.channelPrefix = layout.grantChannelPrefix();
         this.leaseArg = Long.toString(s.lease().toMillis());
-        this.handoffArg = Long.toString(handoffWindow(s.lease()).toMillis());
-        this.reserveArg = Integer.toString(TOKENS_PER_GRANT);
+        this.entryArg = Long.toString(queueEntryLifetime(s.lease()).toMillis());
+        this.claimArg = Long.toString(claim(s.lease()).toMillis());
         this.leaseNanos = s.lease().toNanos();
         this.minReplicaAcks = s.minReplicaAcks();
         this.replicaAckTimeoutMillis = s.replicaAckTimeout().toMillis();
+    }
+
+    /**
+     * How often a queued waiter refreshes its queue entry (which also finds a grant whose
+     * message was lost): every second, or every quarter of a shorter lease.
+     */
+    public static Duration queueRefresh(Duration lease) {
+        return Duration.ofMillis(Math.min(1000, Math.max(1, lease.toMillis() / 4)));
+    }
+
+    /** How long a queue entry lives without a refresh: three refresh periods. */
+    public static Duration queueEntryLifetime(Duration lease) {
+        return queueRefresh(lease).multipliedBy(3);
+    }
+
+    /**
+     * The lease a release gives the waiter it hands the lock to: as long as a queue entry lives
+     * (at most 3/4 of the lease). The waiter's process extends it to the full lease a third of
+     * the way in; a waiter that died after its last refresh blocks the lock only this long.
+     */
+    public static Duration claim(Duration lease) {
+        return queueEntryLifetime(lease);
+    }
+
+    /**
+     * A new owner value for one acquire call by {@code thread} of manager {@code ownerId}:
+     * {@code <ownerId>:<thread>:<epochMillis>:<leaseMillis>}. The lease lets a release that
+     * found another owner's value put it back with that owner's lease.
+     */
+    public String newOwner(String ownerId, long thread) {
+        return ownerId + ":" + thread + ":" + System.currentTimeMillis() + ":" + leaseArg;
     }
 
     /**
@@ -68,24 +120,22 @@ public final class LockProtocol {
      * replica acknowledgements are required, {@code WAIT} is pipelined right behind the script on
      * the same connection and a grant with too few acks is undone before returning.
      *
-     * @param markWaiter whether a busy lock should be marked so its release publishes
+     * @param mode what to do with the queue when the lock is busy
      * @throws LockUnavailableException if Redis could not be reached in time
      */
-    public Attempt acquire(KeyLayout.LockKeys keys, String owner, boolean markWaiter,
-            long deadlineNanos) throws InterruptedException {
-        String[] keyArgs = keys.acquireKeys();
-        String mark = markWaiter ? "1" : "0";
+    public Attempt acquire(KeyLayout.LockKeys keys, String owner, Mode mode, long deadlineNanos)
+            throws InterruptedException {
+        String[] keyArgs = keys.scriptKeys();
         if (minReplicaAcks == 0) {
             long r = runner.<Long>call("acquiring lock key " + keys.lock(),
                     () -> Script.ACQUIRE.run(backend.commands(), ScriptOutputType.INTEGER, keyArgs,
-                            owner, leaseArg, mark, reserveArg), deadlineNanos);
+                            owner, leaseArg, mode.arg, RESERVE_ARG, entryArg), deadlineNanos);
             return r > 0 ? new Attempt(r, 0, 0) : new Attempt(0, -r, 0);
         }
         Attempt a = runner.call("acquiring lock key " + keys.lock() + " with replica acks", () -> {
             RedisClusterAsyncCommands<String, String> c = backend.commandsForKey(keys.lock());
-            CompletableFuture<Long> script =
-                    Script.ACQUIRE.run(c, ScriptOutputType.INTEGER, keyArgs, owner, leaseArg, mark,
-                    reserveArg);
+            CompletableFuture<Long> script = Script.ACQUIRE.run(c, ScriptOutputType.INTEGER,
+                    keyArgs, owner, leaseArg, mode.arg, RESERVE_ARG, entryArg);
             CompletableFuture<Long> acks = c.waitForReplication(minReplicaAcks,
                     replicaAckTimeoutMillis).toCompletableFuture();
             return script.thenCombine(acks, (r, n) -> r > 0 ? new Attempt(r, 0, n)
@@ -100,22 +150,13 @@ public final class LockProtocol {
         return a;
     }
 
-    /**
-     * How long a release that notified waiters reserves the lock for managers other than the
-     * releasing one: 50ms, or a quarter of a shorter lease. A notified waiter needs a message and
-     * a round trip; if none comes, the lock is free for everyone after the window.
-     */
-    public static Duration handoffWindow(Duration lease) {
-        return Duration.ofMillis(Math.min(50, Math.max(1, lease.toMillis() / 4)));
-    }
-
     /** The replicas required per acquire. */
     public int minReplicaAcks() {
         return minReplicaAcks;
     }
 
     /**
-     * Deletes the lock if {@code owner} still holds it, publishing when a waiter marked it.
+     * Deletes the lock if {@code owner} still holds it, or hands it to the oldest live waiter.
      * Retries transient errors until {@code deadlineNanos} (at least one full attempt); never
      * interrupted.
      *
@@ -124,7 +165,7 @@ public final class LockProtocol {
      */
     public Release release(KeyLayout.LockKeys keys, String owner, long deadlineNanos) {
         Long r = runner.callUninterruptibly("releasing lock key " + keys.lock(), () -> releaseAsync(
-                keys, owner), deadlineNanos);
+                keys, owner, false), deadlineNanos);
         return r == null || r == 0 ? Release.NOT_OURS
                 : r == 1 ? Release.RELEASED : Release.RELEASED_TO_WAITERS;
     }
@@ -135,18 +176,19 @@ public final class LockProtocol {
         NOT_OURS,
         /** Released; nobody was waiting. */
         RELEASED,
-        /** Released, and waiters (possibly in other processes) were notified. */
+        /** Released and handed to the oldest live waiter (possibly in another process). */
         RELEASED_TO_WAITERS
     }
 
     /**
-     * Sends an owner-checked release without waiting: after an acquire whose outcome is unknown
-     * (timeout, interrupt), or for a lost lease that may still be ours, so the key does not block
-     * others until its lease ends. Queued behind the acquire on the same connection.
+     * Sends an owner-checked release without waiting, which also takes {@code owner} out of the
+     * lock's queue: after an acquire whose outcome is unknown (timeout, interrupt), or for a lost
+     * lease that may still be ours, so the key does not block others until its lease ends.
+     * Queued behind the acquire on the same connection.
      */
     public void abandon(KeyLayout.LockKeys keys, String owner) {
         try {
-            releaseAsync(keys, owner).whenComplete((r, e) -> {
+            releaseAsync(keys, owner, true).whenComplete((r, e) -> {
                 if (e != null) {
                     LOG.debug("abandoning lock key {} failed (its lease will expire): {}",
                             keys.lock(), Failures.explain(e));
@@ -158,15 +200,10 @@ public final class LockProtocol {
         }
     }
 
-    private CompletableFuture<Long> releaseAsync(KeyLayout.LockKeys keys, String owner) {
-        return Script.RELEASE.run(backend.commands(), ScriptOutputType.INTEGER,
-                new String[] {keys.lock()}, owner, keys.channel(), ownerIdOf(owner), handoffArg);
-    }
-
-    /** The manager part of an owner value {@code <ownerId>:<thread>:<ms>}. */
-    static String ownerIdOf(String owner) {
-        int colon = owner.indexOf(':');
-        return colon < 0 ? owner : owner.substring(0, colon);
+    private CompletableFuture<Long> releaseAsync(KeyLayout.LockKeys keys, String owner,
+            boolean leaveQueue) {
+        return Script.RELEASE.run(backend.commands(), ScriptOutputType.INTEGER, keys.scriptKeys(),
+                owner, leaveQueue ? "1" : "0", RESERVE_ARG, channelPrefix, claimArg, leaseArg);
     }
 
     /**
@@ -189,8 +226,8 @@ public final class LockProtocol {
     /**
      * A lock's raw state.
      *
-     * @param owner the owner value ({@code <ownerId>:<threadId>:<epochMillis>}, a trailing
-     *     {@code !} when a waiter marked it), or a handoff reservation {@code ~handoff:<ownerId>}
+     * @param owner the owner value ({@code <ownerId>:<threadId>:<epochMillis>:<leaseMillis>}, a
+     *     trailing {@code !} while waiters are queued)
      * @param fence the fence counter: the last token reserved, i.e. the holder's Redis grant's
      *     token plus the tokens reserved for its local handoffs (see {@link #grantToken()})
      * @param pttlMillis the remaining lease, or negative if the key has none
@@ -203,11 +240,6 @@ public final class LockProtocol {
          */
         public long grantToken() {
             return fence == 0 ? 0 : fence - TOKENS_PER_GRANT + 1;
-        }
-
-        /** True for a handoff reservation: free for waiters of other managers. */
-        public boolean isHandoff() {
-            return owner.startsWith("~handoff:");
         }
 
         /** The owner value without the waiter mark. */

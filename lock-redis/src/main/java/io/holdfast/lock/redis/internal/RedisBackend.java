@@ -216,28 +216,37 @@ public final class RedisBackend implements AutoCloseable {
     }
 
     /**
-     * Runs the acquire and release scripts on the namespace's probe lock {@code <ns>:{~probe}}
-     * (no resource name encodes to {@code ~probe}), so that an ACL user lacking the namespace's
-     * keys or a command the scripts run is refused at start-up rather than on every acquire.
+     * Runs the acquire and release scripts through every path (take, queue behind a holder, hand
+     * over to the queued waiter, release) on the namespace's probe lock {@code <ns>:{~probe}} (no
+     * resource name encodes to {@code ~probe}), so that an ACL user lacking the namespace's keys,
+     * its grant channels or a command the scripts run is refused at start-up rather than in the
+     * middle of a wait.
      */
     private void probePermissions(long timeoutNanos) {
-        KeyLayout.LockKeys keys = new KeyLayout(settings.namespace()).probe();
-        String ownerId = OwnerIds.random();
-        String owner = ownerId + ":probe:0";
+        KeyLayout layout = new KeyLayout(settings.namespace());
+        KeyLayout.LockKeys keys = layout.probe();
+        String holder = OwnerIds.random() + ":probe:0:1000";
+        String waiter = OwnerIds.random() + ":probe:0:1000";
+        String reserve = Integer.toString(LockProtocol.TOKENS_PER_GRANT);
         try {
-            Script.ACQUIRE.<Long>run(commands, ScriptOutputType.INTEGER, keys.acquireKeys(), owner,
-                    "1000", "0", Integer.toString(LockProtocol.TOKENS_PER_GRANT))
-                    .toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
-            Script.RELEASE.<Long>run(commands, ScriptOutputType.INTEGER,
-                    new String[] {keys.lock()}, owner, keys.channel(), ownerId, "1")
-                    .toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
+            for (String[] acquire : new String[][] {{holder, "try"}, {waiter, "join"}}) {
+                Script.ACQUIRE.<Long>run(commands, ScriptOutputType.INTEGER, keys.scriptKeys(),
+                        acquire[0], "1000", acquire[1], reserve, "1000")
+                        .toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
+            }
+            for (String owner : new String[] {holder, waiter}) {
+                Script.RELEASE.<Long>run(commands, ScriptOutputType.INTEGER, keys.scriptKeys(),
+                        owner, "1", reserve, layout.grantChannelPrefix(), "1000", "1000")
+                        .toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LockUnavailableException("interrupted while connecting to " + endpoint, e);
         } catch (Exception e) {
             if (Failures.isPermissionDenied(e)) {
                 throw Failures.unavailable("checking the ACL permissions on keys "
-                        + settings.namespace() + ":*", endpoint, e, 1);
+                        + settings.namespace() + ":* and channels " + layout.grantChannelPrefix()
+                        + "*", endpoint, e, 1);
             }
             // anything else (e.g. a failover under way) is left to the retries of real commands
             LOG.debug("cannot probe permissions at {}: {}", endpoint, Failures.explain(e));

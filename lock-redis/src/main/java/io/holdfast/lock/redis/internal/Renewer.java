@@ -37,6 +37,8 @@ public final class Renewer implements AutoCloseable {
     private final boolean cluster;
     private final long leaseNanos;
     private final long marginNanos;
+    private final long claimNanos;
+    private final long claimMarginNanos;
     private final String leaseArg;
     private final LockMetrics metrics;
     private final Consumer<RedisGrant> abandon;
@@ -58,6 +60,9 @@ public final class Renewer implements AutoCloseable {
         this.cluster = backend.isCluster();
         this.leaseNanos = lease.toNanos();
         this.marginNanos = safetyMargin(lease).toNanos();
+        Duration claim = LockProtocol.claim(lease);
+        this.claimNanos = claim.toNanos();
+        this.claimMarginNanos = safetyMargin(claim).toNanos();
         this.leaseArg = Long.toString(lease.toMillis());
         this.metrics = metrics;
         this.abandon = abandon;
@@ -89,6 +94,30 @@ public final class Renewer implements AutoCloseable {
     /** The validity end for a lease whose acquire or renewal was sent at {@code sentNanos}. */
     public long validUntil(long sentNanos) {
         return sentNanos + leaseNanos - marginNanos;
+    }
+
+    /**
+     * The validity end for a claim lease (a lock a release handed over) set after a request sent
+     * at {@code sentNanos}.
+     */
+    public long claimValidUntil(long sentNanos) {
+        return sentNanos + claimNanos - claimMarginNanos;
+    }
+
+    /**
+     * Extends {@code grant}'s claim lease to the full lease a third of the way into the claim,
+     * if it is still held then (renewal disabled or not: the holder chose that lease).
+     */
+    public void confirmSoon(RedisGrant grant) {
+        try {
+            scheduler.schedule(() -> {
+                if (!grant.isReleasing() && !grant.isOver()) {
+                    renew(List.of(grant));
+                }
+            }, claimNanos / 3, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("manager closed: the claim lease of {} is not extended", grant.resource());
+        }
     }
 
     private void renewAll() {

@@ -19,14 +19,17 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Script {
 
-    /** Take a lock and a fencing token, or report the remaining lease. */
-    public static final Script ACQUIRE = load("acquire.lua");
-    /** Owner-checked release that publishes only when a waiter marked the lock. */
-    public static final Script RELEASE = load("release.lua");
+    /** The token and queue functions that acquire and release share, prepended to both. */
+    private static final String QUEUE_PRELUDE = "tokens-and-queue.lua";
+
+    /** Take a lock and a fencing token, or join the lock's queue and report the remaining lease. */
+    public static final Script ACQUIRE = load(QUEUE_PRELUDE, "acquire.lua");
+    /** Owner-checked release that hands the lock to the oldest live waiter, if any. */
+    public static final Script RELEASE = load(QUEUE_PRELUDE, "release.lua");
     /** Batched owner-checked renewal. */
-    public static final Script RENEW = load("renew.lua");
+    public static final Script RENEW = load(null, "renew.lua");
     /** Owner-checked clear of a status flag. */
-    public static final Script CLEAR = load("clear.lua");
+    public static final Script CLEAR = load(null, "clear.lua");
 
     private final String name;
     private final String text;
@@ -63,12 +66,16 @@ public final class Script {
                 : CompletableFuture.failedFuture(Failures.unwrap(e)));
     }
 
-    private static Script load(String file) {
+    private static Script load(String prelude, String file) {
+        return new Script(file, (prelude == null ? "" : read(prelude)) + read(file));
+    }
+
+    private static String read(String file) {
         try (InputStream in = Script.class.getResourceAsStream(file)) {
             if (in == null) {
                 throw new IllegalStateException("script " + file + " is missing from the jar");
             }
-            return new Script(file, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read script " + file, e);
         }

@@ -7,37 +7,47 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The acquire loop of one thread: try; when busy, subscribe to the release channel and try again
- * (closing the gap between the busy answer and the subscription), then pause until a release
- * notification or a jittered, exponentially growing fallback timer capped by the holder's
- * remaining lease, and try again, until granted or the deadline passes.
+ * The acquire loop of one thread. The first attempt takes the lock or, if the caller may wait,
+ * joins the lock's queue in the same round trip. A queued waiter then waits for the release that
+ * hands it the lock: the grant message on its manager's channel carries the fencing token, so no
+ * further round trip is needed. Every queue refresh period (or poll interval without pub/sub) it
+ * refreshes its queue entry, which also finds a grant whose message was lost. When the deadline
+ * passes it leaves the queue, taking the lock after all if it was granted meanwhile.
  */
 public final class Waiter {
 
     private static final Logger LOG = LoggerFactory.getLogger(Waiter.class);
 
-    /** Fallback re-check while notified: only matters when a message was lost. */
-    static final long FALLBACK_INITIAL_NANOS = TimeUnit.SECONDS.toNanos(1);
-    static final long FALLBACK_MAX_NANOS = TimeUnit.SECONDS.toNanos(5);
-    /** Poll interval without notifications. */
+    /** First poll interval without notifications; doubles up to the queue refresh period. */
     static final long POLL_INITIAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    static final long POLL_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     /** Builds the grant once the lock is taken. */
     @FunctionalInterface
     public interface GrantFactory {
-        /** The grant for {@code token}, acquired by a request sent at {@code sentNanos}. */
-        RedisGrant create(long token, long sentNanos);
+        /**
+         * The grant for {@code token}.
+         *
+         * @param sentNanos when the request was sent after which Redis set the lease
+         * @param claim true when a release handed the lock over with a claim lease (see
+         *     {@link LockProtocol#claim}) rather than the full lease
+         */
+        RedisGrant create(long token, long sentNanos, boolean claim);
     }
 
     private final LockProtocol protocol;
-    private final ReleaseNotifications notifications;
+    private final GrantNotifications notifications;
+    private final long refreshNanos;
     private final WaitStats stats = new WaitStats();
 
-    /** A waiter; {@code notifications} is null for {@link WaitStrategy#POLL}. */
-    public Waiter(LockProtocol protocol, ReleaseNotifications notifications, WaitStrategy strategy) {
+    /**
+     * A waiter; {@code notifications} is null for {@link WaitStrategy#POLL}.
+     *
+     * @param refreshNanos how often a queued waiter refreshes its entry
+     */
+    public Waiter(LockProtocol protocol, GrantNotifications notifications, long refreshNanos) {
         this.protocol = protocol;
-        this.notifications = strategy == WaitStrategy.PUBSUB ? notifications : null;
+        this.notifications = notifications;
+        this.refreshNanos = refreshNanos;
     }
 
     /** How this manager's waiters woke up. */
@@ -52,59 +62,89 @@ public final class Waiter {
      */
     public RedisGrant await(KeyLayout.LockKeys keys, String owner, long deadlineNanos,
             GrantFactory factory) throws InterruptedException {
-        ReleaseNotifications.Subscription subscription = null;
-        boolean notify = notifications != null;
-        long backoff = notify ? FALLBACK_INITIAL_NANOS : POLL_INITIAL_NANOS;
-        WaitStats.Wake wake = WaitStats.Wake.NONE;
+        long sent = System.nanoTime();
+        if (deadlineNanos - sent <= 0) {
+            LockProtocol.Attempt a = protocol.acquire(keys, owner, LockProtocol.Mode.TRY,
+                    deadlineNanos);
+            return a.granted() ? factory.create(a.token(), sent, false) : null;
+        }
+        GrantNotifications.Expected expected =
+                notifications == null ? null : notifications.expect(owner);
         try {
-            while (true) {
-                long sent = System.nanoTime();
-                LockProtocol.Attempt a =
-                        protocol.acquire(keys, owner, subscription != null, deadlineNanos);
-                if (a.granted()) {
-                    stats.granted(wake);
-                    return factory.create(a.token(), sent);
-                }
-                long now = System.nanoTime();
-                if (now - deadlineNanos >= 0) {
-                    return null;
-                }
-                if (notify && subscription == null) {
-                    try {
-                        subscription = notifications.subscribe(keys.channel());
-                        wake = WaitStats.Wake.NONE;
-                        continue;
-                    } catch (RuntimeException e) {
-                        LOG.debug("cannot subscribe to {}, polling instead: {}", keys.channel(),
-                                Failures.explain(e));
-                        notify = false;
-                        backoff = POLL_INITIAL_NANOS;
-                    }
-                }
-                // busy: wait at most until the holder's lease would end; undone for lack of
-                // replica acks: retry soon
-                long cap = a.busyMillis() > 0
-                        ? TimeUnit.MILLISECONDS.toNanos(a.busyMillis() + 1) : POLL_INITIAL_NANOS;
-                long pause = Math.min(deadlineNanos - now, Math.min(cap, jitter(backoff)));
-                backoff = Math.min(backoff * 2, notify ? FALLBACK_MAX_NANOS : POLL_MAX_NANOS);
-                boolean notified;
-                if (subscription != null) {
-                    notified = subscription.await(pause);
-                } else {
-                    TimeUnit.NANOSECONDS.sleep(pause);
-                    notified = false;
-                }
-                wake = notified ? WaitStats.Wake.NOTIFIED : WaitStats.Wake.TIMER;
-                stats.woke(wake);
+            LockProtocol.Attempt a = protocol.acquire(keys, owner, LockProtocol.Mode.JOIN,
+                    deadlineNanos);
+            if (a.granted()) {
+                return factory.create(a.token(), sent, false);
             }
+            boolean recheck = false;
+            if (expected != null && !notifications.isSubscribed()) {
+                try {
+                    notifications.subscribe();
+                    recheck = true; // a grant published before the subscription was missed
+                } catch (RuntimeException e) {
+                    LOG.debug("cannot subscribe for grants, polling instead: {}",
+                            Failures.explain(e));
+                    expected.close();
+                    expected = null;
+                }
+            }
+            return queued(keys, owner, deadlineNanos, factory, sent, expected, recheck);
         } finally {
-            if (subscription != null) {
-                subscription.close();
+            if (expected != null) {
+                expected.close();
             }
         }
     }
 
-    /** Between half and all of {@code nanos}, so waiters of many processes spread out. */
+    private RedisGrant queued(KeyLayout.LockKeys keys, String owner, long deadlineNanos,
+            GrantFactory factory, long firstSent, GrantNotifications.Expected expected,
+            boolean recheckFirst) throws InterruptedException {
+        long lastSent = firstSent;
+        long backoff = POLL_INITIAL_NANOS;
+        boolean recheck = recheckFirst;
+        WaitStats.Wake wake = WaitStats.Wake.NONE;
+        while (true) {
+            if (!recheck) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    long sent = System.nanoTime();
+                    LockProtocol.Attempt a = protocol.acquire(keys, owner,
+                            LockProtocol.Mode.LEAVE, sent);
+                    if (a.granted()) {
+                        stats.granted(wake);
+                        return factory.create(a.token(), sent, false);
+                    }
+                    return null;
+                }
+                Long token;
+                if (expected != null) {
+                    token = expected.await(Math.min(left, refreshNanos));
+                } else {
+                    TimeUnit.NANOSECONDS.sleep(Math.min(left, jitter(backoff)));
+                    backoff = Math.min(backoff * 2, refreshNanos);
+                    token = null;
+                }
+                wake = token != null ? WaitStats.Wake.NOTIFIED : WaitStats.Wake.TIMER;
+                stats.woke(wake);
+                // a grant made after our last request was sent: its claim lease started later;
+                // with replica acks, confirm it by a refresh followed by WAIT instead
+                if (token != null && protocol.minReplicaAcks() == 0) {
+                    stats.granted(wake);
+                    return factory.create(token, lastSent, true);
+                }
+            }
+            recheck = false;
+            lastSent = System.nanoTime();
+            LockProtocol.Attempt a = protocol.acquire(keys, owner, LockProtocol.Mode.QUEUED,
+                    deadlineNanos);
+            if (a.granted()) {
+                stats.granted(wake);
+                return factory.create(a.token(), lastSent, false);
+            }
+        }
+    }
+
+    /** Between half and all of {@code nanos}, so pollers of many processes spread out. */
     private static long jitter(long nanos) {
         return nanos / 2 + ThreadLocalRandom.current().nextLong(nanos / 2 + 1);
     }

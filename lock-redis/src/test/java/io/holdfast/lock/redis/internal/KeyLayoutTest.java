@@ -27,7 +27,8 @@ class KeyLayoutTest {
             assertThat(k.lock().chars().filter(c -> c == '}').count()).isEqualTo(1);
             assertThat(k.lock()).doesNotContain(" ", "\n"); // "*" is harmless: keys are never used as patterns
             assertThat(SlotHash.getSlot(k.fence())).isEqualTo(SlotHash.getSlot(k.lock()));
-            assertThat(SlotHash.getSlot(k.channel())).isEqualTo(SlotHash.getSlot(k.lock()));
+            assertThat(SlotHash.getSlot(k.queue())).isEqualTo(SlotHash.getSlot(k.lock()));
+            assertThat(SlotHash.getSlot(k.queueExpiry())).isEqualTo(SlotHash.getSlot(k.lock()));
             assertThat(k.lock().length()).isLessThan(300);
         }
     }

@@ -1,0 +1,156 @@
+package io.holdfast.lock.redis.internal;
+
+import io.holdfast.lock.internal.LockMetrics;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Grants delivered to this manager's waiters. A release that hands a lock to a queued waiter
+ * publishes {@code <owner> <token>} on the waiter's manager channel; this hub subscribes to that
+ * one channel once, on the first wait, over one shared pub/sub connection (Lettuce subscribes again
+ * after a reconnect), and completes the waiting owner's future. A message lost meanwhile is found
+ * by the waiter's next queue refresh. Thread-safe.
+ */
+public final class GrantNotifications {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GrantNotifications.class);
+
+    private final Supplier<StatefulRedisPubSubConnection<String, String>> connector;
+    private final String channel;
+    private final LockMetrics metrics;
+    private final long timeoutNanos;
+    private final ConcurrentHashMap<String, CompletableFuture<Long>> pending =
+            new ConcurrentHashMap<>();
+    private CompletableFuture<Void> subscribed;
+    private volatile boolean confirmed;
+
+    /**
+     * Creates the hub; the connection is opened and the channel subscribed on first use.
+     *
+     * @param connector opens (or returns) the shared pub/sub connection
+     * @param channel this manager's grant channel
+     * @param timeoutNanos how long to wait for the subscription to be confirmed
+     */
+    public GrantNotifications(Supplier<StatefulRedisPubSubConnection<String, String>> connector,
+            String channel, LockMetrics metrics, long timeoutNanos) {
+        this.connector = connector;
+        this.channel = channel;
+        this.metrics = metrics;
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    /**
+     * Registers {@code owner} for a grant message. Register before the attempt that may queue the
+     * owner, so a grant published right after it is not missed; close the registration when the
+     * wait ends.
+     */
+    public Expected expect(String owner) {
+        CompletableFuture<Long> grant = new CompletableFuture<>();
+        pending.put(owner, grant);
+        return new Expected(owner, grant);
+    }
+
+    /** True once the channel's subscription was confirmed. */
+    public boolean isSubscribed() {
+        return confirmed;
+    }
+
+    /**
+     * Subscribes to the channel if that was not done yet and waits for the confirmation; a failed
+     * subscription is tried again by the next call.
+     *
+     * @throws IllegalStateException if the subscription could not be confirmed in time
+     */
+    public void subscribe() throws InterruptedException {
+        CompletableFuture<Void> s;
+        synchronized (this) {
+            if (subscribed == null) {
+                StatefulRedisPubSubConnection<String, String> c = connector.get();
+                c.addListener(new RedisPubSubAdapter<>() {
+                    @Override
+                    public void message(String from, String message) {
+                        if (channel.equals(from)) {
+                            deliver(message);
+                        }
+                    }
+                });
+                subscribed = c.async().subscribe(channel).toCompletableFuture();
+            }
+            s = subscribed;
+        }
+        try {
+            s.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            confirmed = true;
+        } catch (ExecutionException | TimeoutException e) {
+            synchronized (this) {
+                if (subscribed == s && s.isCompletedExceptionally()) {
+                    subscribed = null;
+                }
+            }
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IllegalStateException("subscribing to " + channel + " failed: "
+                    + Failures.explain(cause), cause);
+        }
+    }
+
+    /** Channels subscribed now: 0 or 1 (for tests and diagnostics). */
+    public int subscribedChannels() {
+        return confirmed ? 1 : 0;
+    }
+
+    private void deliver(String message) {
+        int space = message.lastIndexOf(' ');
+        if (space < 0) {
+            LOG.debug("ignoring malformed grant message on {}", channel);
+            return;
+        }
+        CompletableFuture<Long> grant = pending.get(message.substring(0, space));
+        if (grant != null) {
+            try {
+                grant.complete(Long.parseLong(message.substring(space + 1)));
+                metrics.notification();
+            } catch (NumberFormatException e) {
+                LOG.debug("ignoring malformed grant message on {}", channel);
+            }
+        }
+    }
+
+    /** One owner's registration for a grant message. */
+    public final class Expected implements AutoCloseable {
+        private final String owner;
+        private final CompletableFuture<Long> grant;
+
+        private Expected(String owner, CompletableFuture<Long> grant) {
+            this.owner = owner;
+            this.grant = grant;
+        }
+
+        /**
+         * Waits for the grant message.
+         *
+         * @return the fencing token it carried, or null if the time ran out
+         */
+        public Long await(long nanos) throws InterruptedException {
+            try {
+                return grant.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                return null;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a grant future never fails", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            pending.remove(owner, grant);
+        }
+    }
+}
