@@ -62,9 +62,11 @@ class WaitingIT {
         });
     }
 
+    /** Waits until the waiter is queued and its manager listens for grants. */
     private void awaitWaiterMarked(String resource) {
         String key = RawRedis.lockKey(namespace, resource);
-        await().atMost(PATIENCE).until(() -> String.valueOf(raw.sync().get(key)).endsWith("!"));
+        await().atMost(PATIENCE).until(() -> String.valueOf(raw.sync().get(key)).endsWith("!")
+                && waiter.subscribedChannels() == 1);
     }
 
     @Test
@@ -111,7 +113,8 @@ class WaitingIT {
                     }
                 }));
                 long queued = i + 1;
-                await().atMost(PATIENCE).until(() -> raw.sync().zcard(queueKey("fifo")) == queued);
+                await().atMost(PATIENCE).until(() -> raw.sync().zcard(queueKey("fifo")) == queued
+                        && m.subscribedChannels() == 1);
             }
             lease.release();
             CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
@@ -171,6 +174,62 @@ class WaitingIT {
             snatched.ifPresent(s -> assertThat(s.fencingToken()).as("grant to the releasing manager")
                     .isGreaterThan(waiterToken));
         }
+    }
+
+    @Test
+    void interruptedWaiter_leavesTheQueue() throws Exception {
+        holder = manager(WaitStrategy.PUBSUB);
+        waiter = manager(WaitStrategy.PUBSUB);
+        Lease lease = holder.acquire("interrupted", PATIENCE);
+        CompletableFuture<Thread> self = new CompletableFuture<>();
+        CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+            self.complete(Thread.currentThread());
+            try {
+                waiter.acquire("interrupted", PATIENCE).release();
+                return null;
+            } catch (Throwable e) {
+                return e;
+            }
+        });
+        await().atMost(PATIENCE).until(() -> raw.sync().zcard(queueKey("interrupted")) == 1);
+        self.get().interrupt();
+        assertThat(outcome.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+        await().atMost(PATIENCE).until(() -> raw.sync().exists(queueKey("interrupted")) == 0);
+        lease.release();
+        assertThat(raw.sync().get(RawRedis.lockKey(namespace, "interrupted"))).isNull();
+    }
+
+    @Test
+    void lockHandedOverWithAClaimLease_isExtendedToTheFullLease_whileHeld() throws Exception {
+        // a lease whose periodic renewal (every lease/3 = 4s) comes after the claim lease (3s) ends
+        Duration leaseLength = Duration.ofSeconds(12);
+        java.util.function.Supplier<RedisLockManager> shortLease = () -> RedisLockManager.create(
+                RedisLockSettings.builder().uri(redis.uri()).namespace(namespace).lease(leaseLength).build());
+        holder = shortLease.get();
+        waiter = shortLease.get();
+        long claim = io.holdfast.lock.redis.internal.LockProtocol.claim(leaseLength).toMillis();
+        assertThat(claim).isLessThan(leaseLength.toMillis());
+        Lease lease = holder.acquire("claimed", PATIENCE);
+        CompletableFuture<Void> granted = new CompletableFuture<>();
+        CompletableFuture<Boolean> heldThroughout = CompletableFuture.supplyAsync(() -> {
+            try (Lease l = waiter.acquire("claimed", PATIENCE)) {
+                granted.complete(null);
+                Thread.sleep(5_000); // past the claim lease and the first periodic renewal
+                return l.isHeld();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(PATIENCE).until(() -> raw.sync().zcard(queueKey("claimed")) == 1
+                && waiter.subscribedChannels() == 1);
+        lease.release();
+        granted.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        assertThat(waiter.waitStats().grantsAfterNotification()).isOne();
+        String key = RawRedis.lockKey(namespace, "claimed");
+        await().atMost(PATIENCE).until(() -> raw.sync().pttl(key) > claim);
+        assertThat(holder.tryAcquire("claimed")).isEmpty();
+        assertThat(heldThroughout.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(raw.sync().get(key)).isNull();
     }
 
     /** Puts a waiter of another (silent) process into the queue, as its acquire would. */

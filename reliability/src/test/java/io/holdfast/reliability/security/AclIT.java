@@ -25,8 +25,9 @@ class AclIT {
 
     /** The commands holdfast needs, as an ACL rule list; scripts' commands are checked too. */
     static final String[] LOCK_COMMANDS = {"-@all", "+@connection", "+evalsha", "+eval", "+script|load",
-            "+wait", "+subscribe", "+unsubscribe", "+publish", "+get", "+set", "+del", "+pexpire", "+pttl",
-            "+incr", "+exists", "+scan", "+time"};
+            "+wait", "+subscribe", "+publish", "+get", "+set", "+getdel", "+del", "+pexpire", "+pttl",
+            "+incr", "+exists", "+scan", "+time", "+zadd", "+zrem", "+zpopmin", "+zcard", "+hset", "+hget",
+            "+hdel"};
 
     @RegisterExtension
     static RedisExtension redis = RedisExtension.of(RedisTopologySpec.standalone().name("acl")

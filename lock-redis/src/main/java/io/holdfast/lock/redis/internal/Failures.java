@@ -26,8 +26,9 @@ public final class Failures {
             {"LOADING", "TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN", "READONLY", "BUSY", "UNBLOCKED"};
 
     /** Every command holdfast sends or its scripts run, for ACL rules. */
-    static final String NEEDED_COMMANDS = "PING, EVALSHA, EVAL, SCRIPT LOAD, GET, SET, DEL, EXISTS,"
-            + " PEXPIRE, PTTL, TIME, SCAN, PUBLISH, SUBSCRIBE, UNSUBSCRIBE and WAIT";
+    static final String NEEDED_COMMANDS = "PING, EVALSHA, EVAL, SCRIPT LOAD, GET, SET, GETDEL, DEL,"
+            + " EXISTS, PEXPIRE, PTTL, TIME, SCAN, ZADD, ZREM, ZPOPMIN, ZCARD, HSET, HGET, HDEL,"
+            + " PUBLISH, SUBSCRIBE and WAIT";
 
     private Failures() {}
 
