@@ -105,10 +105,9 @@ public final class LockProtocol {
      * The outcome of one acquire round trip.
      *
      * @param token the fencing token when granted, else 0
-     * @param busyMillis the holder's remaining lease when busy, else 0
      * @param replicaAcks replicas that acknowledged (only when acks are required)
      */
-    public record Attempt(long token, long busyMillis, long replicaAcks) {
+    public record Attempt(long token, long replicaAcks) {
         /** True when the lock was taken. */
         public boolean granted() {
             return token > 0;
@@ -130,7 +129,7 @@ public final class LockProtocol {
             long r = runner.<Long>call("acquiring lock key " + keys.lock(),
                     () -> Script.ACQUIRE.run(backend.commands(), ScriptOutputType.INTEGER, keyArgs,
                             owner, leaseArg, mode.arg, RESERVE_ARG, entryArg), deadlineNanos);
-            return r > 0 ? new Attempt(r, 0, 0) : new Attempt(0, -r, 0);
+            return new Attempt(r, 0);
         }
         Attempt a = runner.call("acquiring lock key " + keys.lock() + " with replica acks", () -> {
             RedisClusterAsyncCommands<String, String> c = backend.commandsForKey(keys.lock());
@@ -138,14 +137,13 @@ public final class LockProtocol {
                     keyArgs, owner, leaseArg, mode.arg, RESERVE_ARG, entryArg);
             CompletableFuture<Long> acks = c.waitForReplication(minReplicaAcks,
                     replicaAckTimeoutMillis).toCompletableFuture();
-            return script.thenCombine(acks, (r, n) -> r > 0 ? new Attempt(r, 0, n)
-                    : new Attempt(0, -r, n));
+            return script.thenCombine(acks, Attempt::new);
         }, deadlineNanos);
         if (a.granted() && a.replicaAcks() < minReplicaAcks) {
             LOG.debug("lock key {} reached {} of {} replicas in {}ms; undoing the grant",
                     keys.lock(), a.replicaAcks(), minReplicaAcks, replicaAckTimeoutMillis);
             release(keys, owner, System.nanoTime() + leaseNanos);
-            return new Attempt(0, 0, a.replicaAcks());
+            return new Attempt(0, a.replicaAcks());
         }
         return a;
     }
