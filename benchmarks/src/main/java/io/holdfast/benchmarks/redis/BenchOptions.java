@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 record BenchOptions(List<ContenderKind> contenders, List<Scenario> scenarios, int repetitions, Duration warmup,
         Duration measure, String workerHeap) {
 
-    /** Every contender but the prototypes, which run only when named. */
+    /** Every contender. */
     static final List<ContenderKind> DEFAULT_CONTENDERS = List.of(ContenderKind.HOLDFAST, ContenderKind.REDISSON,
             ContenderKind.SPRING_PUB_SUB, ContenderKind.SPRING_SPIN, ContenderKind.NAIVE, ContenderKind.HOLDFAST_FILE);
 

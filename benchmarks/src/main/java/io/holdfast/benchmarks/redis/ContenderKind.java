@@ -16,11 +16,7 @@ enum ContenderKind {
     SPRING_PUB_SUB("spring-pubsub", true),
     SPRING_SPIN("spring-spin", true),
     NAIVE("naive-poll", true),
-    HOLDFAST_FILE("holdfast-file", false),
-    /** Prototype of the proposed lock-redis protocol: FIFO queue, grant on release, GETDEL release. */
-    PROTO_QUEUE("proto-queue", true),
-    /** The same plus in-JVM lease handoff (at most 32 in a row). */
-    PROTO_QUEUE_HANDOFF("proto-queue+handoff", true);
+    HOLDFAST_FILE("holdfast-file", false);
 
     final String label;
     final boolean usesRedis;
@@ -52,10 +48,6 @@ enum ContenderKind {
                 return new SpringContender(redisUri, RedisLockType.SPIN_LOCK);
             case NAIVE:
                 return new NaiveContender(redisUri);
-            case PROTO_QUEUE:
-                return new ProtoContender(redisUri, 0);
-            case PROTO_QUEUE_HANDOFF:
-                return new ProtoContender(redisUri, 32);
             case HOLDFAST_FILE:
                 return new HoldfastContender(FileLockManager.create(FileLockSettings.of(lockDirectory)));
             default:

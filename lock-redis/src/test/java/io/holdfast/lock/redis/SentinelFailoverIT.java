@@ -51,6 +51,37 @@ class SentinelFailoverIT {
     }
 
     @Test
+    void replicaAcks_aLockHandedToAWaiter_isConfirmedByTheReplica_beforeTheWaiterHasIt() throws Exception {
+        try (RedisLockManager holder = RedisLockManager.create(settings().replicaAcks(1, Duration.ofMillis(500)).build());
+                RedisLockManager waiter = RedisLockManager.create(settings().replicaAcks(1, Duration.ofMillis(500)).build());
+                RawRedis raw = new RawRedis(redis.primary().uri())) {
+            raw.sync().configResetstat();
+            for (int round = 0; round < 3; round++) {
+                Lease lease = holder.acquire("handed", Duration.ofSeconds(5));
+                java.util.concurrent.CompletableFuture<Long> next = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try (Lease l = waiter.acquire("handed", Duration.ofSeconds(20))) {
+                        return l.fencingToken();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                await().atMost(Duration.ofSeconds(10)).until(() -> waiter.subscribedChannels() == 1
+                        && raw.sync().zcard("holdfast:{handed}:queue") == 1);
+                lease.release();
+                assertThat(next.get(20, java.util.concurrent.TimeUnit.SECONDS)).isGreaterThan(lease.fencingToken());
+            }
+            // each grant message was confirmed by a refresh followed by WAIT, not trusted alone:
+            // 3 holder acquires + 3 waiter joins (+ 1 re-check after subscribing) + 3 confirmations
+            long waits = java.util.Arrays.stream(raw.sync().info("commandstats").split("\\r?\\n"))
+                    .filter(l -> l.startsWith("cmdstat_wait:")).mapToLong(l -> Long.parseLong(
+                            l.replaceAll("^cmdstat_wait:calls=(\\d+),.*$", "$1"))).sum();
+            assertThat(waits).isGreaterThanOrEqualTo(9);
+            assertThat(waiter.waitStats().grantsAfterNotification()).isEqualTo(3);
+            assertThat(registry.get(LockMetricNames.NOTIFICATIONS).counter().count()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void primaryKilled_afterFailover_heldLeaseIsRenewed_andNewLocksAreGranted() throws Exception {
         try (RedisLockManager m = RedisLockManager.create(settings().lease(Duration.ofSeconds(30)).build())) {
             Lease survivor = m.acquire("survivor", Duration.ofSeconds(5));

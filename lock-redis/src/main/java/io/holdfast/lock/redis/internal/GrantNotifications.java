@@ -53,9 +53,7 @@ public final class GrantNotifications {
      * wait ends.
      */
     public Expected expect(String owner) {
-        CompletableFuture<Long> grant = new CompletableFuture<>();
-        pending.put(owner, grant);
-        return new Expected(owner, grant);
+        return new Expected(owner);
     }
 
     /** True once the channel's subscription was confirmed. */
@@ -123,24 +121,31 @@ public final class GrantNotifications {
         }
     }
 
-    /** One owner's registration for a grant message. */
+    /** One owner's registration for grant messages. Used by one thread. */
     public final class Expected implements AutoCloseable {
         private final String owner;
-        private final CompletableFuture<Long> grant;
+        private CompletableFuture<Long> grant;
 
-        private Expected(String owner, CompletableFuture<Long> grant) {
+        private Expected(String owner) {
             this.owner = owner;
-            this.grant = grant;
+            arm();
+        }
+
+        private void arm() {
+            grant = new CompletableFuture<>();
+            pending.put(owner, grant);
         }
 
         /**
-         * Waits for the grant message.
+         * Waits for the next grant message.
          *
          * @return the fencing token it carried, or null if the time ran out
          */
         public Long await(long nanos) throws InterruptedException {
             try {
-                return grant.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+                Long token = grant.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+                arm(); // a grant given back (too few replica acks) may be followed by another
+                return token;
             } catch (TimeoutException e) {
                 return null;
             } catch (ExecutionException e) {

@@ -106,8 +106,9 @@ public final class LockProtocol {
      *
      * @param token the fencing token when granted, else 0
      * @param replicaAcks replicas that acknowledged (only when acks are required)
+     * @param undone true when the lock was granted but given back for lack of acknowledgements
      */
-    public record Attempt(long token, long replicaAcks) {
+    public record Attempt(long token, long replicaAcks, boolean undone) {
         /** True when the lock was taken. */
         public boolean granted() {
             return token > 0;
@@ -129,7 +130,7 @@ public final class LockProtocol {
             long r = runner.<Long>call("acquiring lock key " + keys.lock(),
                     () -> Script.ACQUIRE.run(backend.commands(), ScriptOutputType.INTEGER, keyArgs,
                             owner, leaseArg, mode.arg, RESERVE_ARG, entryArg), deadlineNanos);
-            return new Attempt(r, 0);
+            return new Attempt(r, 0, false);
         }
         Attempt a = runner.call("acquiring lock key " + keys.lock() + " with replica acks", () -> {
             RedisClusterAsyncCommands<String, String> c = backend.commandsForKey(keys.lock());
@@ -137,13 +138,13 @@ public final class LockProtocol {
                     keyArgs, owner, leaseArg, mode.arg, RESERVE_ARG, entryArg);
             CompletableFuture<Long> acks = c.waitForReplication(minReplicaAcks,
                     replicaAckTimeoutMillis).toCompletableFuture();
-            return script.thenCombine(acks, Attempt::new);
+            return script.thenCombine(acks, (r, n) -> new Attempt(r, n, false));
         }, deadlineNanos);
         if (a.granted() && a.replicaAcks() < minReplicaAcks) {
             LOG.debug("lock key {} reached {} of {} replicas in {}ms; undoing the grant",
                     keys.lock(), a.replicaAcks(), minReplicaAcks, replicaAckTimeoutMillis);
             release(keys, owner, System.nanoTime() + leaseNanos);
-            return new Attempt(0, a.replicaAcks());
+            return new Attempt(0, a.replicaAcks(), true);
         }
         return a;
     }

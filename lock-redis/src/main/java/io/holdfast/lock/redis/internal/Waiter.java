@@ -88,7 +88,8 @@ public final class Waiter {
                     expected = null;
                 }
             }
-            return queued(keys, owner, deadlineNanos, factory, sent, expected, recheck);
+            return queued(keys, owner, deadlineNanos, factory, sent, expected, recheck,
+                    a.undone());
         } finally {
             if (expected != null) {
                 expected.close();
@@ -98,10 +99,11 @@ public final class Waiter {
 
     private RedisGrant queued(KeyLayout.LockKeys keys, String owner, long deadlineNanos,
             GrantFactory factory, long firstSent, GrantNotifications.Expected expected,
-            boolean recheckFirst) throws InterruptedException {
+            boolean recheckFirst, boolean undone) throws InterruptedException {
         long lastSent = firstSent;
         long backoff = POLL_INITIAL_NANOS;
         boolean recheck = recheckFirst;
+        boolean retrySoon = undone;
         WaitStats.Wake wake = WaitStats.Wake.NONE;
         while (true) {
             if (!recheck) {
@@ -117,9 +119,10 @@ public final class Waiter {
                     return null;
                 }
                 Long token;
-                if (expected != null) {
+                if (expected != null && !retrySoon) {
                     token = expected.await(Math.min(left, refreshNanos));
                 } else {
+                    // polling, or a grant was just given back for lack of replica acks
                     TimeUnit.NANOSECONDS.sleep(Math.min(left, jitter(backoff)));
                     backoff = Math.min(backoff * 2, refreshNanos);
                     token = null;
@@ -141,6 +144,7 @@ public final class Waiter {
                 stats.granted(wake);
                 return factory.create(a.token(), lastSent, false);
             }
+            retrySoon = a.undone();
         }
     }
 
