@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs Redis commands with a per-attempt timeout and retries transient failures with
  * resilience4j-retry (exponential backoff with jitter), never past the caller's deadline: a
- * caller with no time left still gets one full attempt of the command timeout.
+ * caller with no time left still gets one full attempt of the command timeout. A command that
+ * timed out is cancelled, so that Lettuce never replays it after a reconnect.
  */
 public final class CommandRunner {
 
@@ -87,13 +88,16 @@ public final class CommandRunner {
             long attemptWait = Math.max(Math.min(timeoutNanos, budgetEnd - System.nanoTime()),
                     TimeUnit.MILLISECONDS.toNanos(1));
             Throwable failure;
+            CompletableFuture<T> pending = null;
             try {
-                T result = await(op.get().toCompletableFuture(), attemptWait, interruptible);
+                pending = op.get().toCompletableFuture();
+                T result = await(pending, attemptWait, interruptible);
                 context.onComplete();
                 return result;
             } catch (ExecutionException e) {
                 failure = Failures.unwrap(e);
             } catch (TimeoutException e) {
+                pending.cancel(false); // given up: Lettuce must not replay it after a reconnect
                 failure = new TimeoutException("no reply within "
                         + TimeUnit.NANOSECONDS.toMillis(attemptWait) + "ms");
             } catch (RuntimeException e) {

@@ -138,7 +138,8 @@ public final class LockProtocol {
                     keyArgs, owner, leaseArg, mode.arg, RESERVE_ARG, entryArg);
             CompletableFuture<Long> acks = c.waitForReplication(minReplicaAcks,
                     replicaAckTimeoutMillis).toCompletableFuture();
-            return script.thenCombine(acks, (r, n) -> new Attempt(r, n, false));
+            return CommandFuture.of(script.thenCombine(acks, (r, n) -> new Attempt(r, n, false)),
+                    script, acks);
         }, deadlineNanos);
         if (a.granted() && a.replicaAcks() < minReplicaAcks) {
             LOG.debug("lock key {} reached {} of {} replicas in {}ms; undoing the grant",

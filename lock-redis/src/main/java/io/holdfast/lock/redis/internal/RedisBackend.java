@@ -40,6 +40,14 @@ public final class RedisBackend implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisBackend.class);
     /** Endpoints already warned about their eviction policy: one WARN per endpoint per JVM. */
     private static final Set<String> EVICTION_WARNED = ConcurrentHashMap.newKeySet();
+    /**
+     * No Lettuce per-command timeout (a timer task per command: 8 threads locking 1,000 resources
+     * ran about 30% more cycles per second without it): holdfast waits with its own deadline and
+     * cancels what timed out (see {@link CommandRunner}), which also keeps the command from being
+     * replayed after a reconnect.
+     */
+    private static final TimeoutOptions COMMAND_TIMEOUTS_BY_CALLER =
+            TimeoutOptions.builder().timeoutCommands(false).build();
     /** The shortest interval between two adaptive topology refreshes of a Cluster client. */
     static final long ADAPTIVE_REFRESH_MILLIS = 500;
 
@@ -101,7 +109,7 @@ public final class RedisBackend implements AutoCloseable {
             options.replayFilter(RedisBackend::gaveUp);
             cc.setOptions(options
                     .socketOptions(socketOptions(settings))
-                    .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
+                    .timeoutOptions(COMMAND_TIMEOUTS_BY_CALLER)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .topologyRefreshOptions(topologyRefresh())
                     .build());
@@ -114,7 +122,7 @@ public final class RedisBackend implements AutoCloseable {
             c.setOptions(ClientOptions.builder()
                     .replayFilter(RedisBackend::gaveUp)
                     .socketOptions(socketOptions(settings))
-                    .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
+                    .timeoutOptions(COMMAND_TIMEOUTS_BY_CALLER)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .build());
             backend = new RedisBackend(settings, c, null, true);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -144,10 +145,12 @@ public final class Renewer implements AutoCloseable {
             args[i + 1] = group.get(i).owner();
         }
         long sent = System.nanoTime();
-        Script.RENEW.<List<Object>>run(commands, ScriptOutputType.MULTI, keys, args)
-                .orTimeout(leaseNanos, TimeUnit.NANOSECONDS)
+        CompletableFuture<List<Object>> renewal =
+                Script.RENEW.run(commands, ScriptOutputType.MULTI, keys, args);
+        renewal.orTimeout(leaseNanos, TimeUnit.NANOSECONDS)
                 .whenComplete((result, failure) -> {
                     if (failure != null) {
+                        renewal.cancel(false); // timed out: not to be replayed after a reconnect
                         lastFailure = "last renewal failed: " + Failures.explain(failure);
                         LOG.debug("renewal of {} leases failed: {}", keys.length, lastFailure);
                         group.forEach(g -> metrics.renewal(false));

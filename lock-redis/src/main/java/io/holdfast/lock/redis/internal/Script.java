@@ -1,5 +1,6 @@
 package io.holdfast.lock.redis.internal;
 
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -56,14 +57,34 @@ public final class Script {
         return sha;
     }
 
-    /** Runs the script, falling back to {@code EVAL} once on {@code NOSCRIPT}. */
+    /**
+     * Runs the script, falling back to {@code EVAL} once on {@code NOSCRIPT}. Cancelling the
+     * result cancels the command in flight.
+     */
     public <T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, String> commands,
             ScriptOutputType type, String[] keys, String... args) {
-        CompletableFuture<T> first =
-                commands.<T>evalsha(sha, type, keys, args).toCompletableFuture();
-        return first.exceptionallyCompose(e -> Failures.unwrap(e) instanceof RedisNoScriptException
-                ? commands.<T>eval(text, type, keys, args).toCompletableFuture()
-                : CompletableFuture.failedFuture(Failures.unwrap(e)));
+        CommandFuture<T> result = new CommandFuture<>();
+        RedisFuture<T> first = commands.evalsha(sha, type, keys, args);
+        result.track(first);
+        first.whenComplete((value, failure) -> {
+            if (failure == null) {
+                result.complete(value);
+            } else if (Failures.unwrap(failure) instanceof RedisNoScriptException
+                    && !result.isDone()) {
+                RedisFuture<T> again = commands.eval(text, type, keys, args);
+                result.track(again);
+                again.whenComplete((v, e) -> {
+                    if (e == null) {
+                        result.complete(v);
+                    } else {
+                        result.completeExceptionally(Failures.unwrap(e));
+                    }
+                });
+            } else {
+                result.completeExceptionally(Failures.unwrap(failure));
+            }
+        });
+        return result;
     }
 
     private static Script load(String prelude, String file) {

@@ -1,0 +1,50 @@
+package io.holdfast.lock.redis.internal;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+
+/**
+ * The result of one or more Redis commands whose cancellation also cancels the commands. Lettuce
+ * then never replays them after a reconnect (see {@link RedisBackend}): a caller that gave up on
+ * an acquire must not find the lock taken in its name later. holdfast times commands out itself
+ * (Lettuce's per-command timeout costs a timer task per command) and cancels what timed out.
+ */
+final class CommandFuture<T> extends CompletableFuture<T> {
+
+    private final List<Future<?>> commands = new CopyOnWriteArrayList<>();
+
+    /** Completes with {@code result}; cancelling it cancels {@code commands}. */
+    static <T> CommandFuture<T> of(CompletionStage<T> result, Future<?>... commands) {
+        CommandFuture<T> f = new CommandFuture<>();
+        for (Future<?> c : commands) {
+            f.track(c);
+        }
+        result.whenComplete((value, failure) -> {
+            if (failure == null) {
+                f.complete(value);
+            } else {
+                f.completeExceptionally(Failures.unwrap(failure));
+            }
+        });
+        return f;
+    }
+
+    /** Adds a command that a cancellation must reach (cancelled at once if already cancelled). */
+    void track(Future<?> command) {
+        commands.add(command);
+        if (isCancelled()) {
+            command.cancel(false);
+        }
+    }
+
+    /** Cancels this future and every tracked command that has not completed. */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        commands.forEach(c -> c.cancel(false));
+        return cancelled;
+    }
+}
