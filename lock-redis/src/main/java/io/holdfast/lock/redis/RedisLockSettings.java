@@ -358,7 +358,7 @@ public final class RedisLockSettings {
             return this;
         }
 
-        /** How waiters learn of a release (default {@link WaitStrategy#PUBSUB}). */
+        /** How waiters learn that a release handed them the lock (default PUBSUB). */
         public Builder waitStrategy(WaitStrategy waitStrategy) {
             this.waitStrategy = Objects.requireNonNull(waitStrategy, "waitStrategy");
             return this;

@@ -1,18 +1,22 @@
 package io.holdfast.lock.redis;
 
-/** How a thread waiting for a busy Redis lock learns that it was released. */
+/**
+ * How a thread queued for a busy Redis lock learns that a release handed the lock to it. Either
+ * way waiters queue in Redis in order of arrival and the release hands the lock over.
+ */
 public enum WaitStrategy {
 
     /**
-     * Subscribe to the lock's release channel over one shared pub/sub connection; the releasing
-     * holder publishes only when a waiter marked the lock. A jittered re-check, capped by the
-     * holder's remaining lease, covers lost messages. The default.
+     * The release publishes the grant, with the fencing token, on the waiter's manager channel
+     * (one subscription per manager, over one shared pub/sub connection); the waiter's queue
+     * refresh every second finds a grant whose message was lost. The default.
      */
     PUBSUB,
 
     /**
-     * Re-check with jittered exponential backoff, capped by the holder's remaining lease, and no
-     * pub/sub: for managed Redis services that restrict or meter pub/sub.
+     * No pub/sub: the waiter refreshes its queue entry with jittered exponential backoff (10 ms up
+     * to the refresh period) and finds the grant there. For managed Redis services that restrict
+     * or meter pub/sub.
      */
     POLL
 }

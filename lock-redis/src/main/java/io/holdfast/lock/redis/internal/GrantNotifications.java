@@ -30,6 +30,7 @@ public final class GrantNotifications {
     private final ConcurrentHashMap<String, CompletableFuture<Long>> pending =
             new ConcurrentHashMap<>();
     private CompletableFuture<Void> subscribed;
+    private boolean listening;
     private volatile boolean confirmed;
 
     /**
@@ -72,14 +73,17 @@ public final class GrantNotifications {
         synchronized (this) {
             if (subscribed == null) {
                 StatefulRedisPubSubConnection<String, String> c = connector.get();
-                c.addListener(new RedisPubSubAdapter<>() {
-                    @Override
-                    public void message(String from, String message) {
-                        if (channel.equals(from)) {
-                            deliver(message);
+                if (!listening) { // once: a failed subscription is tried again on this connection
+                    c.addListener(new RedisPubSubAdapter<>() {
+                        @Override
+                        public void message(String from, String message) {
+                            if (channel.equals(from)) {
+                                deliver(message);
+                            }
                         }
-                    }
-                });
+                    });
+                    listening = true;
+                }
                 subscribed = c.async().subscribe(channel).toCompletableFuture();
             }
             s = subscribed;

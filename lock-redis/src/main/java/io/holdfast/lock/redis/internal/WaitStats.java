@@ -3,8 +3,8 @@ package io.holdfast.lock.redis.internal;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * How waiters of one manager woke up and what got them the lock: a release notification or the
- * fallback timer. A grant after a timer wake-up while pub/sub is on means a notification was lost
+ * How waiters of one manager woke up and what got them the lock: a grant message or the queue
+ * refresh timer. A grant after a timer wake-up while pub/sub is on means a message was lost
  * (or the holder's lease ran out); in normal operation it stays near zero. Thread-safe.
  */
 public final class WaitStats {
@@ -13,7 +13,7 @@ public final class WaitStats {
     public enum Wake {
         /** No pause: the first attempt, or the re-check right after subscribing. */
         NONE,
-        /** A release notification. */
+        /** A grant message. */
         NOTIFIED,
         /** The fallback timer (or the poll interval). */
         TIMER
@@ -40,7 +40,7 @@ public final class WaitStats {
         }
     }
 
-    /** Pauses ended by a release notification. */
+    /** Pauses ended by a grant message. */
     public long notifiedWakeups() {
         return notifiedWakeups.sum();
     }
@@ -50,7 +50,7 @@ public final class WaitStats {
         return timerWakeups.sum();
     }
 
-    /** Grants that followed a notification. */
+    /** Grants that came by a grant message. */
     public long grantsAfterNotification() {
         return grantsAfterNotification.sum();
     }
