@@ -2,6 +2,7 @@ package io.holdfast.lock.local.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.holdfast.lock.testkit.jvm.StartSignal;
 import io.holdfast.lock.testkit.jvm.TestJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,10 +43,7 @@ class MixedModeProcessTest {
                     .args(work.toString(), Integer.toString(ITERATIONS))
                     .env(Map.of("USE_NEW_LOCKS", mode, "LOCK_DIR", lockDir.toString())).start());
         }
-        for (TestJvm p : processes) {
-            p.awaitLine("READY", Duration.ofMinutes(1));
-        }
-        Files.createFile(work.resolve("go"));
+        StartSignal.release(processes, work.resolve("go"), Duration.ofMinutes(1));
         int charges = 0;
         for (int i = 0; i < processes.size(); i++) {
             List<String> output = processes.get(i).finish(Duration.ofMinutes(3));

@@ -2,6 +2,7 @@ package io.holdfast.lock.local.provider;
 
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockService;
+import io.holdfast.lock.testkit.jvm.StartSignal;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +26,7 @@ public final class MixedModeWorker {
         int charges = 0;
         try (LockService service = LockService.fromEnvironment()) {
             System.out.println("BACKEND " + service.backend());
-            System.out.println("READY");
-            while (!Files.exists(work.resolve("go"))) {
-                Thread.sleep(5);
-            }
+            StartSignal.readyThenAwait(work.resolve("go"));
             for (int i = 0; i < iterations; i++) {
                 try (Lease lease = service.locks().acquire("counter", Duration.ofSeconds(60))) {
                     overlaps += enter(work.resolve("inside"));

@@ -2,6 +2,7 @@ package io.holdfast.lock.redis.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.holdfast.lock.testkit.jvm.StartSignal;
 import io.holdfast.lock.testkit.jvm.TestJvm;
 import io.holdfast.lock.testkit.redis.RedisExtension;
 import io.holdfast.lock.testkit.redis.RedisTopologySpec;
@@ -58,10 +59,7 @@ class RolloutProcessIT {
                     .env(Map.of("USE_NEW_LOCKS", modes.get(i), "REDIS_URL", redis.uri(),
                             "LOCK_DIR", work.resolve("locks").toString())).start());
         }
-        for (TestJvm p : processes) {
-            p.awaitLine("READY", Duration.ofMinutes(1));
-        }
-        Files.createFile(work.resolve("go"));
+        StartSignal.release(processes, work.resolve("go"), Duration.ofMinutes(1));
         int charges = 0;
         List<List<String>> outputs = new ArrayList<>();
         for (int i = 0; i < processes.size(); i++) {

@@ -2,6 +2,7 @@ package io.holdfast.lock.redis.provider;
 
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockService;
+import io.holdfast.lock.testkit.jvm.StartSignal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,10 +29,7 @@ public final class RolloutWorker {
         int charges = 0;
         try (LockService service = LockService.fromEnvironment()) {
             System.out.println("BACKEND " + service.backend());
-            System.out.println("READY");
-            while (!Files.exists(work.resolve("go"))) {
-                Thread.sleep(5);
-            }
+            StartSignal.readyThenAwait(work.resolve("go"));
             for (int i = 0; i < iterations; i++) {
                 try (Lease lease = service.locks().acquire("counter", Duration.ofSeconds(60))) {
                     log(journal, "lock-begin");
