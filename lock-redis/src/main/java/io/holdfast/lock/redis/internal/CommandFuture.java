@@ -22,14 +22,19 @@ final class CommandFuture<T> extends CompletableFuture<T> {
         for (Future<?> c : commands) {
             f.track(c);
         }
-        result.whenComplete((value, failure) -> {
+        f.follow(result);
+        return f;
+    }
+
+    /** Completes like {@code stage} once it completes, with its failure unwrapped. */
+    void follow(CompletionStage<? extends T> stage) {
+        stage.whenComplete((value, failure) -> {
             if (failure == null) {
-                f.complete(value);
+                complete(value);
             } else {
-                f.completeExceptionally(Failures.unwrap(failure));
+                completeExceptionally(Failures.unwrap(failure));
             }
         });
-        return f;
     }
 
     /** Adds a command that a cancellation must reach (cancelled at once if already cancelled). */

@@ -126,16 +126,17 @@ public final class LockProtocol {
     public Attempt acquire(KeyLayout.LockKeys keys, String owner, Mode mode, long deadlineNanos)
             throws InterruptedException {
         String[] keyArgs = keys.scriptKeys();
+        String[] argv = acquireArgs(owner, leaseArg, mode, entryArg);
         if (minReplicaAcks == 0) {
             long r = runner.<Long>call("acquiring lock key " + keys.lock(),
                     () -> Script.ACQUIRE.run(backend.commands(), ScriptOutputType.INTEGER, keyArgs,
-                            owner, leaseArg, mode.arg, RESERVE_ARG, entryArg), deadlineNanos);
+                            argv), deadlineNanos);
             return new Attempt(r, 0, false);
         }
         Attempt a = runner.call("acquiring lock key " + keys.lock() + " with replica acks", () -> {
             RedisClusterAsyncCommands<String, String> c = backend.commandsForKey(keys.lock());
             CompletableFuture<Long> script = Script.ACQUIRE.run(c, ScriptOutputType.INTEGER,
-                    keyArgs, owner, leaseArg, mode.arg, RESERVE_ARG, entryArg);
+                    keyArgs, argv);
             CompletableFuture<Long> acks = c.waitForReplication(minReplicaAcks,
                     replicaAckTimeoutMillis).toCompletableFuture();
             return CommandFuture.of(script.thenCombine(acks, (r, n) -> new Attempt(r, n, false)),
@@ -203,7 +204,19 @@ public final class LockProtocol {
     private CompletableFuture<Long> releaseAsync(KeyLayout.LockKeys keys, String owner,
             boolean leaveQueue) {
         return Script.RELEASE.run(backend.commands(), ScriptOutputType.INTEGER, keys.scriptKeys(),
-                owner, leaveQueue ? "1" : "0", RESERVE_ARG, channelPrefix, claimArg, leaseArg);
+                releaseArgs(owner, leaveQueue, channelPrefix, claimArg, leaseArg));
+    }
+
+    /** The acquire script's ARGV, in the order acquire.lua reads them. */
+    static String[] acquireArgs(String owner, String leaseMillis, Mode mode, String entryMillis) {
+        return new String[] {owner, leaseMillis, mode.arg, RESERVE_ARG, entryMillis};
+    }
+
+    /** The release script's ARGV, in the order release.lua reads them. */
+    static String[] releaseArgs(String owner, boolean leaveQueue, String channelPrefix,
+            String claimMillis, String leaseMillis) {
+        return new String[] {owner, leaveQueue ? "1" : "0", RESERVE_ARG, channelPrefix,
+                claimMillis, leaseMillis};
     }
 
     /**

@@ -235,16 +235,17 @@ public final class RedisBackend implements AutoCloseable {
         KeyLayout.LockKeys keys = layout.probe();
         String holder = OwnerIds.random() + ":probe:0:1000";
         String waiter = OwnerIds.random() + ":probe:0:1000";
-        String reserve = Integer.toString(LockProtocol.TOKENS_PER_GRANT);
         try {
-            for (String[] acquire : new String[][] {{holder, "try"}, {waiter, "join"}}) {
-                Script.ACQUIRE.<Long>run(commands, ScriptOutputType.INTEGER, keys.scriptKeys(),
-                        acquire[0], "1000", acquire[1], reserve, "1000")
+            for (String[] argv : new String[][] {
+                    LockProtocol.acquireArgs(holder, "1000", LockProtocol.Mode.TRY, "1000"),
+                    LockProtocol.acquireArgs(waiter, "1000", LockProtocol.Mode.JOIN, "1000")}) {
+                Script.ACQUIRE.<Long>run(commands, ScriptOutputType.INTEGER, keys.scriptKeys(), argv)
                         .toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
             }
             for (String owner : new String[] {holder, waiter}) {
                 Script.RELEASE.<Long>run(commands, ScriptOutputType.INTEGER, keys.scriptKeys(),
-                        owner, "1", reserve, layout.grantChannelPrefix(), "1000", "1000")
+                        LockProtocol.releaseArgs(owner, true, layout.grantChannelPrefix(), "1000",
+                                "1000"))
                         .toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException e) {

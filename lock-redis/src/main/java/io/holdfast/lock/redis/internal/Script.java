@@ -67,21 +67,13 @@ public final class Script {
         RedisFuture<T> first = commands.evalsha(sha, type, keys, args);
         result.track(first);
         first.whenComplete((value, failure) -> {
-            if (failure == null) {
-                result.complete(value);
-            } else if (Failures.unwrap(failure) instanceof RedisNoScriptException
+            if (failure != null && Failures.unwrap(failure) instanceof RedisNoScriptException
                     && !result.isDone()) {
                 RedisFuture<T> again = commands.eval(text, type, keys, args);
                 result.track(again);
-                again.whenComplete((v, e) -> {
-                    if (e == null) {
-                        result.complete(v);
-                    } else {
-                        result.completeExceptionally(Failures.unwrap(e));
-                    }
-                });
+                result.follow(again);
             } else {
-                result.completeExceptionally(Failures.unwrap(failure));
+                result.follow(first);
             }
         });
         return result;
