@@ -105,10 +105,18 @@ public final class LockProtocol {
      * The outcome of one acquire round trip.
      *
      * @param token the fencing token when granted, else 0
+     * @param busyMillis the holder's remaining lease when busy, else 0
      * @param replicaAcks replicas that acknowledged (only when acks are required)
      * @param undone true when the lock was granted but given back for lack of acknowledgements
      */
-    public record Attempt(long token, long replicaAcks, boolean undone) {
+    public record Attempt(long token, long busyMillis, long replicaAcks, boolean undone) {
+
+        /** The outcome of one script reply {@code r}: a token if positive, else minus the TTL. */
+        static Attempt of(long r, long replicaAcks) {
+            return r > 0 ? new Attempt(r, 0, replicaAcks, false)
+                    : new Attempt(0, -r, replicaAcks, false);
+        }
+
         /** True when the lock was taken. */
         public boolean granted() {
             return token > 0;
@@ -131,7 +139,7 @@ public final class LockProtocol {
             long r = runner.<Long>call("acquiring lock key " + keys.lock(),
                     () -> Script.ACQUIRE.run(backend.commands(), ScriptOutputType.INTEGER, keyArgs,
                             argv), deadlineNanos);
-            return new Attempt(r, 0, false);
+            return Attempt.of(r, 0);
         }
         Attempt a = runner.call("acquiring lock key " + keys.lock() + " with replica acks", () -> {
             RedisClusterAsyncCommands<String, String> c = backend.commandsForKey(keys.lock());
@@ -139,14 +147,13 @@ public final class LockProtocol {
                     keyArgs, argv);
             CompletableFuture<Long> acks = c.waitForReplication(minReplicaAcks,
                     replicaAckTimeoutMillis).toCompletableFuture();
-            return CommandFuture.of(script.thenCombine(acks, (r, n) -> new Attempt(r, n, false)),
-                    script, acks);
+            return CommandFuture.of(script.thenCombine(acks, Attempt::of), script, acks);
         }, deadlineNanos);
         if (a.granted() && a.replicaAcks() < minReplicaAcks) {
             LOG.debug("lock key {} reached {} of {} replicas in {}ms; undoing the grant",
                     keys.lock(), a.replicaAcks(), minReplicaAcks, replicaAckTimeoutMillis);
             release(keys, owner, System.nanoTime() + leaseNanos);
-            return new Attempt(0, a.replicaAcks(), true);
+            return new Attempt(0, 0, a.replicaAcks(), true);
         }
         return a;
     }

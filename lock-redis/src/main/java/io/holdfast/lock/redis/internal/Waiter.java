@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
  * The acquire loop of one thread. The first attempt takes the lock or, if the caller may wait,
  * joins the lock's queue in the same round trip. A queued waiter then waits for the release that
  * hands it the lock: the grant message on its manager's channel carries the fencing token, so no
- * further round trip is needed. Every queue refresh period (or poll interval without pub/sub) it
- * refreshes its queue entry, which also finds a grant whose message was lost. When the deadline
+ * further round trip is needed. Every queue refresh period (or poll interval without pub/sub), and
+ * when the holder's lease would end, it refreshes its queue entry, which also finds a grant whose
+ * message was lost or takes a lock whose holder stopped renewing. When the deadline
  * passes it leaves the queue, taking the lock after all if it was granted meanwhile.
  */
 public final class Waiter {
@@ -88,8 +89,7 @@ public final class Waiter {
                     expected = null;
                 }
             }
-            return queued(keys, owner, deadlineNanos, factory, sent, expected, recheck,
-                    a.undone());
+            return queued(keys, owner, deadlineNanos, factory, sent, expected, recheck, a);
         } finally {
             if (expected != null) {
                 expected.close();
@@ -99,11 +99,11 @@ public final class Waiter {
 
     private RedisGrant queued(KeyLayout.LockKeys keys, String owner, long deadlineNanos,
             GrantFactory factory, long firstSent, GrantNotifications.Expected expected,
-            boolean recheckFirst, boolean undone) throws InterruptedException {
+            boolean recheckFirst, LockProtocol.Attempt busy) throws InterruptedException {
         long lastSent = firstSent;
         long backoff = POLL_INITIAL_NANOS;
         boolean recheck = recheckFirst;
-        boolean retrySoon = undone;
+        LockProtocol.Attempt last = busy;
         WaitStats.Wake wake = WaitStats.Wake.NONE;
         while (true) {
             if (!recheck) {
@@ -118,12 +118,15 @@ public final class Waiter {
                     }
                     return null;
                 }
+                // try again no later than the holder's lease ends (a holder that stopped renewing)
+                long cap = Math.min(left, last.busyMillis() > 0
+                        ? TimeUnit.MILLISECONDS.toNanos(last.busyMillis() + 1) : refreshNanos);
                 Long token;
-                if (expected != null && !retrySoon) {
-                    token = expected.await(Math.min(left, refreshNanos));
+                if (expected != null && !last.undone()) {
+                    token = expected.await(Math.min(cap, refreshNanos));
                 } else {
                     // polling, or a grant was just given back for lack of replica acks
-                    TimeUnit.NANOSECONDS.sleep(Math.min(left, jitter(backoff)));
+                    TimeUnit.NANOSECONDS.sleep(Math.min(cap, jitter(backoff)));
                     backoff = Math.min(backoff * 2, refreshNanos);
                     token = null;
                 }
@@ -138,13 +141,11 @@ public final class Waiter {
             }
             recheck = false;
             lastSent = System.nanoTime();
-            LockProtocol.Attempt a = protocol.acquire(keys, owner, LockProtocol.Mode.QUEUED,
-                    deadlineNanos);
-            if (a.granted()) {
+            last = protocol.acquire(keys, owner, LockProtocol.Mode.QUEUED, deadlineNanos);
+            if (last.granted()) {
                 stats.granted(wake);
-                return factory.create(a.token(), lastSent, false);
+                return factory.create(last.token(), lastSent, false);
             }
-            retrySoon = a.undone();
         }
     }
 

@@ -1,4 +1,6 @@
--- Takes the lock for ARGV[1] if it is free and returns a new fencing token (> 0); else returns 0. ARGV[1] owner value, ARGV[2] lease ms,
+-- Takes the lock for ARGV[1] if it is free and returns a new fencing token (> 0); else returns
+-- minus the holder's remaining lease in ms (at least 1), so that a waiter can try again the
+-- moment a holder that stopped renewing loses the lock. ARGV[1] owner value, ARGV[2] lease ms,
 -- ARGV[3] mode: 'try' (never queue), 'join' (first attempt of a waiter: queue when busy),
 -- 'queued' (a queued waiter's refresh), 'leave' (a queued waiter giving up: take the lock if it
 -- was granted meanwhile, else leave the queue), ARGV[4] tokens to reserve, ARGV[5] queue entry
@@ -38,4 +40,8 @@ if mode == 'join' or mode == 'queued' then
 elseif mode == 'leave' then
   leave_queue()
 end
-return 0
+local ttl = redis.call('pttl', KEYS[1])
+if ttl < 1 then
+  ttl = 1
+end
+return -ttl
