@@ -22,6 +22,13 @@ public final class LockMetricNames {
     public static final String RETRIES = "holdfast.lock.retries";
     /** Gauge (always 1): the backend an instance runs, tagged {@link #TAG_BACKEND} and mode. */
     public static final String BACKEND_INFO = "holdfast.backend.info";
+    /**
+     * Counter: {@link ExclusiveTasks} runs, tagged {@link #TAG_TASK}, {@link #TAG_BACKEND} and
+     * {@link #TAG_RESULT} = {@link #RESULT_RAN}, {@link #RESULT_SKIPPED_HELD}, {@link #RESULT_LOST},
+     * {@link #RESULT_TIMED_OUT}, {@link #RESULT_FAILED} or {@link #RESULT_ERROR} (the backend
+     * failed before the task could run).
+     */
+    public static final String TASK_RUNS = "holdfast.task.runs";
 
     /** Tag key: the backend's short name ({@code local}, {@code file}, {@code redis}). */
     public static final String TAG_BACKEND = "backend";
@@ -29,6 +36,8 @@ public final class LockMetricNames {
     public static final String TAG_RESULT = "result";
     /** Tag key: the {@code USE_NEW_LOCKS} mode of a {@code LockService}. */
     public static final String TAG_MODE = "mode";
+    /** Tag key: an exclusive task's name (task names are few, unlike resource names). */
+    public static final String TAG_TASK = "task";
 
     /** Result tag value: the lock was granted. */
     public static final String RESULT_ACQUIRED = "acquired";
@@ -38,8 +47,16 @@ public final class LockMetricNames {
     public static final String RESULT_ERROR = "error";
     /** Result tag value: a renewal succeeded. */
     public static final String RESULT_RENEWED = "renewed";
-    /** Result tag value: a renewal failed. */
+    /** Result tag value: a renewal failed; an exclusive task threw. */
     public static final String RESULT_FAILED = "failed";
+    /** Result tag value: an exclusive task ran and returned normally. */
+    public static final String RESULT_RAN = "ran";
+    /** Result tag value: an exclusive task was skipped because another run holds it. */
+    public static final String RESULT_SKIPPED_HELD = "skipped_held";
+    /** Result tag value: an exclusive task lost its lease while running. */
+    public static final String RESULT_LOST = "lost";
+    /** Result tag value: an exclusive task ran past its maximum duration. */
+    public static final String RESULT_TIMED_OUT = "timed_out";
 
     private LockMetricNames() {}
 }
