@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Several workers poll one simulated inverter under the {@code inverter_read} lock, some of them
- * also running force-charge cycles claimed through the {@code charge-running} flag. The backend
+ * also running force-charge cycles as the exclusive task {@code charge-running}
+ * ({@link io.holdfast.lock.ExclusiveTasks}: skipped while another worker runs one). The backend
  * comes from the environment ({@link LockService#fromEnvironment()}): with nothing set, host-wide
  * file locks in a temp directory, so no server is needed.
  *
@@ -140,7 +141,8 @@ public final class InverterDemo implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  polls                  %d%n", r.polls());
         System.out.printf(Locale.ROOT, "  overlapping sessions   %d%n", r.overlaps());
         System.out.printf(Locale.ROOT, "  stale tokens rejected  %d%n", r.staleRejected());
-        System.out.printf(Locale.ROOT, "  charge cycles          %d (overlapping: %d)%n", r.chargeCycles(), r.chargeOverlaps());
+        System.out.printf(Locale.ROOT, "  charge cycles          %d (overlapping: %d, skipped while another ran: %d)%n",
+                r.chargeCycles(), r.chargeOverlaps(), r.chargeSkipped());
         System.out.printf(Locale.ROOT, "  lock timeouts          %d%n", r.timeouts());
         System.out.printf(Locale.ROOT, "  wait p50 / p99 / max   %s / %s / %s%n", ms(r.waits().getValueAtPercentile(50)),
                 ms(r.waits().getValueAtPercentile(99)), ms(r.waits().getMaxValue()));

@@ -1,6 +1,7 @@
 package io.holdfast.lock;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
 
@@ -61,6 +62,19 @@ public interface LockManager extends AutoCloseable {
 
     /** Describes the current holder of the resource, or empty when it is free. */
     Optional<LockInfo> inspect(String resource);
+
+    /**
+     * The locks this manager's threads hold now, for diagnostics (an actuator endpoint, a dump):
+     * each hold once, with its fencing token and, where the backend has leases, the time left (a
+     * backend call per hold; if it fails the hold is listed without it). Every holdfast backend
+     * implements it; the default throws.
+     *
+     * @throws UnsupportedOperationException if the implementation does not track its holds
+     * @throws IllegalStateException if the manager is closed
+     */
+    default List<LockInfo> heldLocks() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not list its holds");
+    }
 
     /** The backend's short name: {@code local}, {@code file}, {@code redis}. */
     String backend();

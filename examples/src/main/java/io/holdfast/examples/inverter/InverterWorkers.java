@@ -1,10 +1,12 @@
 package io.holdfast.examples.inverter;
 
+import io.holdfast.lock.ExclusiveTasks;
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockManager;
 import io.holdfast.lock.LockService;
 import io.holdfast.lock.LockTimeoutException;
-import io.holdfast.lock.StatusManager;
+import io.holdfast.lock.TaskResult;
+import io.holdfast.lock.TaskSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,14 +23,13 @@ public final class InverterWorkers {
 
     /** The lock every poll takes. */
     public static final String LOCK = "inverter_read";
-    /** The flag that claims a force-charge cycle. */
-    public static final String CHARGE_FLAG = "charge-running";
-    private static final Duration CHARGE_TTL = Duration.ofSeconds(30);
+    /** The exclusive task of a force-charge cycle: one at a time across every process. */
+    public static final TaskSettings CHARGE_TASK = TaskSettings.of("charge-running");
     private static final int POLLS_BETWEEN_CHARGES = 20;
     private static final int CHARGE_STEPS = 3;
 
+    private final LockService service;
     private final LockManager locks;
-    private final StatusManager status;
     private final Path deviceDir;
     private final int workers;
     private final int chargeWorkers;
@@ -38,8 +39,8 @@ public final class InverterWorkers {
     /** Workers that take their locks and flags from {@code service}. */
     public InverterWorkers(LockService service, Path deviceDir, int workers, int chargeWorkers,
             Duration pollTime, Duration lockWait) {
+        this.service = service;
         this.locks = service.locks();
-        this.status = service.status();
         this.deviceDir = deviceDir;
         this.workers = workers;
         this.chargeWorkers = chargeWorkers;
@@ -59,13 +60,14 @@ public final class InverterWorkers {
         long end = start + duration.toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         List<WorkerReport> reports = new ArrayList<>();
-        try (SimulatedInverter inverter = new SimulatedInverter(deviceDir)) {
+        try (SimulatedInverter inverter = new SimulatedInverter(deviceDir);
+                ExclusiveTasks tasks = ExclusiveTasks.create(service, null)) {
             List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < workers; i++) {
                 WorkerReport report = new WorkerReport();
                 reports.add(report);
                 boolean charges = i < chargeWorkers;
-                futures.add(pool.submit(() -> work(inverter, report, charges, end)));
+                futures.add(pool.submit(() -> work(inverter, tasks, report, charges, end)));
             }
             while (System.nanoTime() < end) {
                 TimeUnit.MILLISECONDS.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
@@ -96,13 +98,13 @@ public final class InverterWorkers {
         return total;
     }
 
-    private Void work(SimulatedInverter inverter, WorkerReport report, boolean charges, long end)
-            throws InterruptedException {
+    private Void work(SimulatedInverter inverter, ExclusiveTasks tasks, WorkerReport report,
+            boolean charges, long end) throws Exception {
         int sinceCharge = 0;
         while (System.nanoTime() < end) {
             if (poll(inverter, report) && charges && ++sinceCharge >= POLLS_BETWEEN_CHARGES) {
                 sinceCharge = 0;
-                forceCharge(inverter, report);
+                forceCharge(inverter, tasks, report);
             }
         }
         return null;
@@ -129,23 +131,28 @@ public final class InverterWorkers {
         }
     }
 
-    /** A force-charge cycle: claimed by the flag, a few writes each under the lock. */
-    private void forceCharge(SimulatedInverter inverter, WorkerReport report) throws InterruptedException {
-        if (!status.setIfAbsent(CHARGE_FLAG, CHARGE_TTL)) {
-            synchronized (report) {
-                report.chargeSkipped++;
+    /**
+     * A force-charge cycle, a few writes each under the lock, run as an exclusive task: skipped at
+     * once while another worker of any process runs one.
+     */
+    private void forceCharge(SimulatedInverter inverter, ExclusiveTasks tasks, WorkerReport report)
+            throws Exception {
+        TaskResult cycle = tasks.run(CHARGE_TASK, lease -> {
+            try (SimulatedInverter.Session charging = inverter.startCharge()) {
+                for (int step = 0; step < CHARGE_STEPS; step++) {
+                    poll(inverter, report);
+                }
             }
-            return;
-        }
-        try (SimulatedInverter.Session cycle = inverter.startCharge()) {
-            for (int step = 0; step < CHARGE_STEPS; step++) {
-                poll(inverter, report);
-            }
-        } finally {
-            status.clear(CHARGE_FLAG);
+        });
+        if (cycle.failure().isPresent()) {
+            throw (Exception) cycle.failure().get();
         }
         synchronized (report) {
-            report.chargeCycles++;
+            if (cycle.outcome() == TaskResult.Outcome.RAN) {
+                report.chargeCycles++;
+            } else if (cycle.outcome() == TaskResult.Outcome.SKIPPED_HELD) {
+                report.chargeSkipped++;
+            }
         }
     }
 }

@@ -87,6 +87,11 @@ public final class WorkerReport {
         return chargeOverlaps;
     }
 
+    /** Charge cycles skipped because another worker was running one. */
+    public long chargeSkipped() {
+        return chargeSkipped;
+    }
+
     /** Lock waits that timed out. */
     public long timeouts() {
         return timeouts;

@@ -221,6 +221,23 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
     }
 
     @Override
+    public final List<LockInfo> heldLocks() {
+        ensureOpen();
+        List<LockInfo> held = new ArrayList<>();
+        for (G g : activeGrants()) {
+            Optional<LockInfo> described;
+            try {
+                described = describe(g.resource());
+            } catch (RuntimeException e) {
+                described = Optional.empty();
+            }
+            held.add(described.orElseGet(() -> new LockInfo(g.resource(), holderName(g.thread()),
+                    g.fencingToken(), g.acquiredAt(), Optional.empty())));
+        }
+        return held;
+    }
+
+    @Override
     public final void close() {
         if (closed) {
             return;

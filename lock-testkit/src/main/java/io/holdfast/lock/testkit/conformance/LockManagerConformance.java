@@ -2,6 +2,7 @@ package io.holdfast.lock.testkit.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.LeaseLostException;
@@ -635,6 +636,21 @@ public abstract class LockManagerConformance {
                 assertThat(info.fencingToken()).isIn(0L, lease.fencingToken());
             }
             assertThat(other.inspect(r)).isEmpty();
+        }
+
+        @Test
+        void heldLocks_listsThisManagersHolds_onceEach_withTokens() throws Exception {
+            String a = resource("held-a");
+            String b = resource("held-b");
+            try (Lease la = manager.acquire(a, PATIENCE); Lease nested = manager.acquire(a, PATIENCE);
+                    Holder hb = Holder.hold(manager, b)) {
+                assertThat(manager.heldLocks()).filteredOn(i -> i.resource().startsWith(resource("held-")))
+                        .extracting(LockInfo::resource, LockInfo::fencingToken)
+                        .containsExactlyInAnyOrder(tuple(a, la.fencingToken()),
+                                tuple(b, hb.lease().fencingToken()));
+                hb.release();
+            }
+            assertThat(manager.heldLocks()).noneMatch(i -> i.resource().startsWith(resource("held-")));
         }
     }
 
