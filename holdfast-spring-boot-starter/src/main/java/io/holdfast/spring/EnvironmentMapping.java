@@ -76,9 +76,15 @@ final class EnvironmentMapping {
 
     /**
      * The library's message about a bad value, with each variable that a property supplied named
-     * as that property, e.g. {@code holdfast.lease (LOCK_LEASE) must be at least 100ms}.
+     * as that property, e.g. {@code holdfast.use-new-locks (USE_NEW_LOCKS) must be true, false or
+     * dual}; a message naming no variable gets the list of properties that were set.
      */
     String rename(String message) {
+        if (ENTRIES.stream().noneMatch(e -> message.contains(e.variable()))) {
+            // a backend's own check (such as the shortest Redis lease) names its setting, not a variable
+            return fromProperties.isEmpty() ? message
+                    : message + " (holdfast properties set: " + String.join(", ", overrides()) + ")";
+        }
         String renamed = message;
         for (Map.Entry<String, String> e : fromProperties.entrySet()) {
             renamed = Pattern.compile("\\b" + e.getKey() + "\\b").matcher(renamed)

@@ -48,7 +48,10 @@ public class HoldfastAutoConfiguration {
         try {
             return LockService.fromEnvironment(mapping.variables(), registry.getIfAvailable());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(mapping.rename(e.getMessage()), e);
+            // the renamed message replaces the original (same text, variable names only) as root cause
+            IllegalArgumentException renamed = new IllegalArgumentException(mapping.rename(e.getMessage()), e.getCause());
+            renamed.setStackTrace(e.getStackTrace());
+            throw renamed;
         }
     }
 
