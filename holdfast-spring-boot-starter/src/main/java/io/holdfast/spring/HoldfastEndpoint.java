@@ -42,7 +42,13 @@ public class HoldfastEndpoint {
     @ReadOperation
     public Report report() {
         List<HeldLock> held = new ArrayList<>();
-        for (LockInfo i : locks.heldLocks()) {
+        List<LockInfo> holds;
+        try {
+            holds = locks.heldLocks();
+        } catch (UnsupportedOperationException e) {
+            holds = List.of(); // an application's own LockManager that does not list its holds
+        }
+        for (LockInfo i : holds) {
             held.add(new HeldLock(i.resource(), i.holder(), i.fencingToken(), i.acquiredAt().toString(),
                     i.remainingLease().map(d -> d.toMillis()).orElse(null)));
         }
