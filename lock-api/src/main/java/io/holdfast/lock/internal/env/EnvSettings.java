@@ -166,8 +166,7 @@ public record EnvSettings(Mode mode, String newBackend, boolean newBackendDefaul
         }
         List<String> warnings = new ArrayList<>();
         if (mode != Mode.NEW) {
-            LockDirs.warning(dir, lockDir.isEmpty(), LockDirs.tempDirs(), LockDirs.mountInfo(),
-                    LockDirs.inContainer()).ifPresent(warnings::add);
+            LockDirs.warning(dir, lockDir.isEmpty()).ifPresent(warnings::add);
         }
         return new EnvSettings(mode, chosen, backend.isEmpty(), config, unused, warnings);
     }

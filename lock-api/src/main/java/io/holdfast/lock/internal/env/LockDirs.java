@@ -37,6 +37,13 @@ final class LockDirs {
                 Path.of("/tmp"), Path.of("/var/tmp"));
     }
 
+    /** {@link #warning(Path, boolean, List, List, boolean)} for this JVM and host. */
+    static Optional<String> warning(Path dir, boolean defaulted) {
+        List<Path> temp = tempDirs();
+        return temp.stream().anyMatch(dir::startsWith)
+                ? warning(dir, defaulted, temp, mountInfo(), inContainer()) : Optional.empty();
+    }
+
     /**
      * The warning for {@code dir} when it lies under one of {@code tempDirs}, naming why other
      * processes may not share it.
