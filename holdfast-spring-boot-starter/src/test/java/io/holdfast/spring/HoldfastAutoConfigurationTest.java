@@ -55,7 +55,7 @@ class HoldfastAutoConfigurationTest {
 
     @Test
     void properties_bindWithRelaxedNames() {
-        runner().withPropertyValues("holdfast.useNewLocks=TRUE", "HOLDFAST_BACKEND=local").run(c -> {
+        runner().withPropertyValues("holdfast.useNewLocks=TRUE", "holdfast.backend=local").run(c -> {
             assertThat(c.getBean(LockService.class).backend()).isEqualTo("local");
             assertThat(c.getBean(LockService.class).mode()).isEqualTo("true");
         });

@@ -32,13 +32,14 @@ import java.util.function.Supplier;
  *     case.</td><td>{@code false}</td></tr>
  * <tr><td>{@code LOCK_BACKEND}</td><td>the new backend: {@code redis} ({@code lock-redis}) or
  *     {@code local} (in-process, does not coordinate processes)</td><td>{@code redis} when
- *     {@code REDIS_URL} is set, else {@code local} with a warning</td></tr>
+ *     {@code REDIS_URL} is set; {@code true} and {@code dual} without {@code REDIS_URL} stop
+ *     start-up unless {@code LOCK_BACKEND=local} is set</td></tr>
  * <tr><td>{@code REDIS_URL}</td><td>{@code redis://[user:password@]host[:port][/db]},
  *     {@code rediss://...}, {@code redis-sentinel://[password@]host[:port][,...]#master}
  *     ({@code rediss-sentinel://} with TLS), or
  *     comma-separated Cluster seeds {@code redis://h1:7000,redis://h2:7000}</td><td>none</td></tr>
- * <tr><td>{@code LOCK_DIR}</td><td>directory of lock and flag files</td><td>{@code holdfast-locks}
- *     under {@code java.io.tmpdir}</td></tr>
+ * <tr><td>{@code LOCK_DIR}</td><td>directory of lock and flag files</td><td>{@code /var/lib/holdfast}
+ *     when it exists, else {@code holdfast-locks} under {@code java.io.tmpdir} (with a warning)</td></tr>
  * <tr><td>{@code LOCK_NAMESPACE}</td><td>Redis key namespace: 1 to 64 of letters, digits,
  *     {@code . _ : -}</td><td>the Redis backend's</td></tr>
  * <tr><td>{@code LOCK_LEASE}</td><td>Redis lease: {@code 500ms}, {@code 30s}, {@code 2m} or
@@ -54,7 +55,8 @@ import java.util.function.Supplier;
  * setting with the {@code local} backend) stops start-up with an {@link IllegalArgumentException}
  * naming the variable, the value and what is accepted. There is no silent fallback. Passwords in
  * {@code REDIS_URL} never appear in logs or messages. The chosen backend and settings are logged
- * once at INFO and, given a {@link MeterRegistry}, exposed as the gauge
+ * once at INFO (a lock directory under the temp directory, which services with a private one do
+ * not share, at WARN) and, given a {@link MeterRegistry}, exposed as the gauge
  * {@link LockMetricNames#BACKEND_INFO} tagged with the backend and the mode.
  *
  * <p>Rollout: move all instances from {@code false} to {@code dual} one by one, then to
@@ -141,11 +143,7 @@ public final class LockService implements AutoCloseable {
         for (String name : settings.backends()) {
             providers.add(Backends.find(name, loaders));
         }
-        if (settings.localByDefault()) {
-            LOG.log(System.Logger.Level.WARNING, "LOCK_BACKEND defaults to local because REDIS_URL"
-                    + " is not set: in-process locks do not coordinate processes or hosts; set"
-                    + " REDIS_URL (or LOCK_BACKEND=local to acknowledge)");
-        }
+        settings.warnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
         BackendConfig config = settings.config().withMeterRegistry(registry);
         Set<String> secrets = config.redis().map(RedisEndpoint::secrets).orElse(Set.of());
         List<AutoCloseable> opened = new ArrayList<>();

@@ -28,9 +28,10 @@ import java.util.regex.Pattern;
  * @param newBackendDefaulted true when {@code LOCK_BACKEND} was not set
  * @param config the backend settings
  * @param unused variables that are set but do not apply in this mode
+ * @param warnings what to log at WARN when a service starts with these settings
  */
 public record EnvSettings(Mode mode, String newBackend, boolean newBackendDefaulted,
-        BackendConfig config, List<String> unused) {
+        BackendConfig config, List<String> unused, List<String> warnings) {
 
     /** {@code false} (default), {@code true} or {@code dual}. */
     public static final String USE_NEW_LOCKS = "USE_NEW_LOCKS";
@@ -58,6 +59,11 @@ public record EnvSettings(Mode mode, String newBackend, boolean newBackendDefaul
 
     /** The largest {@code LOCK_REPLICA_ACKS} accepted. */
     static final int MAX_REPLICA_ACKS = 100;
+    /**
+     * The shortest {@code LOCK_LEASE}: the redis backend's minimum ({@code RedisLockSettings.MIN_LEASE}),
+     * checked here so that the error names the variable.
+     */
+    static final Duration MIN_LEASE = Duration.ofMillis(100);
 
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
     private static final Pattern ACKS = Pattern.compile("\\d{1,3}");
@@ -71,11 +77,16 @@ public record EnvSettings(Mode mode, String newBackend, boolean newBackendDefaul
         Objects.requireNonNull(newBackend, "newBackend");
         Objects.requireNonNull(config, "config");
         unused = List.copyOf(unused);
+        warnings = List.copyOf(warnings);
     }
 
-    /** The default lock directory: {@code holdfast-locks} under {@code java.io.tmpdir}. */
+    /**
+     * The lock directory when {@code LOCK_DIR} is not set: {@code /var/lib/holdfast} when that
+     * directory exists, else {@code holdfast-locks} under {@code java.io.tmpdir} (with a warning:
+     * services with a private temp directory do not share it).
+     */
     public static Path defaultLockDir() {
-        return Path.of(System.getProperty("java.io.tmpdir"), "holdfast-locks").toAbsolutePath();
+        return LockDirs.defaultDir(Path.of(LockDirs.HOST), Path.of(System.getProperty("java.io.tmpdir")));
     }
 
     /**
@@ -104,7 +115,8 @@ public record EnvSettings(Mode mode, String newBackend, boolean newBackendDefaul
             }
             return v.trim();
         });
-        Optional<Duration> lease = get(env, LOCK_LEASE, "a " + DURATION, v -> duration(LOCK_LEASE, v));
+        Optional<Duration> lease = get(env, LOCK_LEASE, "a " + DURATION,
+                v -> duration(LOCK_LEASE, v, MIN_LEASE));
         Optional<Integer> acks = get(env, LOCK_REPLICA_ACKS, acksRule(), v -> {
             String t = v.trim();
             if (!ACKS.matcher(t).matches() || Integer.parseInt(t) > MAX_REPLICA_ACKS) {
@@ -113,7 +125,7 @@ public record EnvSettings(Mode mode, String newBackend, boolean newBackendDefaul
             return Integer.parseInt(t);
         });
         Optional<Duration> ackTimeout = get(env, LOCK_REPLICA_TIMEOUT, "a " + DURATION,
-                v -> duration(LOCK_REPLICA_TIMEOUT, v));
+                v -> duration(LOCK_REPLICA_TIMEOUT, v, Duration.ofMillis(1)));
 
         if (ackTimeout.isPresent() && acks.orElse(0) == 0) {
             throw new IllegalArgumentException(LOCK_REPLICA_TIMEOUT + " is set, but "
@@ -121,25 +133,23 @@ public record EnvSettings(Mode mode, String newBackend, boolean newBackendDefaul
                     + ": the timeout only applies when waiting for at least one replica; set "
                     + LOCK_REPLICA_ACKS + " to 1 or more, or unset " + LOCK_REPLICA_TIMEOUT);
         }
+        if (mode != Mode.LEGACY && backend.isEmpty() && redis.isEmpty()) {
+            throw new IllegalArgumentException(USE_NEW_LOCKS + "=" + mode.value() + " needs "
+                    + REDIS_URL + ", which is not set: without it the new backend would be in-process"
+                    + " locks, which do not coordinate processes or hosts. Set " + REDIS_URL
+                    + " (such as redis://host:6379), or set " + LOCK_BACKEND + "=local to use"
+                    + " in-process locks on purpose");
+        }
         String chosen = backend.orElse(redis.isPresent() ? REDIS : LOCAL);
         if (chosen.equals(REDIS) && redis.isEmpty()) {
             throw new IllegalArgumentException(LOCK_BACKEND + "=redis needs " + REDIS_URL
                     + ", which is not set; set it to " + RedisUrls.ACCEPTED);
         }
         if (chosen.equals(LOCAL)) {
-            List<String> redisSettings = new ArrayList<>();
-            redis.ifPresent(r -> redisSettings.add(REDIS_URL));
-            REDIS_ONLY.stream().filter(env::containsKey).forEach(redisSettings::add);
-            if (!redisSettings.isEmpty()) {
-                throw new IllegalArgumentException(String.join(", ", redisSettings)
-                        + " only appl" + (redisSettings.size() == 1 ? "ies" : "y")
-                        + " to the redis backend, but the backend is local ("
-                        + (backend.isPresent() ? LOCK_BACKEND + "=local" : REDIS_URL + " is not set")
-                        + "); set " + LOCK_BACKEND + "=redis with a " + REDIS_URL
-                        + ", or unset " + String.join(", ", redisSettings));
-            }
+            rejectRedisOnly(env, redis.isPresent(), backend.isPresent());
         }
-        BackendConfig config = new BackendConfig(lockDir.orElseGet(EnvSettings::defaultLockDir),
+        Path dir = lockDir.orElseGet(EnvSettings::defaultLockDir);
+        BackendConfig config = new BackendConfig(dir,
                 redis, namespace, lease,
                 acks.map(OptionalInt::of).orElseGet(OptionalInt::empty), ackTimeout,
                 Optional.empty());
@@ -154,7 +164,35 @@ public record EnvSettings(Mode mode, String newBackend, boolean newBackendDefaul
         } else if (mode == Mode.NEW && env.containsKey(LOCK_DIR)) {
             unused.add(LOCK_DIR);
         }
-        return new EnvSettings(mode, chosen, backend.isEmpty(), config, unused);
+        List<String> warnings = new ArrayList<>();
+        if (mode != Mode.NEW) {
+            LockDirs.warning(dir, lockDir.isEmpty()).ifPresent(warnings::add);
+        }
+        return new EnvSettings(mode, chosen, backend.isEmpty(), config, unused, warnings);
+    }
+
+    /**
+     * Rejects Redis settings when the new backend is {@code local}: set explicitly, or (only
+     * possible while {@code USE_NEW_LOCKS=false}) because {@code REDIS_URL} is not set.
+     */
+    private static void rejectRedisOnly(Map<String, String> env, boolean redisUrl, boolean explicit) {
+        List<String> redisSettings = new ArrayList<>();
+        if (redisUrl) {
+            redisSettings.add(REDIS_URL);
+        }
+        REDIS_ONLY.stream().filter(env::containsKey).forEach(redisSettings::add);
+        if (redisSettings.isEmpty()) {
+            return;
+        }
+        String names = String.join(", ", redisSettings);
+        String applies = names + " only appl" + (redisSettings.size() == 1 ? "ies" : "y")
+                + " to the redis backend";
+        throw new IllegalArgumentException(explicit
+                ? applies + ", but " + LOCK_BACKEND + "=local; set " + LOCK_BACKEND + "=redis with a "
+                        + REDIS_URL + ", or unset " + names
+                : applies + ", which needs " + REDIS_URL + ", and " + REDIS_URL + " is not set ("
+                        + USE_NEW_LOCKS + "=false uses file locks; the redis backend takes over with "
+                        + USE_NEW_LOCKS + "=dual or true); set " + REDIS_URL + ", or unset " + names);
     }
 
     /** The backend names a service opens, the file backend first in {@code dual}. */
@@ -169,11 +207,6 @@ public record EnvSettings(Mode mode, String newBackend, boolean newBackendDefaul
     /** The service's backend description: {@code file}, {@code redis}, {@code dual(file+redis)}. */
     public String backendName() {
         return mode == Mode.DUAL ? "dual(" + FILE + "+" + newBackend + ")" : backends().get(0);
-    }
-
-    /** True when {@code local} was chosen only because {@code REDIS_URL} is not set. */
-    public boolean localByDefault() {
-        return mode != Mode.LEGACY && newBackendDefaulted && newBackend.equals(LOCAL);
     }
 
     /** One line for the start-up log: the mode, backend and settings in use, no password. */
@@ -196,7 +229,6 @@ public record EnvSettings(Mode mode, String newBackend, boolean newBackendDefaul
                     .append('=').append(Durations.format(t)));
         } else if (backends().contains(LOCAL)) {
             s.append(", ").append(LOCK_BACKEND).append("=local")
-                    .append(newBackendDefaulted ? " (default: REDIS_URL is not set)" : "")
                     .append(" (in-process: does not coordinate processes)");
         }
         if (!unused.isEmpty()) {
@@ -241,12 +273,18 @@ public record EnvSettings(Mode mode, String newBackend, boolean newBackendDefaul
         return dir;
     }
 
-    private static Duration duration(String name, String v) {
+    private static Duration duration(String name, String v, Duration min) {
+        Duration d;
         try {
-            return Durations.requireAtLeast(name, Durations.parse(name, v), Duration.ofMillis(1));
+            d = Durations.parse(name, v);
         } catch (IllegalArgumentException e) {
             throw invalid(name, v, "must be a positive " + DURATION);
         }
+        if (d.compareTo(min) < 0) {
+            throw invalid(name, v, d.isNegative() || d.isZero() ? "must be a positive " + DURATION
+                    : "must be at least " + Durations.format(min));
+        }
+        return d;
     }
 
     private static String namespaceRule() {

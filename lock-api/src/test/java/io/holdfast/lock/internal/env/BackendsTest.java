@@ -3,10 +3,14 @@ package io.holdfast.lock.internal.env;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,5 +52,62 @@ class BackendsTest {
                     .hasMessageContaining("TestProviders$FileTwin");
             assertThat(Backends.find("local", twin)).isInstanceOf(TestProviders.Local.class);
         }
+    }
+
+    /** Sees every class of the tests, but no {@code META-INF/services} file: a badly merged fat jar. */
+    private static final class NoServiceFiles extends ClassLoader {
+        NoServiceFiles(ClassLoader parent) {
+            super(parent);
+        }
+
+        @Override
+        public Enumeration<URL> getResources(String name) throws IOException {
+            return name.startsWith("META-INF/services/") ? Collections.emptyEnumeration() : super.getResources(name);
+        }
+    }
+
+    private static final Map<String, String> KNOWN = Map.of(
+            "file", TestProviders.File.class.getName(),
+            "local", TestProviders.Local.class.getName(),
+            "redis", TestProviders.Broken.class.getName());
+
+    @Test
+    void knownBackend_missingFromTheServiceFiles_isFoundByClassName() {
+        // regression: a shaded jar that kept another module's service file lost this backend
+        ClassLoader fatJar = new NoServiceFiles(tests);
+        assertThatThrownBy(() -> Backends.find("file", fatJar)).hasMessageContaining("backends found: none");
+        assertThat(Backends.find("file", KNOWN, fatJar)).isInstanceOf(TestProviders.File.class);
+        assertThat(Backends.find("local", KNOWN, fatJar)).isInstanceOf(TestProviders.Local.class);
+    }
+
+    @Test
+    void knownBackend_listedByServiceLoader_isCreatedOnce() {
+        int before = instances(TestProviders.File.class);
+        assertThat(Backends.find("file", KNOWN, tests)).isInstanceOf(TestProviders.File.class);
+        assertThat(instances(TestProviders.File.class)).isEqualTo(before + 1);
+    }
+
+    @Test
+    void unknownName_isStillMissing_andAKnownProviderThatFails_saysWhy() {
+        ClassLoader fatJar = new NoServiceFiles(tests);
+        assertThatThrownBy(() -> Backends.find("etcd", KNOWN, fatJar))
+                .hasMessage("lock backend 'etcd' is not on the class path (backends found: none)");
+        assertThatThrownBy(() -> Backends.find("redis", KNOWN, fatJar))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("TestProviders$Broken could not be created")
+                .hasRootCauseMessage("no redis client library");
+        assertThatThrownBy(() -> Backends.find("redis", Map.of("redis", "com.example.Absent"), fatJar))
+                .hasMessageContaining("lock backend 'redis' is not on the class path; add the dependency io.holdfast:lock-redis");
+    }
+
+    @Test
+    void knownClassWithAnotherName_isNotUsed() {
+        ClassLoader fatJar = new NoServiceFiles(tests);
+        assertThatThrownBy(() -> Backends.find("local", Map.of("local", TestProviders.File.class.getName()), fatJar))
+                .hasMessageContaining("lock backend 'local' is not on the class path");
+    }
+
+    private static int instances(Class<?> type) {
+        return TestProviders.INSTANCES.getOrDefault(type, new java.util.concurrent.atomic.AtomicInteger()).get();
     }
 }

@@ -33,14 +33,12 @@ class EnvSettingsTest {
     }
 
     @Test
-    void empty_isLegacyFileLocksInTempDir() {
+    void empty_isLegacyFileLocksInTheDefaultDirectory() {
         EnvSettings s = parse();
         assertThat(s.mode()).isEqualTo(Mode.LEGACY);
         assertThat(s.backends()).containsExactly("file");
         assertThat(s.backendName()).isEqualTo("file");
-        assertThat(s.config().lockDir())
-                .isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "holdfast-locks").toAbsolutePath());
-        assertThat(s.localByDefault()).isFalse();
+        assertThat(s.config().lockDir()).isEqualTo(EnvSettings.defaultLockDir());
         assertThat(s.unused()).isEmpty();
     }
 
@@ -50,7 +48,7 @@ class EnvSettingsTest {
         @CsvSource({"false,LEGACY", "FALSE,LEGACY", "no,LEGACY", "Off,LEGACY", "0,LEGACY",
             "true,NEW", "TRUE,NEW", "yes,NEW", "ON,NEW", "1,NEW", "dual,DUAL", " Dual ,DUAL"})
         void acceptsUsualSpellings(String value, Mode mode) {
-            assertThat(parse("USE_NEW_LOCKS", value).mode()).isEqualTo(mode);
+            assertThat(parse("USE_NEW_LOCKS", value, "LOCK_BACKEND", "local").mode()).isEqualTo(mode);
         }
 
         @ParameterizedTest
@@ -68,31 +66,32 @@ class EnvSettingsTest {
 
     @Nested
     class LockBackend {
-        @Test
-        void true_withoutRedisUrl_defaultsToLocalAndWarns() {
-            EnvSettings s = parse("USE_NEW_LOCKS", "true");
-            assertThat(s.backendName()).isEqualTo("local");
-            assertThat(s.localByDefault()).isTrue();
-            assertThat(s.summary()).contains("does not coordinate processes");
+        @ParameterizedTest
+        @ValueSource(strings = {"true", "dual"})
+        void newBackend_withoutRedisUrl_stopsStartUp_unlessLocalIsExplicit(String mode) {
+            rejects("USE_NEW_LOCKS=" + mode + " needs REDIS_URL, which is not set: without it the new backend"
+                    + " would be in-process locks, which do not coordinate processes or hosts. Set REDIS_URL"
+                    + " (such as redis://host:6379), or set LOCK_BACKEND=local to use in-process locks on purpose",
+                    "USE_NEW_LOCKS", mode);
+            rejects("needs REDIS_URL", "USE_NEW_LOCKS", mode, "LOCK_LEASE", "10s");
+            EnvSettings local = parse("USE_NEW_LOCKS", mode, "LOCK_BACKEND", "local");
+            assertThat(local.backends()).endsWith("local");
+            assertThat(local.summary()).contains("LOCK_BACKEND=local (in-process: does not coordinate processes)");
         }
 
         @Test
         void true_withRedisUrl_defaultsToRedis() {
             EnvSettings s = parse("USE_NEW_LOCKS", "true", "REDIS_URL", "redis://h:6379");
             assertThat(s.backendName()).isEqualTo("redis");
-            assertThat(s.localByDefault()).isFalse();
+            assertThat(s.newBackendDefaulted()).isTrue();
         }
 
         @Test
         void dual_namesBothBackends_fileFirst() {
             assertThat(parse("USE_NEW_LOCKS", "dual", "REDIS_URL", "redis://h").backends())
                     .containsExactly("file", "redis");
-            assertThat(parse("USE_NEW_LOCKS", "dual").backendName()).isEqualTo("dual(file+local)");
-        }
-
-        @Test
-        void explicitLocal_doesNotWarn() {
-            assertThat(parse("USE_NEW_LOCKS", "true", "LOCK_BACKEND", "LOCAL").localByDefault()).isFalse();
+            assertThat(parse("USE_NEW_LOCKS", "dual", "LOCK_BACKEND", "local").backendName())
+                    .isEqualTo("dual(file+local)");
         }
 
         @Test
@@ -110,10 +109,22 @@ class EnvSettingsTest {
 
         @Test
         void rejectsRedisSettingsWithLocalBackend() {
-            rejects("REDIS_URL only applies to the redis backend, but the backend is local (LOCK_BACKEND=local)",
+            rejects("REDIS_URL only applies to the redis backend, but LOCK_BACKEND=local; set LOCK_BACKEND=redis"
+                    + " with a REDIS_URL, or unset REDIS_URL",
                     "USE_NEW_LOCKS", "true", "LOCK_BACKEND", "local", "REDIS_URL", "redis://h");
-            rejects("LOCK_LEASE only applies to the redis backend, but the backend is local (REDIS_URL is not set)",
-                    "USE_NEW_LOCKS", "dual", "LOCK_LEASE", "30s");
+            rejects("LOCK_LEASE, LOCK_REPLICA_ACKS only apply to the redis backend, but LOCK_BACKEND=local",
+                    "USE_NEW_LOCKS", "dual", "LOCK_BACKEND", "local", "LOCK_LEASE", "30s", "LOCK_REPLICA_ACKS", "1");
+        }
+
+        @Test
+        void legacyMode_redisSettingsWithoutRedisUrl_sayTheBackendIsFile() {
+            // regression: the message said "the backend is local" while USE_NEW_LOCKS=false runs file locks
+            assertThatThrownBy(() -> parse("USE_NEW_LOCKS", "false", "LOCK_LEASE", "30s"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("LOCK_LEASE only applies to the redis backend, which needs REDIS_URL, and REDIS_URL"
+                            + " is not set (USE_NEW_LOCKS=false uses file locks; the redis backend takes over with"
+                            + " USE_NEW_LOCKS=dual or true); set REDIS_URL, or unset LOCK_LEASE")
+                    .hasMessageNotContaining("backend is local");
         }
 
         @Test
@@ -129,7 +140,8 @@ class EnvSettingsTest {
 
         @Test
         void trueMode_reportsLockDirUnused() {
-            assertThat(parse("USE_NEW_LOCKS", "1", "LOCK_DIR", "/tmp/x").unused()).containsExactly("LOCK_DIR");
+            assertThat(parse("USE_NEW_LOCKS", "1", "LOCK_BACKEND", "local", "LOCK_DIR", "/tmp/x").unused())
+                    .containsExactly("LOCK_DIR");
         }
     }
 
@@ -249,6 +261,15 @@ class EnvSettingsTest {
             assertThat(withRedis("LOCK_LEASE", text).config().lease()).hasValue(Duration.ofMillis(millis));
             assertThat(withRedis("LOCK_REPLICA_ACKS", "1", "LOCK_REPLICA_TIMEOUT", text)
                     .config().replicaTimeout()).hasValue(Duration.ofMillis(millis));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"50ms", "99ms", "PT0.05S"})
+        void lease_belowTheRedisMinimum_isRejected_namingTheVariable(String text) {
+            // regression: LOCK_LEASE=50ms passed here and failed later as "lease must be at least 100ms"
+            assertThatThrownBy(() -> withRedis("LOCK_LEASE", text)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("LOCK_LEASE must be at least 100ms, but was '" + text + "'");
+            assertThat(withRedis("LOCK_LEASE", "100ms").config().lease()).hasValue(Duration.ofMillis(100));
         }
 
         @ParameterizedTest

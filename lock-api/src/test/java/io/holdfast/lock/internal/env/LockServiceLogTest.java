@@ -54,27 +54,30 @@ class LockServiceLogTest {
 
     @Test
     void startUp_logsTheChoiceOnceAtInfo_withoutPasswords() {
-        try (LockService s = LockService.fromEnvironment(Map.of("LOCK_DIR", dir.toString(),
-                "REDIS_URL", "redis://app:Sup3rS3cret@h:6379"))) {
-            assertThat(messages(Level.INFO)).containsExactly("holdfast locks: " + EnvSettings.parse(
-                    Map.of("LOCK_DIR", dir.toString(), "REDIS_URL", "redis://app:Sup3rS3cret@h:6379")).summary());
+        Map<String, String> env = Map.of("LOCK_DIR", dir.toString(), "REDIS_URL", "redis://app:Sup3rS3cret@h:6379");
+        try (LockService s = LockService.fromEnvironment(env)) {
+            assertThat(messages(Level.INFO)).containsExactly("holdfast locks: " + EnvSettings.parse(env).summary());
             assertThat(messages(Level.INFO).get(0)).doesNotContain("Sup3rS3cret");
-            assertThat(messages(Level.WARNING)).isEmpty();
+            // the only warning: the lock directory is a temp directory
+            assertThat(messages(Level.WARNING)).isEqualTo(EnvSettings.parse(env).warnings()).hasSize(1)
+                    .allSatisfy(w -> assertThat(w).startsWith("LOCK_DIR=" + dir + " is under the temp directory"));
         }
     }
 
     @Test
-    void localByDefault_warnsOnce_thatProcessesAreNotCoordinated() {
-        try (LockService s = LockService.fromEnvironment(Map.of("USE_NEW_LOCKS", "true"))) {
+    void lockDirUnderTheTempDir_warnsOnce_thatOtherServicesMayNotShareIt() {
+        try (LockService s = LockService.fromEnvironment(Map.of("USE_NEW_LOCKS", "dual",
+                "LOCK_BACKEND", "local", "LOCK_DIR", dir.toString()))) {
             assertThat(messages(Level.WARNING)).singleElement().asString()
-                    .contains("LOCK_BACKEND defaults to local because REDIS_URL is not set")
-                    .contains("do not coordinate processes");
+                    .startsWith("LOCK_DIR=" + dir + " is under the temp directory")
+                    .contains("do not share these locks");
         }
     }
 
     @Test
-    void explicitLocal_doesNotWarn() {
-        try (LockService s = LockService.fromEnvironment(Map.of("USE_NEW_LOCKS", "true", "LOCK_BACKEND", "local"))) {
+    void explicitLocal_withAnUnusedLockDir_doesNotWarn() {
+        try (LockService s = LockService.fromEnvironment(Map.of("USE_NEW_LOCKS", "true",
+                "LOCK_BACKEND", "local", "LOCK_DIR", dir.toString()))) {
             assertThat(messages(Level.WARNING)).isEmpty();
             assertThat(messages(Level.INFO)).singleElement().asString().contains("in-process");
         }

@@ -61,7 +61,7 @@ class LockServiceTest {
 
     @Test
     void true_usesTheNewBackendOnly() {
-        try (LockService s = LockService.fromEnvironment(env("USE_NEW_LOCKS", "yes"))) {
+        try (LockService s = LockService.fromEnvironment(env("USE_NEW_LOCKS", "yes", "LOCK_BACKEND", "local"))) {
             assertThat(s.backend()).isEqualTo("local");
             assertThat(s.mode()).isEqualTo("true");
             assertThat(s.locks().backend()).isEqualTo("local");
@@ -71,7 +71,7 @@ class LockServiceTest {
 
     @Test
     void dual_composesFileAndNewBackend_andExcludesLegacyInstances() throws Exception {
-        try (LockService dual = LockService.fromEnvironment(env("USE_NEW_LOCKS", "dual"));
+        try (LockService dual = LockService.fromEnvironment(env("USE_NEW_LOCKS", "dual", "LOCK_BACKEND", "local"));
                 LockService legacy = LockService.fromEnvironment(env())) {
             assertThat(dual.backend()).isEqualTo("dual(file+local)");
             assertThat(dual.locks().backend()).isEqualTo("dual(file+local)");
@@ -107,6 +107,18 @@ class LockServiceTest {
     }
 
     @Test
+    void newBackend_withoutRedisUrl_stopsStartUp_beforeCreatingAnything() {
+        int before = TestProviders.CREATED.size();
+        for (String mode : List.of("true", "dual")) {
+            assertThatThrownBy(() -> LockService.fromEnvironment(env("USE_NEW_LOCKS", mode)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("USE_NEW_LOCKS=" + mode + " needs REDIS_URL, which is not set")
+                    .hasMessageContaining("LOCK_BACKEND=local");
+        }
+        assertThat(TestProviders.CREATED).hasSize(before);
+    }
+
+    @Test
     void backendFailure_isReportedWithoutThePassword_andClosesWhatWasCreated() {
         Map<String, String> env = env("REDIS_URL", "redis://u:Sup3rS3cret@h:6379");
         env.put("LOCK_DIR", dir.resolve("explode").toString());
@@ -122,7 +134,7 @@ class LockServiceTest {
     void backendInfoGauge_isTaggedWithBackendAndMode_andRemovedOnClose() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         int before = TestProviders.CREATED.size();
-        LockService s = LockService.fromEnvironment(env("USE_NEW_LOCKS", "dual"), registry);
+        LockService s = LockService.fromEnvironment(env("USE_NEW_LOCKS", "dual", "LOCK_BACKEND", "local"), registry);
         assertThat(registry.get(LockMetricNames.BACKEND_INFO)
                 .tag(LockMetricNames.TAG_BACKEND, "dual(file+local)")
                 .tag(LockMetricNames.TAG_MODE, "dual").gauge().value()).isEqualTo(1.0);

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Test-only providers named {@code file} and {@code local}, found by {@link java.util.ServiceLoader}
@@ -24,10 +25,16 @@ public final class TestProviders {
     static final List<AutoCloseable> CREATED = Collections.synchronizedList(new ArrayList<>());
     /** Last config each provider saw. */
     static final Map<String, BackendConfig> CONFIGS = new ConcurrentHashMap<>();
+    /** How many instances of each provider class were created. */
+    static final Map<Class<?>, AtomicInteger> INSTANCES = new ConcurrentHashMap<>();
 
     private TestProviders() {}
 
     abstract static class Base implements LockBackendProvider {
+        Base() {
+            INSTANCES.computeIfAbsent(getClass(), c -> new AtomicInteger()).incrementAndGet();
+        }
+
         @Override
         public LockManager createLocks(BackendConfig config) {
             CONFIGS.put(name(), config);
@@ -71,6 +78,19 @@ public final class TestProviders {
         @Override
         String key(BackendConfig config) {
             return "local:" + System.identityHashCode(config);
+        }
+    }
+
+    /** A provider whose constructor fails, for {@code BackendsTest}. */
+    public static final class Broken extends Base {
+        /** Fails. */
+        public Broken() {
+            throw new IllegalStateException("no redis client library");
+        }
+
+        @Override
+        public String name() {
+            return "redis";
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockService;
+import io.holdfast.lock.internal.env.EnvSettings;
 import io.holdfast.lock.local.FileLockManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,18 +48,19 @@ class LockServiceLocalTest {
     }
 
     @Test
-    void defaultLockDir_isHoldfastLocksUnderTheTempDir() {
+    void defaultLockDir_isTheDocumentedDefault() {
         try (LockService s = LockService.fromEnvironment(Map.of())) {
             try (Lease l = s.locks().tryAcquire("default-dir-probe").orElseThrow()) {
+                // /var/lib/holdfast where it exists, else holdfast-locks under the temp dir
                 assertThat(((FileLockManager) s.locks()).lockFile("default-dir-probe"))
-                        .startsWith(Path.of(System.getProperty("java.io.tmpdir"), "holdfast-locks").toAbsolutePath());
+                        .startsWith(EnvSettings.defaultLockDir());
             }
         }
     }
 
     @Test
-    void useNewLocks_true_withoutRedis_isInProcessLocal() throws Exception {
-        try (LockService s = LockService.fromEnvironment(Map.of("USE_NEW_LOCKS", "TRUE"))) {
+    void useNewLocks_true_withExplicitLocal_isInProcessLocal() throws Exception {
+        try (LockService s = LockService.fromEnvironment(Map.of("USE_NEW_LOCKS", "TRUE", "LOCK_BACKEND", "local"))) {
             assertThat(s.backend()).isEqualTo("local");
             assertThat(s.locks().backend()).isEqualTo("local");
             assertThat(s.status().backend()).isEqualTo("local");
@@ -72,7 +74,7 @@ class LockServiceLocalTest {
     @Test
     void dual_takesTheSameFileLockAsLegacyInstances() throws Exception {
         Map<String, String> legacyEnv = Map.of("USE_NEW_LOCKS", "off", "LOCK_DIR", dir.toString());
-        Map<String, String> dualEnv = Map.of("USE_NEW_LOCKS", "dual", "LOCK_DIR", dir.toString());
+        Map<String, String> dualEnv = Map.of("USE_NEW_LOCKS", "dual", "LOCK_BACKEND", "local", "LOCK_DIR", dir.toString());
         try (LockService legacy = LockService.fromEnvironment(legacyEnv);
                 LockService dual = LockService.fromEnvironment(dualEnv)) {
             assertThat(dual.backend()).isEqualTo("dual(file+local)");

@@ -41,7 +41,7 @@ class MixedModeProcessTest {
         for (String mode : modes) {
             processes.add(TestJvm.builder(MixedModeWorker.class)
                     .args(work.toString(), Integer.toString(ITERATIONS))
-                    .env(Map.of("USE_NEW_LOCKS", mode, "LOCK_DIR", lockDir.toString())).start());
+                    .env(Map.of("USE_NEW_LOCKS", mode, "LOCK_BACKEND", "local", "LOCK_DIR", lockDir.toString())).start());
         }
         StartSignal.release(processes, work.resolve("go"), Duration.ofMinutes(1));
         int charges = 0;

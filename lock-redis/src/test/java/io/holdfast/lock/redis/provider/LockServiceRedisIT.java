@@ -85,7 +85,7 @@ class LockServiceRedisIT {
     void leaseBelowTheRedisMinimum_stopsStartUp() {
         assertThatThrownBy(() -> LockService.fromEnvironment(env("USE_NEW_LOCKS", "true", "LOCK_LEASE", "20ms")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("lease must be at least 100ms, but was 20ms");
+                .hasMessageContaining("LOCK_LEASE must be at least 100ms, but was '20ms'");
     }
 
     @Test

@@ -123,6 +123,7 @@ public final class TestJvm implements AutoCloseable {
         private final List<String> args = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
         private Path javaHome;
+        private String classPath = System.getProperty("java.class.path");
 
         private Builder(Class<?> main) {
             this.main = Objects.requireNonNull(main, "main");
@@ -137,6 +138,15 @@ public final class TestJvm implements AutoCloseable {
         /** Adds environment variables. */
         public Builder env(Map<String, String> values) {
             env.putAll(values);
+            return this;
+        }
+
+        /**
+         * Runs the child with this class path instead of this JVM's (for example a fat jar, or this
+         * JVM's without an optional library); {@code main} is looked up there by name.
+         */
+        public Builder classPath(String path) {
+            classPath = Objects.requireNonNull(path, "path");
             return this;
         }
 
@@ -157,7 +167,7 @@ public final class TestJvm implements AutoCloseable {
                     : ProcessHandle.current().info().command().orElse("java"));
             cmd.add("-XX:TieredStopAtLevel=1"); // quick start-up: children run briefly
             cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(classPath);
             cmd.add(main.getName());
             cmd.addAll(args);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

@@ -24,31 +24,55 @@ interface Launcher {
     String cli(Server via, List<String> args, long timeoutSeconds);
 
     /**
-     * The launcher of this JVM.
+     * The launcher of this JVM, chosen at the first call. When none works the same
+     * {@link IllegalStateException} (naming what to install) is thrown at every call, in every
+     * test class, not only in the first one.
      *
      * @throws IllegalStateException naming what to install when none works
      */
     static Launcher get() {
-        return Holder.INSTANCE;
+        return Holder.get();
     }
 
-    /** Lazily selects the launcher, so a missing Testcontainers jar matters only when containers are asked for. */
+    /** Selects the launcher once per JVM and remembers the choice, or why there is none. */
     final class Holder {
-        private static final Launcher INSTANCE = select(
-                System.getProperty("holdfast.testkit.redis.launcher", "auto").toLowerCase(Locale.ROOT));
+        private static Launcher chosen;
+        private static IllegalStateException failure;
 
         private Holder() {
+        }
+
+        static synchronized Launcher get() {
+            if (chosen == null && failure == null) {
+                try {
+                    chosen = select(System.getProperty("holdfast.testkit.redis.launcher", "auto")
+                            .toLowerCase(Locale.ROOT));
+                } catch (IllegalStateException e) {
+                    failure = e;
+                }
+            }
+            if (failure != null) {
+                throw new IllegalStateException(failure.getMessage(), failure);
+            }
+            return chosen;
         }
 
         static Launcher select(String mode) {
             switch (mode) {
                 case "process":
-                    Redis.requireInstalled();
+                    if (!Redis.isInstalled()) {
+                        throw new IllegalStateException("holdfast.testkit.redis.launcher=process, but "
+                                + Redis.missingBinaries() + ": " + Redis.INSTALL);
+                    }
                     return new LocalLauncher();
                 case "container":
+                    if (!Redis.hasTestcontainers()) {
+                        throw new IllegalStateException("holdfast.testkit.redis.launcher=container needs "
+                                + Redis.TESTCONTAINERS + " on the test class path");
+                    }
                     if (!Redis.isDockerAvailable()) {
-                        throw new IllegalStateException("holdfast.testkit.redis.launcher=container, but no Docker "
-                                + "engine is available (or org.testcontainers:testcontainers is not on the class path)");
+                        throw new IllegalStateException("holdfast.testkit.redis.launcher=container, but "
+                                + "Testcontainers finds no Docker engine: start Docker");
                     }
                     return new ContainerLauncher();
                 case "auto":
@@ -58,8 +82,7 @@ interface Launcher {
                     if (Redis.isDockerAvailable()) {
                         return new ContainerLauncher();
                     }
-                    Redis.requireInstalled();
-                    throw new AssertionError("unreachable");
+                    throw new IllegalStateException(Redis.noRedisMessage(Redis.hasTestcontainers()));
                 default:
                     throw new IllegalStateException("holdfast.testkit.redis.launcher must be auto, process or "
                             + "container, but was '" + mode + "'");

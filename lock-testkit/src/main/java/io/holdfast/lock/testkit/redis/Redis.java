@@ -3,6 +3,8 @@ package io.holdfast.lock.testkit.redis;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -35,20 +37,57 @@ final class Redis {
 
     /** True when Testcontainers is on the class path and finds a Docker engine. */
     static boolean isDockerAvailable() {
+        if (!hasTestcontainers()) {
+            return false;
+        }
         try {
             return ContainerLauncher.dockerAvailable();
-        } catch (NoClassDefFoundError | RuntimeException e) {
+        } catch (LinkageError | RuntimeException e) {
             return false;
         }
     }
 
-    /** @throws IllegalStateException naming what to install when redis-server or redis-cli is missing */
-    static void requireInstalled() {
-        if (!isInstalled()) {
-            throw new IllegalStateException("redis-server and redis-cli are needed to start Redis for tests but "
-                    + "were not found on the PATH (and no Docker engine is available for Testcontainers): install "
-                    + "them, e.g. 'apt-get install redis-server' or 'brew install redis', or start Docker");
+    /** True when Testcontainers is on the class path. */
+    static boolean hasTestcontainers() {
+        try {
+            Class.forName("org.testcontainers.DockerClientFactory", false, Redis.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
+    }
+
+    /** The Testcontainers artifact, for messages. */
+    static final String TESTCONTAINERS = "org.testcontainers:testcontainers";
+
+    /** How to install the binaries. */
+    static final String INSTALL = "install them (Debian/Ubuntu: 'apt-get install redis-server'; Fedora:"
+            + " 'dnf install redis'; macOS: 'brew install redis') or put them on the PATH";
+
+    /** Which of redis-server and redis-cli were not found, and where they were looked for. */
+    static String missingBinaries() {
+        List<String> missing = new ArrayList<>();
+        if (!new File(SERVER).isAbsolute()) {
+            missing.add("redis-server");
+        }
+        if (!new File(CLI).isAbsolute()) {
+            missing.add("redis-cli");
+        }
+        return String.join(" and ", missing) + (missing.size() == 1 ? " is" : " are") + " not on the PATH ("
+                + System.getenv("PATH") + ")";
+    }
+
+    /**
+     * Why no Redis can be started: the binaries are missing and there is no Docker engine through
+     * Testcontainers; suggests Docker only when Testcontainers is on the class path.
+     */
+    static String noRedisMessage(boolean testcontainers) {
+        String start = "holdfast's lock-testkit starts Redis for tests from the local redis-server and"
+                + " redis-cli binaries, but " + missingBinaries() + ": " + INSTALL;
+        return testcontainers
+                ? start + "; or start a Docker engine (Testcontainers is on the class path, but finds no Docker)"
+                : start + ". (With " + TESTCONTAINERS + " on the test class path and a Docker engine, the kit"
+                        + " runs Redis in containers instead.)";
     }
 
     /** The config lines of every node: loopback only, foreground, files in {@code dir}. */

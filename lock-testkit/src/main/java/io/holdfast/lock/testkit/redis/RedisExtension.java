@@ -13,9 +13,9 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * A JUnit 5 extension giving tests a fresh {@link RedisTopology}. Registered on a {@code static} field,
- * one topology serves the whole class; on an instance field, each test method gets its own. Processes
- * are killed when the class (or method) ends, whether tests pass or fail; when a test fails, the node
- * logs' paths are printed to stderr.
+ * one topology serves the whole class, its {@code @Nested} classes included; on an instance field, each
+ * test method gets its own. Processes are killed when the class (or method) ends, whether tests pass or
+ * fail; when a test fails, the node logs' paths are printed to stderr.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -27,13 +27,17 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * }
  * }</pre>
  *
- * Accessors throw {@link IllegalStateException} while no topology is running.
+ * Accessors throw {@link IllegalStateException} while no topology is running. When neither
+ * {@code redis-server} nor a Docker engine (through Testcontainers) is available, every class using the
+ * extension fails with an {@link IllegalStateException} that says what to install.
  */
 public final class RedisExtension
         implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, TestWatcher {
 
     private final RedisTopologySpec spec;
     private volatile RedisTopology topology;
+    /** The unique id of the class that started {@link #topology}: its end, not a nested class's, closes it. */
+    private volatile String owner;
     private volatile boolean perMethod;
     /** Kept after close so a failure reported after afterEach can still name the logs. */
     private volatile RedisTopology lastClosed;
@@ -64,7 +68,11 @@ public final class RedisExtension
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        topology = RedisTopology.start(spec);
+        // JUnit calls this again for each @Nested class: they share the enclosing class's topology
+        if (topology == null) {
+            topology = RedisTopology.start(spec);
+            owner = context.getUniqueId();
+        }
     }
 
     @Override
@@ -84,7 +92,10 @@ public final class RedisExtension
 
     @Override
     public void afterAll(ExtensionContext context) {
-        closeTopology();
+        if (context.getUniqueId().equals(owner)) {
+            owner = null;
+            closeTopology();
+        }
     }
 
     private void closeTopology() {
@@ -155,6 +166,16 @@ public final class RedisExtension
     /** See {@link RedisTopology#nodeForKey(String)}. */
     public RedisNode nodeForKey(String key) {
         return topology().nodeForKey(key);
+    }
+
+    /** See {@link RedisTopology#breakLock(String)}. */
+    public boolean breakLock(String resource) {
+        return topology().breakLock(resource);
+    }
+
+    /** See {@link RedisTopology#breakLock(String, String)}. */
+    public boolean breakLock(String namespace, String resource) {
+        return topology().breakLock(namespace, resource);
     }
 
     /** The spec this extension starts. */

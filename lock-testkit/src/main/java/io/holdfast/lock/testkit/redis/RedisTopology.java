@@ -193,6 +193,33 @@ public final class RedisTopology implements AutoCloseable {
         return ClusterSetup.nodeForKey(dataNodes, key);
     }
 
+    /**
+     * Makes a holdfast lock's holder lose its lease, as if the lease had expired: deletes the lock's
+     * key (namespace {@code holdfast}) on the node that serves it. The holder notices at its next
+     * renewal, within a third of its lease, and reports the loss: {@code isHeld()} turns false,
+     * {@code onLost} listeners run, {@code holdfast.lock.lost} counts it. Meanwhile another process may
+     * acquire the lock, with a greater fencing token (the token counter is kept).
+     *
+     * @return true if the lock was held (a key was deleted)
+     * @throws IllegalStateException if the node does not answer
+     */
+    public boolean breakLock(String resource) {
+        return breakLock(LockKeys.DEFAULT_NAMESPACE, resource);
+    }
+
+    /**
+     * {@link #breakLock(String)} for a lock in {@code namespace} ({@code LOCK_NAMESPACE},
+     * {@code RedisLockSettings.Builder#namespace}).
+     *
+     * @return true if the lock was held (a key was deleted)
+     * @throws IllegalStateException if the node does not answer
+     */
+    public boolean breakLock(String namespace, String resource) {
+        String key = LockKeys.lockKey(namespace, resource);
+        RedisNode node = kind() == Kind.CLUSTER ? nodeForKey(key) : primary();
+        return "1".equals(node.cli("DEL", key));
+    }
+
     /** Kills every process (Sentinels first, so they do not react); idempotent. */
     @Override
     public void close() {
