@@ -1,9 +1,13 @@
 package io.holdfast.lock.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockInfo;
+import io.holdfast.lock.LockUnavailableException;
+import io.holdfast.lock.local.internal.LockDirectory;
+import io.holdfast.lock.local.internal.OsLock;
 import io.holdfast.lock.local.process.LockShell;
 import java.io.File;
 import java.net.URL;
@@ -105,6 +109,36 @@ class FileLockDescriptorTest {
         Optional<?> got = (Optional<?>) copy.getClass().getMethod("tryAcquire", String.class).invoke(copy, "r");
         assertThat(got).as("the other copy after the release").isPresent();
         assertThat(other.canTake("r")).as("while the other copy holds it").isFalse();
+    }
+
+    @Test
+    void secondCopyOfHoldfast_waitingForTheFlagsGuard_dropsNoLock() throws Exception {
+        Path flags = dir.resolve("flags");
+        LockShell.Client other = track(LockShell.Client.start(flags));
+        // this copy is in the middle of a flag change: it holds the directory's guard
+        OsLock guard = OsLock.acquire(LockDirectory.open(flags, "status"), flags.resolve(".flags.lock"),
+                System.nanoTime(), Duration.ofMillis(2), () -> false, content -> false);
+        assertThat(guard).isNotNull();
+        track(guard);
+        URLClassLoader loader = track(isolatedLoader());
+        Class<?> settings = loader.loadClass(FileStatusSettings.class.getName());
+        Object builder = settings.getMethod("builder", Path.class).invoke(null, flags);
+        builder.getClass().getMethod("lockWait", Duration.class).invoke(builder, Duration.ofMillis(200));
+        Object copy = loader.loadClass(FileStatusManager.class.getName()).getMethod("create", settings)
+                .invoke(null, builder.getClass().getMethod("build").invoke(builder));
+        track((AutoCloseable) copy);
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> copy.getClass().getMethod("setIfAbsent", String.class, Duration.class)
+                    .invoke(copy, "charge-running", Duration.ofMinutes(1)))
+                    .as("the other copy's change %d while the guard is held", i)
+                    .rootCause().hasMessageContaining("for more than 200ms")
+                    .extracting(e -> e.getClass().getName()).isEqualTo(LockUnavailableException.class.getName());
+        }
+        assertThat(other.claim("charge-running")).as("another process while the guard is held")
+                .isEqualTo("unavailable");
+        guard.close();
+        assertThat(other.claim("charge-running")).isEqualTo("true");
+        assertThat(copy.getClass().getMethod("isSet", String.class).invoke(copy, "charge-running")).isEqualTo(true);
     }
 
     /** A class loader with its own copy of holdfast: everything from the class path, JDK shared. */

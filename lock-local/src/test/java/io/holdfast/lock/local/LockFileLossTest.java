@@ -57,9 +57,9 @@ class LockFileLossTest {
             Files.delete(locks.lockFile("job")); // a cleaner removes the held file
             try (Lease mine = locks.acquire("job", PATIENCE)) {
                 // exclusion is gone (the files differ); the token must still fence the old holder out
+                boolean oldRelease = holder.release("job");
                 assertThat(mine.fencingToken()).isGreaterThan(held);
-                assertThat(holder.release("job")).as("the old holder learns at release that it was not"
-                        + " alone").isFalse();
+                assertThat(oldRelease).as("the old holder learns at release that it was not alone").isFalse();
             }
         }
     }
@@ -83,10 +83,11 @@ class LockFileLossTest {
             Files.write(fresh, new byte[8]);
             Files.move(fresh, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             long secondToken = second.hold("job"); // locks the new file at once
-            assertThat(first.release("job")).as("the first holder's file was replaced").isFalse();
+            boolean firstReleased = first.release("job");
             // the old file is free now: the waiter must see that the path names another file
             await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5))
                     .until(() -> !waiter.isDone());
+            assertThat(firstReleased).as("the first holder's release: its file was replaced").isFalse();
             assertThat(second.release("job")).isTrue();
             assertThat(waiter.get(PATIENCE.toSeconds(), TimeUnit.SECONDS))
                     .isGreaterThan(Math.max(firstToken, secondToken));

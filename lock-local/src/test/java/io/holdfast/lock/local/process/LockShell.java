@@ -2,7 +2,10 @@ package io.holdfast.lock.local.process;
 
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.local.FileLockManager;
+import io.holdfast.lock.LockUnavailableException;
 import io.holdfast.lock.local.FileLockSettings;
+import io.holdfast.lock.local.FileStatusManager;
+import io.holdfast.lock.local.FileStatusSettings;
 import io.holdfast.lock.testkit.jvm.TestJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,7 +26,10 @@ import java.util.Optional;
  * <li>{@code TRY <resource>}: {@code ANSWER FREE <token>} (granted, and released at once) or
  *     {@code ANSWER BUSY};
  * <li>{@code HOLD <resource>}: waits up to 60s; {@code ANSWER HELD <token>};
- * <li>{@code RELEASE <resource>}: {@code ANSWER RELEASED <what release() returned>}.
+ * <li>{@code RELEASE <resource>}: {@code ANSWER RELEASED <what release() returned>};
+ * <li>{@code CLAIM <flag>}: {@code setIfAbsent} with a TTL of a minute, waiting at most 300ms for
+ *     other processes' changes: {@code ANSWER CLAIMED <true|false>} or
+ *     {@code ANSWER UNAVAILABLE <message>}.
  * </ul>
  * Args: lock directory.
  */
@@ -32,6 +38,8 @@ public final class LockShell {
     public static void main(String[] args) throws Exception {
         Map<String, Lease> held = new HashMap<>();
         try (FileLockManager locks = FileLockManager.create(FileLockSettings.of(Path.of(args[0])));
+                FileStatusManager flags = FileStatusManager.create(FileStatusSettings.builder(Path.of(args[0]))
+                        .lockWait(Duration.ofMillis(300)).build());
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             System.out.println("READY");
             for (String line; (line = in.readLine()) != null; ) {
@@ -51,6 +59,13 @@ public final class LockShell {
                     }
                     case "RELEASE":
                         System.out.println("ANSWER RELEASED " + held.remove(cmd[1]).release());
+                        break;
+                    case "CLAIM":
+                        try {
+                            System.out.println("ANSWER CLAIMED " + flags.setIfAbsent(cmd[1], Duration.ofMinutes(1)));
+                        } catch (LockUnavailableException e) {
+                            System.out.println("ANSWER UNAVAILABLE " + e.getMessage());
+                        }
                         break;
                     default:
                         System.out.println("ANSWER UNKNOWN " + line);
@@ -93,6 +108,12 @@ public final class LockShell {
         /** {@code HOLD}: the token. */
         public long hold(String resource) throws IOException, InterruptedException {
             return Long.parseLong(ask("HOLD " + resource)[1]);
+        }
+
+        /** {@code CLAIM}: "true", "false", or "unavailable" when the flags' guard stayed busy. */
+        public String claim(String flag) throws IOException, InterruptedException {
+            String[] a = ask("CLAIM " + flag);
+            return a[0].equals("CLAIMED") ? a[1] : "unavailable";
         }
 
         /** {@code RELEASE}: what the shell's release() returned. */
