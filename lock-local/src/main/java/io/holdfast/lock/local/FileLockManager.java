@@ -117,7 +117,7 @@ public final class FileLockManager extends AbstractLockManager<FileLockManager.F
         try {
             FileChannel ch = os.channel();
             Instant now = Instant.now();
-            long token = LockRecord.nextToken(LockRecord.counter(OsLock.readAll(ch)), Clock.systemUTC());
+            long token = LockRecord.nextToken(LockRecord.counter(os.content()), Clock.systemUTC());
             byte[] content = LockRecord.held(token, ownerId(), Thread.currentThread(), now);
             write(ch, content);
             ch.truncate(content.length);

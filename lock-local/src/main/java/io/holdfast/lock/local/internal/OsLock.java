@@ -89,14 +89,16 @@ public final class OsLock implements AutoCloseable {
     private final Slot slot;
     private final FileChannel channel;
     private final FileLock lock;
+    private final byte[] content;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    private OsLock(Path file, Object key, Slot slot, FileChannel channel, FileLock lock) {
+    private OsLock(Path file, Object key, Slot slot, FileChannel channel, FileLock lock, byte[] content) {
         this.file = file;
         this.key = key;
         this.slot = slot;
         this.channel = channel;
         this.lock = lock;
+        this.content = content;
     }
 
     /**
@@ -190,6 +192,11 @@ public final class OsLock implements AutoCloseable {
     /** The locked file's channel, for reading and writing its content while held. */
     public FileChannel channel() {
         return channel;
+    }
+
+    /** The file's content when the lock was granted. */
+    public byte[] content() {
+        return content.clone();
     }
 
     /** Publishes what {@link #probe} reports for this file while this lock is held. */
@@ -286,11 +293,6 @@ public final class OsLock implements AutoCloseable {
                 if (ch == null) {
                     return Attempt.MOVED;
                 }
-                if (!key.equals(identityOrNull(file))) { // replaced between identify and open
-                    PARKED.dispose(ch);
-                    ch = null;
-                    return Attempt.MOVED;
-                }
             }
             FileLock waiting = null;
             long backoff = FIRST_BACKOFF_NANOS;
@@ -320,7 +322,7 @@ public final class OsLock implements AutoCloseable {
                             if (waiting != null) {
                                 waiting.release();
                             }
-                            OsLock held = new OsLock(file, key, slot, ch, fl);
+                            OsLock held = new OsLock(file, key, slot, ch, fl, content);
                             ch = null;
                             return held;
                         }
@@ -360,7 +362,7 @@ public final class OsLock implements AutoCloseable {
                 if (gate != null) {
                     closeQuietly(ch);
                 } else {
-                    PARKED.park(key, ch);
+                    PARKED.park(key, ch, file);
                 }
             }
         }
@@ -375,11 +377,6 @@ public final class OsLock implements AutoCloseable {
             if (ch == null) {
                 ch = open(file);
                 if (ch == null) {
-                    return Optional.empty();
-                }
-                if (!key.equals(identityOrNull(file))) {
-                    PARKED.dispose(ch);
-                    ch = null;
                     return Optional.empty();
                 }
             }
@@ -399,7 +396,7 @@ public final class OsLock implements AutoCloseable {
                 if (gate != null) {
                     closeQuietly(ch);
                 } else {
-                    PARKED.park(key, ch);
+                    PARKED.park(key, ch, file);
                 }
             }
             if (interrupted) {
@@ -566,8 +563,12 @@ public final class OsLock implements AutoCloseable {
             return ch != null && ch.isOpen() ? ch : null;
         }
 
-        void park(Object key, FileChannel ch) {
-            if (byKey.putIfAbsent(key, ch) != null) {
+        /**
+         * Keeps {@code ch}, opened as {@code file} of identity {@code key}, for reuse; if the path
+         * names another file now, the descriptor's identity is unknown and it is not reused.
+         */
+        void park(Object key, FileChannel ch, Path file) {
+            if (!key.equals(identityOrNull(file)) || byKey.putIfAbsent(key, ch) != null) {
                 dispose(ch);
             }
         }
@@ -585,8 +586,9 @@ public final class OsLock implements AutoCloseable {
                 return;
             }
             for (var e : byKey.entrySet()) {
-                if (byKey.remove(e.getKey(), e.getValue()) && !closeIfGated(e.getValue())) {
-                    park(e.getKey(), e.getValue());
+                if (byKey.remove(e.getKey(), e.getValue()) && !closeIfGated(e.getValue())
+                        && byKey.putIfAbsent(e.getKey(), e.getValue()) != null) {
+                    unknown.put(e.getValue(), Boolean.TRUE);
                 }
             }
             for (FileChannel ch : unknown.keySet()) {
