@@ -37,8 +37,9 @@ import java.util.function.Supplier;
  *     {@code rediss://...}, {@code redis-sentinel://[password@]host[:port][,...]#master}
  *     ({@code rediss-sentinel://} with TLS), or
  *     comma-separated Cluster seeds {@code redis://h1:7000,redis://h2:7000}</td><td>none</td></tr>
- * <tr><td>{@code LOCK_DIR}</td><td>directory of lock and flag files</td><td>{@code holdfast-locks}
- *     under {@code java.io.tmpdir}</td></tr>
+ * <tr><td>{@code LOCK_DIR}</td><td>directory of lock and flag files: owned by the user running
+ *     the process and writable by no one else (created with mode 700 if missing)</td>
+ *     <td>{@code holdfast-locks} under {@code java.io.tmpdir}</td></tr>
  * <tr><td>{@code LOCK_NAMESPACE}</td><td>Redis key namespace: 1 to 64 of letters, digits,
  *     {@code . _ : -}</td><td>the Redis backend's</td></tr>
  * <tr><td>{@code LOCK_LEASE}</td><td>Redis lease: {@code 500ms}, {@code 30s}, {@code 2m} or
