@@ -177,7 +177,7 @@ public final class FileLockManager extends AbstractLockManager<FileLockManager.F
         boolean interrupted = Thread.interrupted(); // else the channel would close itself
         try {
             FileChannel ch = g.os.channel();
-            if (LockRecord.counter(OsLock.readAll(ch)) < token) {
+            if (LockRecord.counter(g.os.read()) < token) {
                 write(ch, ByteBuffer.allocate(LockRecord.COUNTER_BYTES).putLong(token).array());
             }
         } catch (IOException e) {

@@ -2,21 +2,11 @@ package io.holdfast.lock.local.internal;
 
 import io.holdfast.lock.LockUnavailableException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -44,7 +34,10 @@ import java.util.function.Predicate;
  *     byte</em> through its descriptor. The JDK's lock table is one per JVM, so one descriptor at
  *     a time has the gate, and only a descriptor that has it locks the file or is closed. One
  *     that cannot get it (another copy uses the file) is never closed while it lacks it: it is
- *     parked, reused by the next attempt on the file, and closed once it gets the gate.
+ *     parked, reused by the next attempt on the file, and closed once it gets the gate. (Channel
+ *     calls run with the interrupt flag checked and hidden, but an interrupt that lands during
+ *     one makes the JDK close the channel; without the gate, that could still drop another
+ *     copy's lock.)
  * <li>Against other code of this process that closes a descriptor of the file anyway (reading
  *     the lock file, or a copy of holdfast without the gate): the caller's {@code heldElsewhere}
  *     test of the file content, by which a holder line of another live process counts as held
@@ -62,10 +55,9 @@ import java.util.function.Predicate;
  * waiter gets an attempt first. Without this a process that releases and acquires again re-takes
  * the lock before any waiter polls, and the other processes starve.
  *
- * <p>Byte ranges: the lock region is {@code [0, Long.MAX_VALUE - 2)} (the content and far
- * beyond), the waiters byte {@code Long.MAX_VALUE - 2}, the gate byte {@code Long.MAX_VALUE - 1}.
- * The permit holder publishes the latest known holder record, so that {@link #probe} can answer
- * without opening the file while this JVM uses it.
+ * <p>Byte ranges are those of {@link LockFiles}. The permit holder publishes the latest known
+ * holder record, so that {@link #probe} can answer without opening the file while this JVM uses
+ * it.
  */
 public final class OsLock implements AutoCloseable {
 
@@ -75,14 +67,8 @@ public final class OsLock implements AutoCloseable {
     private static final long PROBE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** Re-locks after the path changed that a single attempt makes before it gives up. */
     private static final int SINGLE_ATTEMPT_MOVES = 4;
-    /** The gate byte: shared-locked by the one descriptor of this JVM that may use the file. */
-    static final long GATE_BYTE = Long.MAX_VALUE - 1;
-    /** The waiters byte: shared-locked by processes waiting for the lock region. */
-    static final long WAITERS_BYTE = Long.MAX_VALUE - 2;
-    /** The lock region, {@code [0, WAITERS_BYTE)}: the file content and far beyond. */
-    private static final long LOCK_REGION = WAITERS_BYTE;
     private static final ConcurrentHashMap<Object, Slot> SLOTS = new ConcurrentHashMap<>();
-    private static final Parked PARKED = new Parked();
+    private static final ParkedChannels PARKED = new ParkedChannels();
 
     private final Path file;
     private final Object key;
@@ -118,7 +104,7 @@ public final class OsLock implements AutoCloseable {
             BooleanSupplier closed, Predicate<byte[]> heldElsewhere) throws InterruptedException {
         PARKED.drain();
         for (int moves = 0; ; moves++) {
-            Object key = identify(dir, file);
+            Object key = LockFiles.identify(dir, file, PARKED);
             Slot slot = join(key);
             boolean permitted = false;
             Object outcome = null;
@@ -158,7 +144,7 @@ public final class OsLock implements AutoCloseable {
      * @return the record bytes (whatever the holder wrote), or empty when the lock is free
      */
     public static Optional<byte[]> probe(Path file, Predicate<byte[]> heldElsewhere) {
-        Object key = identityOrNull(file);
+        Object key = LockFiles.identityOrNull(file);
         if (key == null) {
             return Optional.empty();
         }
@@ -194,6 +180,11 @@ public final class OsLock implements AutoCloseable {
         return channel;
     }
 
+    /** The locked file's content now. */
+    public byte[] read() throws IOException {
+        return LockFiles.readAll(channel);
+    }
+
     /** The file's content when the lock was granted. */
     public byte[] content() {
         return content.clone();
@@ -209,7 +200,7 @@ public final class OsLock implements AutoCloseable {
      * another process may have locked the new file while this lock was held.
      */
     public boolean stillNamesLockedFile() {
-        return key.equals(identityOrNull(file));
+        return key.equals(LockFiles.identityOrNull(file));
     }
 
     /** Releases the lock and closes the file; idempotent, callable from any thread. */
@@ -226,7 +217,7 @@ public final class OsLock implements AutoCloseable {
         } catch (IOException e) {
             // closing the channel below releases the lock anyway
         } finally {
-            closeQuietly(channel); // it has the gate: no other descriptor of this JVM locks the file
+            LockFiles.closeQuietly(channel); // it has the gate: no other descriptor of this JVM locks the file
             slot.permit.release();
             leave(key, slot);
             PARKED.drain();
@@ -289,7 +280,7 @@ public final class OsLock implements AutoCloseable {
         FileLock gate = null;
         try {
             if (ch == null) {
-                ch = open(file);
+                ch = LockFiles.open(file);
                 if (ch == null) {
                     return Attempt.MOVED;
                 }
@@ -302,19 +293,19 @@ public final class OsLock implements AutoCloseable {
                 long now = System.nanoTime();
                 boolean lastChance = deadlineNanos - now <= 0;
                 if (gate == null) {
-                    gate = tryLock(ch, GATE_BYTE, 1, true);
+                    gate = LockFiles.tryGate(ch);
                 }
                 if (gate != null) {
                     if (!yieldDecided) {
                         yieldDecided = true;
-                        if (!lastChance && othersWait(ch)) {
+                        if (!lastChance && LockFiles.othersWait(ch)) {
                             yieldUntil = now + 2 * maxPollNanos;
                         }
                     }
                     if (now - yieldUntil >= 0 || lastChance) {
-                        FileLock fl = tryLock(ch, 0, LOCK_REGION, false);
-                        byte[] content = readAll(ch);
-                        if (fl != null && !key.equals(identityOrNull(file))) {
+                        FileLock fl = LockFiles.tryLock(ch, 0, LockFiles.LOCK_REGION, false);
+                        byte[] content = LockFiles.readAll(ch);
+                        if (fl != null && !key.equals(LockFiles.identityOrNull(file))) {
                             fl.release(); // removed or replaced while we waited: lock the new one
                             return Attempt.MOVED;
                         }
@@ -332,7 +323,7 @@ public final class OsLock implements AutoCloseable {
                         slot.record = content;
                     }
                     if (waiting == null) {
-                        waiting = tryLock(ch, WAITERS_BYTE, 1, true); // null while an acquirer tests it
+                        waiting = LockFiles.tryLock(ch, LockFiles.WAITERS_BYTE, 1, true); // null while an acquirer tests it
                     }
                 }
                 now = System.nanoTime();
@@ -360,7 +351,7 @@ public final class OsLock implements AutoCloseable {
         } finally {
             if (ch != null) {
                 if (gate != null) {
-                    closeQuietly(ch);
+                    LockFiles.closeQuietly(ch);
                 } else {
                     PARKED.park(key, ch, file);
                 }
@@ -375,14 +366,14 @@ public final class OsLock implements AutoCloseable {
         FileLock gate = null;
         try {
             if (ch == null) {
-                ch = open(file);
+                ch = LockFiles.open(file);
                 if (ch == null) {
                     return Optional.empty();
                 }
             }
-            gate = tryLock(ch, GATE_BYTE, 1, true);
-            FileLock fl = gate == null ? null : tryLock(ch, 0, LOCK_REGION, false);
-            byte[] content = readAll(ch);
+            gate = LockFiles.tryGate(ch);
+            FileLock fl = gate == null ? null : LockFiles.tryLock(ch, 0, LockFiles.LOCK_REGION, false);
+            byte[] content = LockFiles.readAll(ch);
             if (fl != null) {
                 fl.release();
                 return heldElsewhere.test(content) ? Optional.of(content) : Optional.empty();
@@ -394,131 +385,13 @@ public final class OsLock implements AutoCloseable {
         } finally {
             if (ch != null) {
                 if (gate != null) {
-                    closeQuietly(ch);
+                    LockFiles.closeQuietly(ch);
                 } else {
                     PARKED.park(key, ch, file);
                 }
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** The identity of {@code file} (created if missing), as the key of its permit. */
-    private static Object identify(LockDirectory dir, Path file) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class,
-                        LinkOption.NOFOLLOW_LINKS);
-                if (a.isSymbolicLink()) {
-                    throw new LockUnavailableException(file + " is a symbolic link: holdfast does"
-                            + " not follow links in its directory, since one could make it"
-                            + " overwrite another file; remove the link");
-                }
-                if (!a.isRegularFile()) {
-                    throw new LockUnavailableException(file + " is not a regular file; remove it");
-                }
-                return a.fileKey() != null ? a.fileKey() : file;
-            } catch (NoSuchFileException e) {
-                if (attempt >= 3) {
-                    throw new LockUnavailableException("cannot create lock file " + file
-                            + ": it was removed again " + attempt + " times", e);
-                }
-                create(dir, file);
-            } catch (IOException e) {
-                throw new LockUnavailableException("cannot read lock file " + file + ": " + e, e);
-            }
-        }
-    }
-
-    /** Creates a missing lock file, never through a link; creates a missing directory again. */
-    private static void create(LockDirectory dir, Path file) {
-        FileChannel ch;
-        try {
-            ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-        } catch (FileAlreadyExistsException e) {
-            return; // created meanwhile, or a link: identify decides
-        } catch (NoSuchFileException e) {
-            dir.recreate();
-            return;
-        } catch (IOException e) {
-            throw new LockUnavailableException("cannot create lock file " + file + ": " + e, e);
-        }
-        PARKED.dispose(ch);
-    }
-
-    /** Opens an existing lock file for reading and writing, not through a link; null if missing. */
-    private static FileChannel open(Path file) throws IOException {
-        try {
-            return FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (FileSystemException e) {
-            if (Files.isSymbolicLink(file)) {
-                throw new LockUnavailableException(file + " is a symbolic link: holdfast does not"
-                        + " follow links in its directory; remove the link", e);
-            }
-            throw e;
-        }
-    }
-
-    /** The identity of the file {@code path} names now, or null if none. */
-    private static Object identityOrNull(Path file) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS);
-            return a.isRegularFile() ? (a.fileKey() != null ? a.fileKey() : file) : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /**
-     * A lock on a range, or null if another process has a conflicting lock or another descriptor
-     * of this JVM has an overlapping one.
-     */
-    private static FileLock tryLock(FileChannel ch, long position, long size, boolean shared)
-            throws IOException {
-        try {
-            return ch.tryLock(position, size, shared);
-        } catch (OverlappingFileLockException e) {
-            return null;
-        }
-    }
-
-    /** True if another process announces that it waits for the lock on {@code ch}'s file. */
-    private static boolean othersWait(FileChannel ch) {
-        try {
-            FileLock test = tryLock(ch, WAITERS_BYTE, 1, false);
-            if (test == null) {
-                return true;
-            }
-            test.release();
-            return false;
-        } catch (IOException e) {
-            return false; // only fairness is at stake
-        }
-    }
-
-    /** Reads the whole file with positional reads (the channel's position is not used). */
-    public static byte[] readAll(FileChannel ch) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(ch.size(), 64 * 1024));
-        while (buf.hasRemaining() && ch.read(buf, buf.position()) > 0) {
-            // keep reading
-        }
-        return buf.flip().remaining() == buf.capacity() ? buf.array()
-                : Arrays.copyOf(buf.array(), buf.remaining());
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        if (ch != null) {
-            try {
-                ch.close();
-            } catch (IOException e) {
-                // nothing to do: the descriptor is gone either way
             }
         }
     }
@@ -543,80 +416,5 @@ public final class OsLock implements AutoCloseable {
         /** Threads using the slot; guarded by the map's compute. */
         int users;
         volatile byte[] record;
-    }
-
-    /**
-     * Descriptors that could not be closed safely because another copy of holdfast in this JVM
-     * had the file's gate: one per file identity for reuse, and those whose identity is unknown
-     * (the path was replaced while the file was opened). Each is closed once it gets the gate.
-     */
-    private static final class Parked {
-        private final ConcurrentHashMap<Object, FileChannel> byKey = new ConcurrentHashMap<>();
-        private final ConcurrentHashMap<FileChannel, Boolean> unknown = new ConcurrentHashMap<>();
-
-        /** The parked descriptor of {@code key}, now the caller's, or null. */
-        FileChannel take(Object key) {
-            if (byKey.isEmpty()) {
-                return null;
-            }
-            FileChannel ch = byKey.remove(key);
-            return ch != null && ch.isOpen() ? ch : null;
-        }
-
-        /**
-         * Keeps {@code ch}, opened as {@code file} of identity {@code key}, for reuse; if the path
-         * names another file now, the descriptor's identity is unknown and it is not reused.
-         */
-        void park(Object key, FileChannel ch, Path file) {
-            if (!key.equals(identityOrNull(file)) || byKey.putIfAbsent(key, ch) != null) {
-                dispose(ch);
-            }
-        }
-
-        /** Closes {@code ch} if it can get the gate, else keeps it until it can. */
-        void dispose(FileChannel ch) {
-            if (!closeIfGated(ch)) {
-                unknown.put(ch, Boolean.TRUE);
-            }
-        }
-
-        /** Closes every parked descriptor that can get its gate now. */
-        void drain() {
-            if (byKey.isEmpty() && unknown.isEmpty()) {
-                return;
-            }
-            for (var e : byKey.entrySet()) {
-                if (byKey.remove(e.getKey(), e.getValue()) && !closeIfGated(e.getValue())
-                        && byKey.putIfAbsent(e.getKey(), e.getValue()) != null) {
-                    unknown.put(e.getValue(), Boolean.TRUE);
-                }
-            }
-            for (FileChannel ch : unknown.keySet()) {
-                if (unknown.remove(ch) != null && !closeIfGated(ch)) {
-                    unknown.put(ch, Boolean.TRUE);
-                }
-            }
-        }
-
-        private static boolean closeIfGated(FileChannel ch) {
-            boolean interrupted = Thread.interrupted(); // else the channel would close itself
-            try {
-                if (!ch.isOpen()) {
-                    return true;
-                }
-                FileLock gate = tryLock(ch, GATE_BYTE, 1, true);
-                if (gate == null) {
-                    return false;
-                }
-                ch.close(); // with the gate: no other descriptor of this JVM locks the file
-                return true;
-            } catch (IOException e) {
-                return false;
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
     }
 }
