@@ -153,7 +153,8 @@ public final class OsLock implements AutoCloseable {
             for (int i = 0; i < 50; i++) {
                 slot.probes.incrementAndGet();
                 try {
-                    if (slot.permit.tryAcquire()) {
+                    // an acquirer waiting for the permit goes first: a probe only looks
+                    if (!slot.permit.hasQueuedThreads() && slot.permit.tryAcquire()) {
                         try {
                             return probeUnderPermit(file, key, heldElsewhere);
                         } finally {
