@@ -38,8 +38,10 @@ import java.util.function.Supplier;
  *     {@code rediss://...}, {@code redis-sentinel://[password@]host[:port][,...]#master}
  *     ({@code rediss-sentinel://} with TLS), or
  *     comma-separated Cluster seeds {@code redis://h1:7000,redis://h2:7000}</td><td>none</td></tr>
- * <tr><td>{@code LOCK_DIR}</td><td>directory of lock and flag files</td><td>{@code /var/lib/holdfast}
- *     when it exists, else {@code holdfast-locks} under {@code java.io.tmpdir} (with a warning)</td></tr>
+ * <tr><td>{@code LOCK_DIR}</td><td>directory of lock and flag files: owned by the user running
+ *     the process and writable by no one else (created with mode 700 if missing)</td>
+ *     <td>{@code /var/lib/holdfast} when it exists, else {@code holdfast-locks} under
+ *     {@code java.io.tmpdir} (with a warning)</td></tr>
  * <tr><td>{@code LOCK_NAMESPACE}</td><td>Redis key namespace: 1 to 64 of letters, digits,
  *     {@code . _ : -}</td><td>the Redis backend's</td></tr>
  * <tr><td>{@code LOCK_LEASE}</td><td>Redis lease: {@code 500ms}, {@code 30s}, {@code 2m} or
@@ -62,8 +64,12 @@ import java.util.function.Supplier;
  * <p>Rollout: move all instances from {@code false} to {@code dual} one by one, then to
  * {@code true} one by one. At every step any two instances share at least one lock, because a
  * {@code dual} instance takes both. Never run {@code false} and {@code true} instances side by
- * side: they share no lock. In {@code dual}, leases carry the new backend's fencing tokens, and a
- * flag claim holds in both stores. The {@code local} backend coordinates the threads of one
+ * side: they share no lock. In {@code dual}, leases carry the new backend's fencing tokens and
+ * raise the file counter to them, so tokens keep increasing from {@code dual} to {@code false}
+ * instances; from {@code false} to {@code dual} they increase while the Redis server's clock is
+ * not behind the host's (both count in microseconds of wall time). With the {@code local}
+ * backend, whose tokens are per process, {@code dual} leases carry the file lock's tokens, the
+ * only ones the processes of a host share. A flag claim holds in both stores. The {@code local} backend coordinates the threads of one
  * service only: create one service per process and share it. Thread-safe.
  */
 public final class LockService implements AutoCloseable {
@@ -156,8 +162,7 @@ public final class LockService implements AutoCloseable {
             }
             LockService service = locks.size() == 1
                     ? new LockService(settings, locks.get(0), status.get(0), registry)
-                    : new LockService(settings,
-                            DualLockManager.of(locks.get(0), locks.get(1), registry),
+                    : new LockService(settings, dual(settings, locks, registry),
                             DualStatusManager.of(status.get(0), status.get(1)), registry);
             LOG.log(System.Logger.Level.INFO, "holdfast locks: " + settings.summary());
             return service;
@@ -171,6 +176,18 @@ public final class LockService implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The {@code dual} lock: leases carry the new backend's tokens and raise the file counter to
+     * them, except with the {@code local} backend, whose tokens are per process and would repeat
+     * across the processes of the host: there they carry the file lock's tokens.
+     */
+    private static DualLockManager dual(EnvSettings settings, List<LockManager> locks,
+            MeterRegistry registry) {
+        return settings.newBackend().equals(EnvSettings.LOCAL)
+                ? DualLockManager.withTokensOfFirst(locks.get(0), locks.get(1), registry)
+                : DualLockManager.of(locks.get(0), locks.get(1), registry);
     }
 
     /** The lock manager. Its lifecycle belongs to this service: close the service, not it. */

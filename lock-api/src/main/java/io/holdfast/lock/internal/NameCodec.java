@@ -27,8 +27,12 @@ public final class NameCodec {
     /**
      * Escapes {@code name}, keeping the characters {@code safe} accepts ('%' and '~' are escaped
      * regardless), and hashes the result when it is longer than {@code maxLength}.
+     *
+     * @throws IllegalArgumentException if {@code name} is not valid UTF-16 (an unpaired
+     *     surrogate has no UTF-8 form, and replacing it would make two names one)
      */
     public static String encode(String name, IntPredicate safe, int maxLength) {
+        requireWellFormed(name);
         StringBuilder out = new StringBuilder(name.length() + 8);
         byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
         for (byte b : utf8) {
@@ -44,6 +48,19 @@ public final class NameCodec {
             return out.toString();
         }
         return "~" + sha256Hex(utf8);
+    }
+
+    private static void requireWellFormed(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < name.length()
+                    && Character.isLowSurrogate(name.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException("cannot encode a name with an unpaired surrogate"
+                        + " U+" + String.format("%04X", (int) c) + " at index " + i);
+            }
+        }
     }
 
     private static String sha256Hex(byte[] data) {

@@ -9,7 +9,11 @@ public final class Names {
     private Names() {}
 
     /**
-     * Checks a resource or flag name: 1 to 256 characters, no control characters.
+     * Checks a resource or flag name: 1 to 256 characters, no control characters, and valid
+     * UTF-16 (no unpaired surrogate). The last rule keeps names injective once encoded: a lone
+     * surrogate has no UTF-8 form, so {@code "job-\uD83D"} and {@code "job-\uD83E"} would become
+     * one file name or key. Such names arise when a string is cut between the two halves of an
+     * emoji.
      *
      * @param kind what the name is for, e.g. {@code "resource"} or {@code "flag"}
      * @return the name
@@ -31,6 +35,17 @@ public final class Names {
                 throw new IllegalArgumentException(kind + " name must not contain control characters,"
                         + " but had U+" + String.format("%04X", (int) c) + " at index " + i
                         + " in '" + abbreviate(name.replaceAll("\\p{Cntrl}", "?")) + "'");
+            }
+            if (Character.isSurrogate(c)) {
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < name.length()
+                        && Character.isLowSurrogate(name.charAt(i + 1));
+                if (!paired) {
+                    throw new IllegalArgumentException(kind + " name must be valid UTF-16, but had"
+                            + " an unpaired surrogate U+" + String.format("%04X", (int) c)
+                            + " at index " + i + "; do not cut text between the two halves of a"
+                            + " character such as an emoji");
+                }
+                i++; // the low half of a pair
             }
         }
         return name;

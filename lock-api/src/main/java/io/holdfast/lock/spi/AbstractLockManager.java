@@ -175,16 +175,29 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
         return acquire(resource, wait, true);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A single attempt does not wait, so the calling thread's interrupt flag neither fails it
+     * nor is cleared: the backend makes its attempt with the flag hidden, and the flag is set
+     * again afterwards. An interrupt that arrives during the attempt makes it fail (empty), and
+     * is kept too.
+     */
     @Override
     public final Optional<Lease> tryAcquire(String resource) {
         Names.require("resource", resource);
+        boolean interrupted = Thread.interrupted();
         try {
             return Optional.of(acquire(resource, Duration.ZERO, false));
         } catch (LockTimeoutException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("tryAcquire does not wait, yet was interrupted", e);
+            interrupted = true;
+            return Optional.empty();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -244,13 +257,18 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
         }
         closed = true;
         try {
-            for (G g : activeGrants()) {
+            // every lease reads as lost before any lock is freed: no other holder can be granted
+            // while a lease of this manager still reports isHeld()
+            List<G> held = activeGrants();
+            for (G g : held) {
+                g.markLost("the lock manager was closed while the lease was held");
+            }
+            for (G g : held) {
                 try {
                     revoke(g);
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.DEBUG, "revoke on close failed for " + g, e);
                 }
-                g.markLost("the lock manager was closed while the lease was held");
             }
             for (Entry<G> e : entries.values()) {
                 dropHandedOn(e.takeHandedOn());

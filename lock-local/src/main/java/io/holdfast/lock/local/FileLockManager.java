@@ -1,17 +1,21 @@
 package io.holdfast.lock.local;
 
+import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockInfo;
 import io.holdfast.lock.LockUnavailableException;
+import io.holdfast.lock.internal.Names;
 import io.holdfast.lock.local.internal.LockDirectory;
 import io.holdfast.lock.local.internal.LockRecord;
 import io.holdfast.lock.local.internal.OsLock;
 import io.holdfast.lock.spi.AbstractLockManager;
+import io.holdfast.lock.spi.FencingCounter;
 import io.holdfast.lock.spi.Grant;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -29,17 +33,32 @@ import java.util.Optional;
  * others. The OS drops the lock when its process dies, so a crashed holder never leaves a stale
  * lock.
  *
- * <p>The fencing token is a counter kept in the lock file and incremented under the OS lock, so it
- * strictly increases across processes. For that reason <b>lock files are never deleted</b>: one
- * small file per resource name stays in the directory (deleting a file another process is about
- * to lock would also let two processes lock different files of the same name). The counter is not
- * fsynced: after a power loss tokens may repeat, not after a process crash. Network file systems
- * are not supported. Lock files get the process's umask: processes of different users need a
- * directory and umask that let each of them write every lock file. Thread-safe.
+ * <p>The fencing token is {@code max(counter + 1, wall-clock microseconds)}, the counter kept in
+ * the lock file and written under the OS lock, so tokens strictly increase across processes and
+ * keep increasing when a lock file is lost (removed, truncated, replaced, or its temporary
+ * directory emptied at boot) unless the clock steps back. Lock files are never deleted: one small
+ * file per resource name stays in the directory. The counter is not fsynced: after a power loss
+ * the clock floor is what keeps tokens increasing.
+ *
+ * <p>Safety of the directory: it must be owned by the user running the process and writable by
+ * no one else (see {@link FileLockSettings#directory()}); lock files are never opened through a
+ * symbolic link. After locking, the path must still name the locked file, else the lock is taken
+ * again on the file it names now. A lock file removed or replaced while held lets another process
+ * lock the new file: the holder's {@link io.holdfast.lock.Lease#release()} then returns false,
+ * and the new holder's token is greater. Processes of different users cannot share a directory;
+ * network file systems are not supported. Thread-safe.
+ *
+ * <p>Do not open lock files yourself: POSIX drops a process's locks on a file when any of its
+ * descriptors of the file is closed. holdfast keeps other processes out even then (a holder line
+ * of a live process counts as held) and never closes a descriptor of a file another copy of
+ * holdfast in this JVM may hold (see {@link #lockFile}); use {@link #inspect} to see the holder.
  */
-public final class FileLockManager extends AbstractLockManager<FileLockManager.FileGrant> {
+public final class FileLockManager extends AbstractLockManager<FileLockManager.FileGrant>
+        implements FencingCounter {
 
+    private static final System.Logger LOG = System.getLogger(FileLockManager.class.getName());
     private static final long PID = ProcessHandle.current().pid();
+    private static final String SUFFIX = ".lock";
 
     private final LockDirectory directory;
     private final Duration maxPoll;
@@ -53,16 +72,20 @@ public final class FileLockManager extends AbstractLockManager<FileLockManager.F
     /**
      * A manager keeping its lock files in {@link FileLockSettings#directory()}.
      *
-     * @throws io.holdfast.lock.LockUnavailableException naming the directory if it cannot be
-     *     created or written
+     * @throws io.holdfast.lock.LockUnavailableException naming the directory, the problem and the
+     *     fix if it cannot be created or is not safe (owned by another user, writable by others)
      */
     public static FileLockManager create(FileLockSettings settings) {
         return new FileLockManager(Objects.requireNonNull(settings, "settings"));
     }
 
-    /** The lock file of {@code resource} (whether or not it exists yet). */
+    /**
+     * The lock file of {@code resource} (whether or not it exists yet). Do not open it while this
+     * process may hold the lock: closing any descriptor of it drops the process's OS lock (other
+     * processes still see the holder line, but use {@link #inspect} instead).
+     */
     public Path lockFile(String resource) {
-        return directory.fileFor(io.holdfast.lock.internal.Names.require("resource", resource), ".lock");
+        return directory.fileFor(Names.require("resource", resource), SUFFIX);
     }
 
     @Override
@@ -85,20 +108,18 @@ public final class FileLockManager extends AbstractLockManager<FileLockManager.F
 
     private FileGrant lockAndCount(String resource, long start, long deadlineNanos)
             throws InterruptedException {
-        Path file = directory.fileFor(resource, ".lock");
-        OsLock os = OsLock.acquire(file, deadlineNanos, maxPoll, this::isClosed);
+        Path file = directory.fileFor(resource, SUFFIX);
+        OsLock os = OsLock.acquire(directory, file, deadlineNanos, maxPoll, this::isClosed,
+                LockRecord::heldByOtherLiveProcess);
         if (os == null) {
             return null;
         }
         try {
             FileChannel ch = os.channel();
-            long token = LockRecord.counter(OsLock.readAll(ch)) + 1;
             Instant now = Instant.now();
+            long token = LockRecord.nextToken(LockRecord.counter(os.content()), Clock.systemUTC());
             byte[] content = LockRecord.held(token, ownerId(), Thread.currentThread(), now);
-            ByteBuffer buf = ByteBuffer.wrap(content);
-            while (buf.hasRemaining()) {
-                ch.write(buf, buf.position());
-            }
+            write(ch, content);
             ch.truncate(content.length);
             os.publish(content);
             return new FileGrant(resource, token, now, start, this, os);
@@ -116,16 +137,57 @@ public final class FileLockManager extends AbstractLockManager<FileLockManager.F
     protected boolean revoke(FileGrant grant) {
         boolean interrupted = Thread.interrupted(); // else the channel would close before the write
         try {
-            grant.os.channel().truncate(LockRecord.COUNTER_BYTES); // forget the holder, keep the counter
-        } catch (IOException e) {
-            // releasing below is what matters; a stale holder line is ignored once the lock is free
+            boolean exclusive = grant.os.stillNamesLockedFile();
+            if (!exclusive) {
+                LOG.log(System.Logger.Level.WARNING, "lock file of ''{0}'' was removed or replaced"
+                        + " while held (fencing token {1}): another process may have held the lock"
+                        + " meanwhile; keep lock files in place", grant.resource(), grant.fencingToken());
+            }
+            try {
+                grant.os.channel().truncate(LockRecord.COUNTER_BYTES); // forget the holder, keep the counter
+            } catch (IOException e) {
+                // releasing below is what matters; the holder line is ignored once this process ends
+            }
+            return exclusive;
         } finally {
             grant.os.close();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
-        return true;
+    }
+
+    /**
+     * Raises the counter in the lock file of {@code lease}'s resource to at least {@code token},
+     * so that the next grant's token is greater (used by {@code USE_NEW_LOCKS=dual}, whose leases
+     * carry the new backend's tokens).
+     *
+     * @throws IllegalArgumentException if {@code lease} is not a held lease of this manager on
+     *     the calling thread
+     * @throws LockUnavailableException if the lock file cannot be written
+     */
+    @Override
+    public void raiseCounter(Lease lease, long token) {
+        Objects.requireNonNull(lease, "lease");
+        FileGrant g = localGrant(lease.resource())
+                .filter(x -> x.thread() == Thread.currentThread() && lease.isHeld()
+                        && x.fencingToken() == lease.fencingToken())
+                .orElseThrow(() -> new IllegalArgumentException(lease + " is not a lease of " + this
+                        + " held by thread " + Thread.currentThread().getName()));
+        boolean interrupted = Thread.interrupted(); // else the channel would close itself
+        try {
+            FileChannel ch = g.os.channel();
+            if (LockRecord.counter(g.os.read()) < token) {
+                write(ch, ByteBuffer.allocate(LockRecord.COUNTER_BYTES).putLong(token).array());
+            }
+        } catch (IOException e) {
+            throw new LockUnavailableException("cannot raise the fencing counter in "
+                    + directory.fileFor(lease.resource(), SUFFIX) + ": " + e, e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override
@@ -137,13 +199,20 @@ public final class FileLockManager extends AbstractLockManager<FileLockManager.F
                     LockRecord.holderName(ownerId(), g.thread().getName(), PID), g.fencingToken(),
                     g.acquiredAt(), Optional.empty()));
         }
-        return OsLock.probe(directory.fileFor(resource, ".lock"))
+        return OsLock.probe(directory.fileFor(resource, SUFFIX), LockRecord::heldByOtherLiveProcess)
                 .flatMap(content -> LockRecord.describe(resource, content));
     }
 
     @Override
     public String toString() {
         return "FileLockManager[" + directory + ", " + ownerId().substring(0, 8) + "]";
+    }
+
+    private static void write(FileChannel ch, byte[] bytes) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) {
+            ch.write(buf, buf.position());
+        }
     }
 
     /** A hold of one lock file. */

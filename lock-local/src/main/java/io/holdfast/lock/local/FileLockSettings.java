@@ -51,7 +51,14 @@ public final class FileLockSettings {
                 .maxPollInterval(base.maxPollInterval);
     }
 
-    /** The directory of the lock files (created if missing). */
+    /**
+     * The directory of the lock files, created with mode 700 if missing (and again if removed
+     * later). On POSIX systems it must be owned by the user running the process and not be
+     * writable by group or others; the directories above it must belong to root or that user and
+     * be writable by others only if sticky; its path must not pass through a symbolic link of
+     * another user. Otherwise {@link FileLockManager#create} refuses it: another user could plant
+     * links there (holdfast would overwrite their targets) or remove lock files.
+     */
     public Path directory() {
         return directory;
     }

@@ -40,7 +40,10 @@ public final class FileStatusSettings {
         return new Builder(base.directory).clock(base.clock).lockWait(base.lockWait);
     }
 
-    /** The directory of the flag files (created if missing). */
+    /**
+     * The directory of the flag files, created with mode 700 if missing; it must be safe as
+     * described for {@link FileLockSettings#directory()}.
+     */
     public Path directory() {
         return directory;
     }

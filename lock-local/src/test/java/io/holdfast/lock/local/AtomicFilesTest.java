@@ -2,8 +2,11 @@ package io.holdfast.lock.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.holdfast.lock.internal.Names;
+import io.holdfast.lock.local.process.BigWriter;
+import io.holdfast.lock.testkit.jvm.TestJvm;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,5 +120,73 @@ class AtomicFilesTest {
         Path f = dir.resolve("n".repeat(250) + ".csv");
         AtomicFiles.writeString(f, "x");
         assertThat(Files.readString(f)).isEqualTo("x");
+    }
+
+    @Test
+    void write_throughASymbolicLink_replacesTheFileItPointsTo_andKeepsTheLink() throws Exception {
+        Path release = Files.createDirectories(dir.resolve("releases/42"));
+        Path config = Files.writeString(release.resolve("config.csv"), "old\n");
+        Path current = Files.createDirectory(dir.resolve("current"));
+        Path link = Files.createSymbolicLink(current.resolve("config.csv"), Path.of("../releases/42/config.csv"));
+        AtomicFiles.writeString(link, "new\n");
+        assertThat(Files.isSymbolicLink(link)).as("the link is kept").isTrue();
+        assertThat(Files.readString(config)).as("the real file changed").isEqualTo("new\n");
+        Path dangling = Files.createSymbolicLink(current.resolve("limits.csv"), Path.of("../releases/42/limits.csv"));
+        AtomicFiles.writeString(dangling, "created\n");
+        assertThat(Files.isSymbolicLink(dangling)).isTrue();
+        assertThat(Files.readString(release.resolve("limits.csv"))).isEqualTo("created\n");
+        try (LocalLockManager locks = LocalLockManager.create()) {
+            AtomicFiles.update(link, locks, WAIT, s -> s + "appended\n");
+        }
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(config)).isEqualTo("new\nappended\n");
+    }
+
+    @Test
+    void lockResource_isTheSameForEveryPathOfOneFile() throws Exception {
+        Path release = Files.createDirectories(dir.resolve("releases/42"));
+        Path config = Files.writeString(release.resolve("config.csv"), "x");
+        Path linkedDir = Files.createSymbolicLink(dir.resolve("current"), Path.of("releases/42"));
+        Path linkedFile = Files.createSymbolicLink(dir.resolve("config-link.csv"), config);
+        String resource = AtomicFiles.lockResource(config);
+        assertThat(resource).isEqualTo("file:" + config.toRealPath());
+        assertThat(AtomicFiles.lockResource(linkedDir.resolve("config.csv"))).isEqualTo(resource);
+        assertThat(AtomicFiles.lockResource(linkedFile)).isEqualTo(resource);
+        assertThat(AtomicFiles.lockResource(dir.resolve("releases/./42/../42/config.csv"))).isEqualTo(resource);
+        assertThat(AtomicFiles.lockResource(linkedDir.resolve("missing.csv")))
+                .as("a file that does not exist yet").isEqualTo("file:" + release.toRealPath().resolve("missing.csv"));
+    }
+
+    @Test
+    void temporaryFileOfAKilledWriter_isRemovedByALaterWrite_butALiveWritersIsKept() throws Exception {
+        Path killedDir = Files.createDirectory(dir.resolve("killed"));
+        Path leftover = null;
+        for (int attempt = 0; attempt < 5 && leftover == null; attempt++) {
+            try (TestJvm writer = TestJvm.start(BigWriter.class, killedDir.resolve("big.bin").toString(), "8")) {
+                Path tmp = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2))
+                        .until(() -> temporaryFile(killedDir), java.util.Objects::nonNull);
+                writer.process().destroyForcibly().waitFor(); // SIGKILL mid-write
+                leftover = Files.exists(tmp) ? tmp : temporaryFile(killedDir);
+            }
+        }
+        assertThat(leftover).as("a killed writer left its temporary file").isNotNull();
+        AtomicFiles.writeString(killedDir.resolve("other.txt"), "a later write");
+        assertThat(temporaryFile(killedDir)).as("temporary file of the dead writer").isNull();
+
+        Path liveDir = Files.createDirectory(dir.resolve("live"));
+        try (TestJvm writer = TestJvm.start(BigWriter.class, liveDir.resolve("big.bin").toString(), "8")) {
+            writer.awaitLine("WROTE 1", Duration.ofSeconds(60));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2))
+                    .until(() -> temporaryFile(liveDir), java.util.Objects::nonNull);
+            AtomicFiles.writeString(liveDir.resolve("other.txt"), "a write beside a live writer");
+            writer.awaitLine("WROTE 4", Duration.ofSeconds(60));
+            assertThat(writer.output()).noneMatch(l -> l.startsWith("FAILED"));
+        }
+    }
+
+    private static Path temporaryFile(Path d) throws java.io.IOException {
+        try (var files = Files.list(d)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".tmp")).findFirst().orElse(null);
+        }
     }
 }

@@ -1,14 +1,18 @@
 package io.holdfast.lock.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockInfo;
 import io.holdfast.lock.local.process.CounterWorker;
 import io.holdfast.lock.local.process.CsvAppendWorker;
 import io.holdfast.lock.local.process.FlagClaimWorker;
+import io.holdfast.lock.local.process.FlagClearWorker;
 import io.holdfast.lock.local.process.HoldingWorker;
+import io.holdfast.lock.local.process.LockShell;
 import io.holdfast.lock.local.process.TakeTurnsWorker;
+import io.holdfast.lock.local.process.TokenWorker;
 import io.holdfast.lock.testkit.jvm.TestJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -265,5 +269,102 @@ class CrossProcessTest {
         }
         assertThat(lines).hasSize(expected.size()).doesNotHaveDuplicates();
         assertThat(new HashSet<>(lines)).isEqualTo(expected);
+    }
+
+    @Test
+    void atomicUpdates_throughARealPathAndASymbolicLink_fromTwoProcesses_loseNoLine() throws Exception {
+        Path locks = dir.resolve("locks");
+        Path release = Files.createDirectories(dir.resolve("releases/42"));
+        Path config = Files.writeString(release.resolve("config.csv"), "");
+        Path current = Files.createSymbolicLink(dir.resolve("current"), Path.of("releases/42"));
+        int perWorker = 100;
+        List<TestJvm> jvms = new ArrayList<>();
+        try {
+            jvms.add(TestJvm.start(CsvAppendWorker.class, locks.toString(), config.toString(), "real",
+                    String.valueOf(perWorker)));
+            jvms.add(TestJvm.start(CsvAppendWorker.class, locks.toString(),
+                    current.resolve("config.csv").toString(), "link", String.valueOf(perWorker)));
+            for (TestJvm jvm : jvms) {
+                jvm.finish(PATIENCE);
+            }
+        } finally {
+            jvms.forEach(TestJvm::close);
+        }
+        List<String> lines = Files.readAllLines(config);
+        assertThat(lines).as("lines appended through two paths of one file").hasSize(2 * perWorker)
+                .doesNotHaveDuplicates();
+        assertThat(Files.isSymbolicLink(current)).isTrue();
+    }
+
+    @Test
+    void tokens_keepIncreasing_betweenFalseAndDualProcesses_whenTheNewBackendIsAhead() throws Exception {
+        Path fileLocks = dir.resolve("file-locks");
+        Path newLocks = dir.resolve("new-locks");
+        List<Long> tokens = new ArrayList<>();
+        for (String mode : List.of("false", "dual", "false", "dual", "false")) {
+            try (TestJvm jvm = TestJvm.start(TokenWorker.class, mode, fileLocks.toString(), newLocks.toString(),
+                    "3600")) {
+                tokens.add(Long.parseLong(jvm.awaitLine("TOKEN", PATIENCE).substring(6)));
+                jvm.finish(PATIENCE);
+            }
+        }
+        assertThat(tokens).as("tokens of false, dual, false, dual, false instances")
+                .isSortedAccordingTo(Long::compare).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void close_reportsLeasesLost_beforeAnotherProcessCanTakeTheLock() throws Exception {
+        Path locks = dir.resolve("locks");
+        try (LockShell.Client other = LockShell.Client.start(locks)) {
+            FileLockManager closing = FileLockManager.create(FileLockSettings.of(locks));
+            Lease lease = closing.acquire("r", PATIENCE);
+            java.util.concurrent.atomic.AtomicReference<Object> seen = new java.util.concurrent.atomic.AtomicReference<>();
+            lease.onLost(() -> {
+                try {
+                    seen.set(other.canTake("r"));
+                } catch (Exception e) {
+                    seen.set(e);
+                }
+            });
+            closing.close();
+            assertThat(lease.isHeld()).isFalse();
+            assertThat(seen.get()).as("another process could take the lock while the closing"
+                    + " manager's lease was still held").isEqualTo(false);
+            assertThat(other.canTake("r")).as("after close").isTrue();
+        }
+    }
+
+    @Test
+    void flagRemoval_isMadeDurable_byAnFsyncOfTheDirectory() throws Exception {
+        Path flags = Files.createDirectory(dir.resolve("flags"));
+        Path trace = dir.resolve("strace.txt");
+        assumeTrue(runs("strace", "-f", "-o", "/dev/null", "true"), "needs strace (with ptrace allowed)");
+        Process p = new ProcessBuilder("strace", "-f", "-qq", "-y", "-e", "trace=unlink,unlinkat,fsync",
+                "-o", trace.toString(), ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), FlagClearWorker.class.getName(), flags.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        List<String> calls = Files.readAllLines(trace);
+        int removal = -1;
+        for (int i = 0; i < calls.size(); i++) {
+            if (calls.get(i).contains("unlink") && calls.get(i).contains("gone.flag\"")) {
+                removal = i;
+            }
+        }
+        assertThat(removal).as("the flag file's removal in %s", calls).isNotNegative();
+        String dirFsync = "fsync(";
+        String dirPath = "<" + flags.toRealPath() + ">)";
+        assertThat(calls.subList(removal + 1, calls.size()))
+                .as("an fsync of the directory after the removal")
+                .anyMatch(l -> l.contains(dirFsync) && l.contains(dirPath));
+    }
+
+    private static boolean runs(String... command) {
+        try {
+            return new ProcessBuilder(command).redirectErrorStream(true).start().waitFor() == 0;
+        } catch (Exception e) {
+            return false;
+        }
     }
 }

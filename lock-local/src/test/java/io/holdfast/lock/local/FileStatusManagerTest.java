@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +89,57 @@ class FileStatusManagerTest {
                 assertThat(files.map(p -> p.getFileName().toString()))
                         .containsExactlyInAnyOrder("f.flag", ".flags.lock");
             }
+        }
+    }
+
+    @Test
+    void readersOfAnExpiredFlag_neverRemoveAClaimMadeMeanwhile() throws Exception {
+        int rounds = 200;
+        int doubleOwners = 0;
+        try (FileStatusManager previous = manager(); FileStatusManager reader = manager();
+                FileStatusManager claimer = manager(); FileStatusManager late = manager()) {
+            for (int i = 0; i < rounds; i++) {
+                previous.set("charge-running", Duration.ofSeconds(1));
+                clock.advance(Duration.ofSeconds(2)); // expired, and nobody has looked yet
+                boolean listing = i % 2 == 1;
+                CyclicBarrier start = new CyclicBarrier(2);
+                CompletableFuture<Boolean> read = CompletableFuture.supplyAsync(() -> {
+                    await(start);
+                    return listing ? reader.list().contains("charge-running")
+                            : reader.get("charge-running").isPresent();
+                });
+                await(start);
+                boolean claimed = claimer.setIfAbsent("charge-running", Duration.ofMinutes(1));
+                read.get(30, TimeUnit.SECONDS);
+                assertThat(claimed).isTrue();
+                if (late.setIfAbsent("charge-running", Duration.ofMinutes(1))) {
+                    doubleOwners++;
+                }
+                previous.forceClear("charge-running");
+            }
+        }
+        assertThat(doubleOwners).as("rounds of %d with two owners of one flag", rounds).isZero();
+    }
+
+    @Test
+    void namesThatDifferOnlyInAnUnpairedSurrogate_areRefused_notMergedIntoOneFile() {
+        try (FileStatusManager a = manager(); FileStatusManager b = manager()) {
+            assertThat(a.setIfAbsent("job-?", Duration.ofMinutes(1))).isTrue();
+            assertThatThrownBy(() -> b.setIfAbsent("job-\uD83D", Duration.ofMinutes(1)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unpaired surrogate");
+            assertThatThrownBy(() -> b.set("job-\uD83E", Duration.ofMinutes(1)))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(a.get("job-?").orElseThrow().owner()).isNotEqualTo(b.toString());
+            assertThat(b.setIfAbsent("job-\uD83D\uDE00", Duration.ofMinutes(1))).isTrue();
+            assertThat(a.list()).containsExactlyInAnyOrder("job-?", "job-\uD83D\uDE00");
+        }
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 }

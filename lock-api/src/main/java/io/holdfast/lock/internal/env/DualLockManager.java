@@ -5,6 +5,7 @@ import io.holdfast.lock.LockInfo;
 import io.holdfast.lock.LockManager;
 import io.holdfast.lock.LockTimeoutException;
 import io.holdfast.lock.spi.AbstractLockManager;
+import io.holdfast.lock.spi.FencingCounter;
 import io.holdfast.lock.spi.Grant;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -16,7 +17,15 @@ import java.util.Optional;
  * The migration lock of {@code USE_NEW_LOCKS=dual}: every grant takes the {@code first} manager's
  * lock (the host-wide file lock), then the {@code second}'s (the new backend), within one
  * deadline, and releases them in reverse order. It therefore excludes instances that use only
- * the first and instances that use only the second. The fencing token is the second's.
+ * the first and instances that use only the second.
+ *
+ * <p>Tokens: by default the lease carries the second's token (shared by every instance of the
+ * new backend), and when the first is a {@link FencingCounter} its counter is raised to that
+ * token while both are held, so an instance that uses only the first gets a greater token next
+ * and tokens increase across {@code false} and {@code dual} instances as well. For a second
+ * backend whose tokens are per process (the in-process {@code local} backend),
+ * {@link #withTokensOfFirst} makes the lease carry the first's token instead: it is shared by the
+ * processes of the host, where the second's would repeat.
  *
  * <p>Reentrancy, in-JVM queueing and lease handles come from {@link AbstractLockManager}; a grant
  * holds one lease of each manager. The grant is lost when either lease is lost. This manager owns
@@ -26,15 +35,19 @@ public final class DualLockManager extends AbstractLockManager<DualLockManager.D
 
     private final LockManager first;
     private final LockManager second;
+    private final boolean tokensOfFirst;
 
-    private DualLockManager(LockManager first, LockManager second, MeterRegistry registry) {
+    private DualLockManager(LockManager first, LockManager second, boolean tokensOfFirst,
+            MeterRegistry registry) {
         super("dual(" + first.backend() + "+" + second.backend() + ")", true, registry);
         this.first = first;
         this.second = second;
+        this.tokensOfFirst = tokensOfFirst;
     }
 
     /**
-     * Composes two managers; the result owns them.
+     * Composes two managers; the result owns them. Leases carry the second's tokens, and the
+     * first's counter is raised to each of them when the first is a {@link FencingCounter}.
      *
      * @param first the manager whose lock is taken first (the legacy file locks)
      * @param second the manager whose lock is taken second and whose tokens leases carry
@@ -42,7 +55,21 @@ public final class DualLockManager extends AbstractLockManager<DualLockManager.D
      */
     public static DualLockManager of(LockManager first, LockManager second, MeterRegistry registry) {
         return new DualLockManager(Objects.requireNonNull(first, "first"),
-                Objects.requireNonNull(second, "second"), registry);
+                Objects.requireNonNull(second, "second"), false, registry);
+    }
+
+    /**
+     * Composes two managers whose leases carry the first's tokens: for a second backend whose
+     * tokens are not shared between processes. The result owns both managers.
+     *
+     * @param first the manager whose lock is taken first and whose tokens leases carry
+     * @param second the manager whose lock is taken second
+     * @param registry where to record metrics, or null
+     */
+    public static DualLockManager withTokensOfFirst(LockManager first, LockManager second,
+            MeterRegistry registry) {
+        return new DualLockManager(Objects.requireNonNull(first, "first"),
+                Objects.requireNonNull(second, "second"), true, registry);
     }
 
     @Override
@@ -53,20 +80,35 @@ public final class DualLockManager extends AbstractLockManager<DualLockManager.D
             return null;
         }
         Lease inner;
+        long token;
         try {
             inner = take(second, resource, deadlineNanos);
+            if (inner == null) {
+                outer.release();
+                return null;
+            }
+            token = tokensOfFirst ? outer.fencingToken() : inner.fencingToken();
+            if (!tokensOfFirst && first instanceof FencingCounter) {
+                raise((FencingCounter) first, outer, inner, token);
+            }
         } catch (InterruptedException | RuntimeException | Error e) {
             releaseQuietly(outer, e);
             throw e;
         }
-        if (inner == null) {
-            outer.release();
-            return null;
-        }
-        DualGrant g = new DualGrant(resource, inner.fencingToken(), start, lossReporter(), outer, inner);
+        DualGrant g = new DualGrant(resource, token, start, lossReporter(), outer, inner);
         outer.onLost(() -> g.markLost("its " + first.backend() + " lock was lost"));
         inner.onLost(() -> g.markLost("its " + second.backend() + " lock was lost"));
         return g;
+    }
+
+    /** Raises the first's counter to the lease's token; on failure frees the second's lock. */
+    private static void raise(FencingCounter counter, Lease outer, Lease inner, long token) {
+        try {
+            counter.raiseCounter(outer, token);
+        } catch (RuntimeException | Error e) {
+            releaseQuietly(inner, e);
+            throw e;
+        }
     }
 
     @Override
@@ -88,8 +130,9 @@ public final class DualLockManager extends AbstractLockManager<DualLockManager.D
 
     @Override
     protected Optional<LockInfo> describe(String resource) {
-        Optional<LockInfo> held = second.inspect(resource);
-        return held.isPresent() ? held : first.inspect(resource);
+        LockManager tokens = tokensOfFirst ? first : second;
+        Optional<LockInfo> held = tokens.inspect(resource);
+        return held.isPresent() ? held : (tokensOfFirst ? second : first).inspect(resource);
     }
 
     @Override

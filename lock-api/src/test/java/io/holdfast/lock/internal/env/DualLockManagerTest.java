@@ -71,7 +71,64 @@ class DualLockManagerTest {
         assertThat(lease.fencingToken()).isEqualTo(before + 1);
         assertThat(lease.isHeld()).isTrue();
         assertThat(lease.release()).isTrue();
-        assertThat(events).containsExactly("grant file r", "grant redis r", "revoke redis r", "revoke file r");
+        assertThat(events).containsExactly("grant file r", "grant redis r",
+                "raise file r " + lease.fencingToken(), "revoke redis r", "revoke file r");
+    }
+
+    @Test
+    void tokens_keepIncreasing_fromDualToFileOnlyInstances() throws Exception {
+        MemoryLockManager legacy = file();
+        DualLockManager dual = dual(file(), fresh());
+        List<Long> tokens = new ArrayList<>();
+        for (LockManager m : List.of(legacy, dual, legacy, dual, legacy)) {
+            if (m == dual) {
+                synchronized (newStore) { // the new backend's tokens run far ahead (Redis: µs of its clock)
+                    newStore.tokens.merge("r", 1_000_000L, Long::sum);
+                }
+            }
+            try (Lease l = m.acquire("r", PATIENCE)) {
+                tokens.add(l.fencingToken());
+            }
+        }
+        assertThat(tokens).as("tokens of false, dual, false, dual, false").isSortedAccordingTo(Long::compare)
+                .doesNotHaveDuplicates();
+        assertThat(tokens.get(1)).as("dual leases carry the new backend's token").isEqualTo(1_000_001L);
+    }
+
+    @Test
+    void withTokensOfFirst_leasesCarryTheFileTokens_sharedByEveryInstance() throws Exception {
+        // each "process" has its own in-process second backend, whose tokens would repeat
+        DualLockManager a = track(DualLockManager.withTokensOfFirst(file(),
+                new MemoryLockManager("local", new MemoryLockManager.Store(), events::add), null));
+        DualLockManager b = track(DualLockManager.withTokensOfFirst(file(),
+                new MemoryLockManager("local", new MemoryLockManager.Store(), events::add), null));
+        MemoryLockManager legacy = file();
+        List<Long> tokens = new ArrayList<>();
+        for (LockManager m : List.of(a, b, legacy, a, b, legacy)) {
+            try (Lease l = m.acquire("r", PATIENCE)) {
+                tokens.add(l.fencingToken());
+                assertThat(a.inspect("r")).get().extracting(i -> i.fencingToken()).isEqualTo(l.fencingToken());
+            }
+        }
+        assertThat(tokens).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(events).noneMatch(e -> e.startsWith("raise"));
+    }
+
+    @Test
+    void tryAcquire_byInterruptedThread_isAnsweredLikeTheFileBackend_neverIllegalState() throws Exception {
+        MemoryLockManager second = fresh();
+        second.failsWhenInterrupted = true; // as a Redis call on an interrupted thread
+        DualLockManager dual = dual(file(), second);
+        for (LockManager m : List.of(dual, second)) {
+            Thread.currentThread().interrupt();
+            try {
+                Lease l = m.tryAcquire("r").orElseThrow();
+                assertThat(Thread.currentThread().isInterrupted()).as("%s keeps the flag", m.backend()).isTrue();
+                assertThat(l.release()).isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+        }
     }
 
     @Test

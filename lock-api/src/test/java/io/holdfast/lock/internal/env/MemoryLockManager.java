@@ -1,8 +1,10 @@
 package io.holdfast.lock.internal.env;
 
+import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockInfo;
 import io.holdfast.lock.LockUnavailableException;
 import io.holdfast.lock.spi.AbstractLockManager;
+import io.holdfast.lock.spi.FencingCounter;
 import io.holdfast.lock.spi.Grant;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +20,8 @@ import java.util.function.Consumer;
  * file directory or one Redis. Records grant and revoke events, and can lose grants or fail on
  * demand.
  */
-final class MemoryLockManager extends AbstractLockManager<MemoryLockManager.MemGrant> {
+final class MemoryLockManager extends AbstractLockManager<MemoryLockManager.MemGrant>
+        implements FencingCounter {
 
     /** Shared lock state; its monitor guards everything. */
     static final class Store {
@@ -29,6 +32,8 @@ final class MemoryLockManager extends AbstractLockManager<MemoryLockManager.MemG
     private final Store store;
     private final Consumer<String> events;
     volatile boolean unavailable;
+    /** Like a backend doing interruptible I/O (Redis): a grant call fails on an interrupted thread. */
+    volatile boolean failsWhenInterrupted;
     volatile boolean closedBackend;
     /** The deadline of the latest grant call. */
     volatile long lastDeadline;
@@ -42,6 +47,9 @@ final class MemoryLockManager extends AbstractLockManager<MemoryLockManager.MemG
     @Override
     protected MemGrant grant(String resource, long deadlineNanos) throws InterruptedException {
         lastDeadline = deadlineNanos;
+        if (failsWhenInterrupted && Thread.interrupted()) {
+            throw new InterruptedException(backend() + " call interrupted (test)");
+        }
         if (unavailable) {
             throw new LockUnavailableException(backend() + " is down (test)");
         }
@@ -58,6 +66,16 @@ final class MemoryLockManager extends AbstractLockManager<MemoryLockManager.MemG
             store.holders.put(resource, g);
             events.accept("grant " + backend() + " " + resource);
             return g;
+        }
+    }
+
+    @Override
+    public void raiseCounter(Lease lease, long token) {
+        MemGrant g = localGrant(lease.resource()).filter(x -> x.thread() == Thread.currentThread())
+                .orElseThrow(() -> new IllegalArgumentException("not held: " + lease));
+        synchronized (store) {
+            events.accept("raise " + backend() + " " + g.resource() + " " + token);
+            store.tokens.merge(g.resource(), token, Math::max);
         }
     }
 

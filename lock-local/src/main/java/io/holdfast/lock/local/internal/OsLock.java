@@ -2,117 +2,167 @@ package io.holdfast.lock.local.internal;
 
 import io.holdfast.lock.LockUnavailableException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
- * An exclusive OS lock ({@code fcntl} on Linux) on one file, held by one thread of this JVM.
+ * An exclusive OS lock ({@code fcntl} on Linux) on one file of a {@link LockDirectory}, held by
+ * one thread of this JVM.
  *
- * <p>POSIX drops <em>all</em> of a process's locks on a file when <em>any</em> descriptor of that
- * file is closed, and the JDK refuses overlapping locks within one JVM. So every access to a lock
- * file in this JVM, by any manager, first takes a JVM-wide permit for the file (a {@link Semaphore},
- * because a lock may be released by another thread on close). Only the permit holder opens the
- * file; others wait on the permit, without polling. Across processes, waiting polls an exclusive
- * lock on the lock region (every byte but the last possible one) with a backoff from 50µs up to a
- * cap.
+ * <p><b>Descriptors.</b> POSIX drops <em>all</em> of a process's locks on a file when <em>any</em>
+ * descriptor of it is closed, and the JDK refuses overlapping locks within one JVM. Three rules
+ * keep a holder's lock:
+ * <ol>
+ * <li>In this copy of holdfast, a thread takes a permit per file <em>identity</em> (device and
+ *     inode, so that two spellings of a directory, or two hard links, share it) before it opens
+ *     the file, so only the permit holder has a descriptor of it. The permit is a
+ *     {@link Semaphore} because a lock may be released by another thread on close.
+ * <li>Across copies of holdfast in other class loaders of this JVM (two web applications), which
+ *     have permits of their own: the permit holder then takes a shared lock on the <em>gate
+ *     byte</em> through its descriptor. The JDK's lock table is one per JVM, so one descriptor at
+ *     a time has the gate, and only a descriptor that has it locks the file or is closed. One
+ *     that cannot get it (another copy uses the file) is never closed while it lacks it: it is
+ *     parked, reused by the next attempt on the file, and closed once it gets the gate. (Channel
+ *     calls run with the interrupt flag checked and hidden, but an interrupt that lands during
+ *     one makes the JDK close the channel; without the gate, that could still drop another
+ *     copy's lock.)
+ * <li>Against other code of this process that closes a descriptor of the file anyway (reading
+ *     the lock file, or a copy of holdfast without the gate): the caller's {@code heldElsewhere}
+ *     test of the file content, by which a holder line of another live process counts as held
+ *     although the OS lock is free ({@link LockRecord#heldByOtherLiveProcess}).
+ * </ol>
  *
- * <p>Fairness across processes: a process that waits announces it with a shared lock on the
- * waiters byte (the last possible offset, never written). An acquirer that finds another process
- * announced (its exclusive test on that byte fails) yields: it announces itself and does not try
- * the lock for twice the poll cap (unless its deadline comes first), so every polling waiter gets
- * an attempt first. Without this a process that releases and acquires again re-takes the lock
- * before any waiter polls, and the other processes starve.
+ * <p><b>Identity.</b> The path must still name the file once it is locked: a file removed or
+ * replaced meanwhile is let go and the lock taken on the file the path names now. A missing file
+ * is created (never through a symbolic link), a missing directory created again.
  *
- * <p>The permit holder also publishes the latest known holder record of the file, so that
- * {@link #probe} can answer without opening the file while this JVM uses it.
+ * <p><b>Fairness across processes.</b> Waiting polls an exclusive lock on the lock region with a
+ * backoff from 50µs up to a cap. A process that waits announces it with a shared lock on the
+ * waiters byte. An acquirer that finds another process announced yields: it announces itself and
+ * does not try the lock for twice the poll cap (unless its deadline comes first), so every polling
+ * waiter gets an attempt first. Without this a process that releases and acquires again re-takes
+ * the lock before any waiter polls, and the other processes starve.
+ *
+ * <p>Byte ranges are those of {@link LockFiles}. The permit holder publishes the latest known
+ * holder record, so that {@link #probe} can answer without opening the file while this JVM uses
+ * it.
  */
 public final class OsLock implements AutoCloseable {
 
     private static final long FIRST_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final long CLOSE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** The waiters byte: shared-locked by processes waiting for the lock region. */
-    private static final long WAITERS_BYTE = Long.MAX_VALUE - 1;
-    /** The lock region, {@code [0, WAITERS_BYTE)}: the file content and far beyond. */
-    private static final long LOCK_REGION = WAITERS_BYTE;
-    private static final ConcurrentHashMap<Path, Slot> SLOTS = new ConcurrentHashMap<>();
+    /** How long a single attempt waits for a probe ({@code inspect}) that has the permit. */
+    private static final long PROBE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** Re-locks after the path changed that a single attempt makes before it gives up. */
+    private static final int SINGLE_ATTEMPT_MOVES = 4;
+    private static final ConcurrentHashMap<Object, Slot> SLOTS = new ConcurrentHashMap<>();
+    private static final ParkedChannels PARKED = new ParkedChannels();
 
     private final Path file;
+    private final Object key;
     private final Slot slot;
     private final FileChannel channel;
     private final FileLock lock;
+    private final byte[] content;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    private OsLock(Path file, Slot slot, FileChannel channel, FileLock lock) {
+    private OsLock(Path file, Object key, Slot slot, FileChannel channel, FileLock lock, byte[] content) {
         this.file = file;
+        this.key = key;
         this.slot = slot;
         this.channel = channel;
         this.lock = lock;
+        this.content = content;
     }
 
     /**
-     * Locks {@code file} (created if missing) for the calling thread.
+     * Locks {@code file} of {@code dir} (created if missing) for the calling thread.
      *
      * @param deadlineNanos the {@link System#nanoTime()} to give up at; one attempt if passed
      * @param maxPoll the longest pause between two attempts while another process holds the lock
      * @param closed true once the owner was closed: a waiter then gives up (checked every 100ms)
+     * @param heldElsewhere true for file content that shows the lock held although the OS lock was
+     *     granted (see the class description)
      * @return the held lock, or null if not granted by the deadline
      * @throws InterruptedException if interrupted while waiting
      * @throws IllegalStateException if {@code closed} turned true while waiting
-     * @throws LockUnavailableException if the file cannot be opened or locked
+     * @throws LockUnavailableException if the file cannot be created, opened or locked
      */
-    public static OsLock acquire(Path file, long deadlineNanos, Duration maxPoll,
-            BooleanSupplier closed) throws InterruptedException {
-        Slot slot = join(file);
-        boolean permitted = false;
-        OsLock result = null;
-        try {
-            permitted = awaitPermit(file, slot, deadlineNanos, closed);
-            if (permitted) {
-                result = lockFile(file, slot, deadlineNanos, maxPoll.toNanos(), closed);
-            }
-            return result;
-        } finally {
-            if (result == null) {
-                if (permitted) {
-                    slot.record = null;
-                    slot.permit.release();
+    public static OsLock acquire(LockDirectory dir, Path file, long deadlineNanos, Duration maxPoll,
+            BooleanSupplier closed, Predicate<byte[]> heldElsewhere) throws InterruptedException {
+        PARKED.drain();
+        for (int moves = 0; ; moves++) {
+            Object key = LockFiles.identify(dir, file, PARKED);
+            Slot slot = join(key);
+            boolean permitted = false;
+            Object outcome = null;
+            try {
+                permitted = awaitPermit(file, slot, deadlineNanos, closed);
+                if (!permitted) {
+                    return null;
                 }
-                leave(file, slot);
+                outcome = lockFile(file, key, slot, deadlineNanos, maxPoll.toNanos(), closed,
+                        heldElsewhere);
+                if (outcome instanceof OsLock) {
+                    return (OsLock) outcome;
+                }
+            } finally {
+                if (!(outcome instanceof OsLock)) {
+                    if (permitted) {
+                        slot.record = null;
+                        slot.permit.release();
+                    }
+                    leave(key, slot);
+                }
+            }
+            if (outcome != Attempt.MOVED
+                    || (deadlineNanos - System.nanoTime() <= 0 && moves >= SINGLE_ATTEMPT_MOVES)) {
+                return null;
             }
         }
     }
 
     /**
-     * The holder record of {@code file} if some process holds its lock, without disturbing a
-     * holder in this JVM: answered from memory while this JVM uses the file, otherwise by testing
-     * the lock and reading the file.
+     * The content of {@code file} if some process holds its lock, without disturbing a holder in
+     * this JVM: answered from memory while this copy of holdfast uses the file, otherwise by
+     * testing the lock and reading the file.
      *
+     * @param heldElsewhere as for {@link #acquire}: content that shows the lock held although the
+     *     OS lock is free
      * @return the record bytes (whatever the holder wrote), or empty when the lock is free
      */
-    public static Optional<byte[]> probe(Path file) {
-        Slot slot = join(file);
+    public static Optional<byte[]> probe(Path file, Predicate<byte[]> heldElsewhere) {
+        Object key = LockFiles.identityOrNull(file);
+        if (key == null) {
+            return Optional.empty();
+        }
+        Slot slot = join(key);
         try {
             for (int i = 0; i < 50; i++) {
-                if (slot.permit.tryAcquire()) {
-                    try {
-                        return probeUnderPermit(file);
-                    } finally {
-                        slot.permit.release();
+                slot.probes.incrementAndGet();
+                try {
+                    // an acquirer waiting for the permit goes first: a probe only looks
+                    if (!slot.permit.hasQueuedThreads() && slot.permit.tryAcquire()) {
+                        try {
+                            return probeUnderPermit(file, key, heldElsewhere);
+                        } finally {
+                            slot.permit.release();
+                        }
                     }
+                } finally {
+                    slot.probes.decrementAndGet();
                 }
                 byte[] known = slot.record;
                 if (known != null) {
@@ -122,7 +172,7 @@ public final class OsLock implements AutoCloseable {
             }
             return Optional.empty(); // this JVM is busy with the file but knows no holder yet
         } finally {
-            leave(file, slot);
+            leave(key, slot);
         }
     }
 
@@ -131,9 +181,27 @@ public final class OsLock implements AutoCloseable {
         return channel;
     }
 
+    /** The locked file's content now. */
+    public byte[] read() throws IOException {
+        return LockFiles.readAll(channel);
+    }
+
+    /** The file's content when the lock was granted. */
+    public byte[] content() {
+        return content.clone();
+    }
+
     /** Publishes what {@link #probe} reports for this file while this lock is held. */
     public void publish(byte[] record) {
         slot.record = record;
+    }
+
+    /**
+     * True if the path still names the locked file: false once it was removed or replaced, when
+     * another process may have locked the new file while this lock was held.
+     */
+    public boolean stillNamesLockedFile() {
+        return key.equals(LockFiles.identityOrNull(file));
     }
 
     /** Releases the lock and closes the file; idempotent, callable from any thread. */
@@ -150,9 +218,10 @@ public final class OsLock implements AutoCloseable {
         } catch (IOException e) {
             // closing the channel below releases the lock anyway
         } finally {
-            closeQuietly(channel);
+            LockFiles.closeQuietly(channel); // it has the gate: no other descriptor of this JVM locks the file
             slot.permit.release();
-            leave(file, slot);
+            leave(key, slot);
+            PARKED.drain();
         }
     }
 
@@ -161,18 +230,37 @@ public final class OsLock implements AutoCloseable {
         return "OsLock[" + file + (released.get() ? ", released" : ", held") + "]";
     }
 
+    /** The outcomes of one attempt that are not a lock. */
+    private enum Attempt {
+        /** Not granted by the deadline. */
+        NOT_GRANTED,
+        /** The path names another file than the one identified: identify it again. */
+        MOVED
+    }
+
     private static boolean awaitPermit(Path file, Slot slot, long deadlineNanos, BooleanSupplier closed)
             throws InterruptedException {
         while (true) {
             long remaining = deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
-                return slot.permit.tryAcquire();
+                return slot.permit.tryAcquire() || awaitProbe(slot);
             }
             if (slot.permit.tryAcquire(Math.min(remaining, CLOSE_CHECK_NANOS), TimeUnit.NANOSECONDS)) {
                 return true;
             }
             checkOpen(file, closed);
         }
+    }
+
+    /** A single attempt waits for a probe that has the permit only for a moment. */
+    private static boolean awaitProbe(Slot slot) throws InterruptedException {
+        long end = System.nanoTime() + PROBE_GRACE_NANOS;
+        while (slot.probes.get() > 0 && System.nanoTime() - end < 0) {
+            if (slot.permit.tryAcquire(20, TimeUnit.MICROSECONDS)) {
+                return true;
+            }
+        }
+        return slot.permit.tryAcquire();
     }
 
     private static void checkOpen(Path file, BooleanSupplier closed) {
@@ -182,38 +270,67 @@ public final class OsLock implements AutoCloseable {
         }
     }
 
-    private static OsLock lockFile(Path file, Slot slot, long deadlineNanos, long maxPollNanos,
-            BooleanSupplier closed) throws InterruptedException {
-        FileChannel ch = null;
+    /** Returns an {@link OsLock} or an {@link Attempt}; the caller holds the permit. */
+    private static Object lockFile(Path file, Object key, Slot slot, long deadlineNanos,
+            long maxPollNanos, BooleanSupplier closed, Predicate<byte[]> heldElsewhere)
+            throws InterruptedException {
+        if (deadlineNanos - System.nanoTime() > 0 && Thread.interrupted()) {
+            throw new InterruptedException("interrupted before locking " + file);
+        }
+        FileChannel ch = PARKED.take(key);
+        FileLock gate = null;
         try {
-            ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                    StandardOpenOption.CREATE);
-            long backoff = FIRST_BACKOFF_NANOS;
-            long start = System.nanoTime();
-            boolean yielding = deadlineNanos - start > 0 && othersWait(ch);
-            long yieldUntil = start + (yielding ? 2 * maxPollNanos : 0);
+            if (ch == null) {
+                ch = LockFiles.open(file);
+                if (ch == null) {
+                    return Attempt.MOVED;
+                }
+            }
             FileLock waiting = null;
+            long backoff = FIRST_BACKOFF_NANOS;
+            long yieldUntil = System.nanoTime();
+            boolean yieldDecided = false;
             while (true) {
                 long now = System.nanoTime();
-                if (now - yieldUntil >= 0 || deadlineNanos - now <= 0) {
-                    FileLock fl = ch.tryLock(0, LOCK_REGION, false);
-                    if (fl != null) {
-                        if (waiting != null) {
-                            waiting.release();
-                        }
-                        OsLock held = new OsLock(file, slot, ch, fl);
-                        ch = null;
-                        return held;
-                    }
-                    slot.record = readAll(ch);
+                boolean lastChance = deadlineNanos - now <= 0;
+                if (gate == null) {
+                    gate = LockFiles.tryGate(ch);
                 }
-                if (waiting == null) {
-                    waiting = ch.tryLock(WAITERS_BYTE, 1, true); // null while an acquirer tests it
+                if (gate != null) {
+                    if (!yieldDecided) {
+                        yieldDecided = true;
+                        if (!lastChance && LockFiles.othersWait(ch)) {
+                            yieldUntil = now + 2 * maxPollNanos;
+                        }
+                    }
+                    if (now - yieldUntil >= 0 || lastChance) {
+                        FileLock fl = LockFiles.tryLock(ch, 0, LockFiles.LOCK_REGION, false);
+                        byte[] content = LockFiles.readAll(ch);
+                        if (fl != null && !key.equals(LockFiles.identityOrNull(file))) {
+                            fl.release(); // removed or replaced while we waited: lock the new one
+                            return Attempt.MOVED;
+                        }
+                        if (fl != null && !heldElsewhere.test(content)) {
+                            if (waiting != null) {
+                                waiting.release();
+                            }
+                            OsLock held = new OsLock(file, key, slot, ch, fl, content);
+                            ch = null;
+                            return held;
+                        }
+                        if (fl != null) {
+                            fl.release(); // another live process holds it, though its OS lock fell
+                        }
+                        slot.record = content;
+                    }
+                    if (waiting == null) {
+                        waiting = LockFiles.tryLock(ch, LockFiles.WAITERS_BYTE, 1, true); // null while an acquirer tests it
+                    }
                 }
                 now = System.nanoTime();
                 long remaining = deadlineNanos - now;
                 if (remaining <= 0) {
-                    return null;
+                    return Attempt.NOT_GRANTED;
                 }
                 long pause = Math.min(backoff, remaining);
                 if (yieldUntil - now > 0) {
@@ -227,82 +344,76 @@ public final class OsLock implements AutoCloseable {
                 backoff = Math.min(backoff * 2, maxPollNanos);
             }
         } catch (ClosedByInterruptException e) {
+            ch = null; // closed by the JDK
             Thread.interrupted();
             throw new InterruptedException("interrupted while locking " + file);
-        } catch (OverlappingFileLockException e) {
-            throw new IllegalStateException("this JVM already locks " + file + " through another"
-                    + " path (a symbolic link?); use one spelling of the lock directory", e);
         } catch (IOException e) {
             throw new LockUnavailableException("cannot lock file " + file + ": " + e, e);
         } finally {
-            closeQuietly(ch);
+            if (ch != null) {
+                if (gate != null) {
+                    LockFiles.closeQuietly(ch);
+                } else {
+                    PARKED.park(key, ch, file);
+                }
+            }
         }
     }
 
-    private static Optional<byte[]> probeUnderPermit(Path file) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            FileLock fl = ch.tryLock(0, LOCK_REGION, false);
+    private static Optional<byte[]> probeUnderPermit(Path file, Object key,
+            Predicate<byte[]> heldElsewhere) {
+        boolean interrupted = Thread.interrupted(); // else the channel would close itself
+        FileChannel ch = PARKED.take(key);
+        FileLock gate = null;
+        try {
+            if (ch == null) {
+                ch = LockFiles.open(file);
+                if (ch == null) {
+                    return Optional.empty();
+                }
+            }
+            gate = LockFiles.tryGate(ch);
+            FileLock fl = gate == null ? null : LockFiles.tryLock(ch, 0, LockFiles.LOCK_REGION, false);
+            byte[] content = LockFiles.readAll(ch);
             if (fl != null) {
                 fl.release();
-                return Optional.empty();
+                return heldElsewhere.test(content) ? Optional.of(content) : Optional.empty();
             }
-            return Optional.of(readAll(ch));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+            // held by another process, or used by another copy of holdfast in this JVM
+            return content.length > LockRecord.COUNTER_BYTES ? Optional.of(content) : Optional.empty();
         } catch (IOException e) {
             throw new LockUnavailableException("cannot read lock file " + file + ": " + e, e);
-        }
-    }
-
-    /** True if another process announces that it waits for the lock on {@code ch}'s file. */
-    private static boolean othersWait(FileChannel ch) {
-        try {
-            FileLock test = ch.tryLock(WAITERS_BYTE, 1, false);
-            if (test == null) {
-                return true;
+        } finally {
+            if (ch != null) {
+                if (gate != null) {
+                    LockFiles.closeQuietly(ch);
+                } else {
+                    PARKED.park(key, ch, file);
+                }
             }
-            test.release();
-            return false;
-        } catch (IOException | OverlappingFileLockException e) {
-            return false; // only fairness is at stake
-        }
-    }
-
-    /** Reads the whole file with positional reads (the channel's position is not used). */
-    public static byte[] readAll(FileChannel ch) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(ch.size(), 64 * 1024));
-        while (buf.hasRemaining() && ch.read(buf, buf.position()) > 0) {
-            // keep reading
-        }
-        return buf.flip().remaining() == buf.capacity() ? buf.array()
-                : java.util.Arrays.copyOf(buf.array(), buf.remaining());
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        if (ch != null) {
-            try {
-                ch.close();
-            } catch (IOException e) {
-                // nothing to do: the descriptor is gone either way
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
 
-    private static Slot join(Path file) {
-        return SLOTS.compute(file, (k, s) -> {
+    private static Slot join(Object key) {
+        return SLOTS.compute(key, (k, s) -> {
             Slot slot = s == null ? new Slot() : s;
             slot.users++;
             return slot;
         });
     }
 
-    private static void leave(Path file, Slot slot) {
-        SLOTS.computeIfPresent(file, (k, s) -> s == slot && --s.users == 0 ? null : s);
+    private static void leave(Object key, Slot slot) {
+        SLOTS.computeIfPresent(key, (k, s) -> s == slot && --s.users == 0 ? null : s);
     }
 
-    /** This JVM's gate to one file: one permit, and the holder record last seen. */
+    /** This copy's gate to one file: one permit, and the holder record last seen. */
     private static final class Slot {
         final Semaphore permit = new Semaphore(1);
+        /** Probes trying or holding the permit. */
+        final AtomicInteger probes = new AtomicInteger();
         /** Threads using the slot; guarded by the map's compute. */
         int users;
         volatile byte[] record;

@@ -12,7 +12,8 @@ import io.holdfast.lock.spi.LockBackendProvider;
  * The {@code local} backend for {@link io.holdfast.lock.LockService}: {@link LocalLockManager}
  * and {@link LocalStatusManager}, which coordinate the threads of one JVM only (each service has
  * its own). With {@code USE_NEW_LOCKS=dual} the file lock taken first still coordinates the
- * processes of the host.
+ * processes of the host, and its tokens are the ones leases carry (this backend's are per
+ * process).
  */
 public final class LocalBackendProvider implements LockBackendProvider {
 

@@ -13,7 +13,8 @@ import java.time.Duration;
  * ({@link LockService#fromEnvironment()}), then increments a shared counter file under the lock
  * {@code counter} and runs "charge" sections claimed through the flag {@code charge-running}.
  * A marker file detects overlapping sections. Args: work directory, iterations.
- * Prints {@code BACKEND <name>}, {@code READY}, then {@code RESULT <overlaps> <chargeOverlaps> <charges>}.
+ * Prints {@code BACKEND <name>}, {@code READY}, {@code GRANT <nanoTime> <token>} for each lock
+ * section (the monotonic clock is host-wide), then {@code RESULT <overlaps> <chargeOverlaps> <charges>}.
  */
 public final class MixedModeWorker {
 
@@ -24,11 +25,14 @@ public final class MixedModeWorker {
         int overlaps = 0;
         int chargeOverlaps = 0;
         int charges = 0;
+        StringBuilder grants = new StringBuilder();
         try (LockService service = LockService.fromEnvironment()) {
             System.out.println("BACKEND " + service.backend());
             StartSignal.readyThenAwait(work.resolve("go"));
             for (int i = 0; i < iterations; i++) {
                 try (Lease lease = service.locks().acquire("counter", Duration.ofSeconds(60))) {
+                    grants.append("GRANT ").append(System.nanoTime()).append(' ')
+                            .append(lease.fencingToken()).append('\n');
                     overlaps += enter(work.resolve("inside"));
                     long value = Long.parseLong(Files.readString(counter).trim());
                     Thread.yield();
@@ -44,6 +48,7 @@ public final class MixedModeWorker {
                 }
             }
         }
+        System.out.print(grants);
         System.out.println("RESULT " + overlaps + " " + chargeOverlaps + " " + charges);
     }
 

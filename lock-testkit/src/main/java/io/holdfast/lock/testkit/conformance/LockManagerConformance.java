@@ -76,6 +76,11 @@ public abstract class LockManagerConformance {
         return 4000;
     }
 
+    /** tryAcquire calls made while another thread inspects the same free lock. */
+    protected int inspectRaceAttempts() {
+        return 1000;
+    }
+
     @BeforeEach
     final void createManager() {
         manager = track(newManager());
@@ -410,6 +415,62 @@ public abstract class LockManagerConformance {
         }
 
         @Test
+        void tryAcquire_byInterruptedThread_ignoresTheFlag_andKeepsIt() throws Exception {
+            String r = resource("interrupted-try");
+            String busy = resource("interrupted-busy");
+            try (Holder h = Holder.hold(manager, busy)) {
+                Thread.currentThread().interrupt();
+                try {
+                    Lease lease = manager.tryAcquire(r).orElseThrow(() -> new AssertionError(
+                            "a free lock was not granted to an interrupted thread"));
+                    assertThat(Thread.currentThread().isInterrupted()).as("flag kept after the grant")
+                            .isTrue();
+                    assertThat(lease.isHeld()).isTrue();
+                    assertThat(manager.tryAcquire(busy)).as("a busy lock").isEmpty();
+                    assertThat(Thread.currentThread().isInterrupted()).as("flag kept when busy").isTrue();
+                    assertThat(lease.release()).as("release by the interrupted thread").isTrue();
+                    assertThat(Thread.currentThread().isInterrupted()).as("flag kept after release")
+                            .isTrue();
+                } finally {
+                    Thread.interrupted();
+                }
+            }
+            assertThat(onOtherThread(() -> manager.tryAcquire(r).map(Lease::release))).hasValue(true);
+        }
+
+        @Test
+        void tryAcquire_ofFreeLock_isGranted_whileAnotherThreadInspectsIt() throws Exception {
+            String r = resource("inspected");
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            CountDownLatch inspecting = new CountDownLatch(1);
+            CompletableFuture<Integer> inspections = CompletableFuture.supplyAsync(() -> {
+                int n = 0;
+                while (!stop.get()) {
+                    manager.inspect(r);
+                    inspecting.countDown();
+                    n++;
+                }
+                return n;
+            });
+            assertThat(inspecting.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            int refused = 0;
+            try {
+                for (int i = 0; i < inspectRaceAttempts(); i++) {
+                    Optional<Lease> lease = manager.tryAcquire(r);
+                    if (lease.isPresent()) {
+                        lease.get().release();
+                    } else {
+                        refused++;
+                    }
+                }
+            } finally {
+                stop.set(true);
+            }
+            assertThat(inspections.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isPositive();
+            assertThat(refused).as("tryAcquire of a free lock refused while it was inspected").isZero();
+        }
+
+        @Test
         void acquire_withNegativeWait_isRejected() {
             assertThatThrownBy(() -> manager.acquire(resource("neg"), Duration.ofMillis(-1)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wait");
@@ -479,6 +540,24 @@ public abstract class LockManagerConformance {
                     assertThat(next.fencingToken()).isGreaterThan(lease.fencingToken());
                 }
             }
+        }
+
+        @Test
+        void close_reportsTheLeaseLost_beforeTheLockIsFree() throws Exception {
+            if (!managersShareLocks()) {
+                return;
+            }
+            LockManager m = track(newManager());
+            LockManager other = track(newManager());
+            String r = resource("close-order");
+            Lease lease = m.acquire(r, PATIENCE);
+            AtomicReference<Optional<Lease>> seenByOther = new AtomicReference<>();
+            lease.onLost(() -> seenByOther.set(other.tryAcquire(r)));
+            m.close();
+            assertThat(seenByOther.get()).as("listener ran").isNotNull();
+            seenByOther.get().ifPresent(Lease::release);
+            assertThat(seenByOther.get()).as("another manager was granted the lock while the"
+                    + " closed manager's lease was not yet reported lost").isEmpty();
         }
 
         @Test
@@ -697,6 +776,38 @@ public abstract class LockManagerConformance {
             String unicode = "ü".repeat(256);
             try (Lease lease = manager.acquire(unicode, PATIENCE)) {
                 assertThat(lease.isHeld()).isTrue();
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"job-\uD83D", "job-\uDE00", "\uDE00\uD83D-job", "a\uD83Db"})
+        void unpairedSurrogate_isRejected(String name) {
+            String rule = "unpaired surrogate";
+            assertThatThrownBy(() -> manager.acquire(name, PATIENCE))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(rule);
+            assertThatThrownBy(() -> manager.tryAcquire(name))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(rule);
+            assertThatThrownBy(() -> manager.inspect(name))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(rule);
+            assertThatThrownBy(() -> manager.asLock(name))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(rule);
+        }
+
+        @Test
+        void surrogatePairs_areDistinctLocks_fromEachOtherAndFromQuestionMarks() {
+            List<String> names = List.of(resource("job-\uD83D\uDE00"), resource("job-\uD83D\uDE01"),
+                    resource("job-?"), resource("job-??"));
+            List<Holder> holders = new ArrayList<>();
+            try {
+                for (String n : names) {
+                    holders.add(Holder.hold(manager, n));
+                }
+                for (int i = 0; i < names.size(); i++) {
+                    assertThat(manager.inspect(names.get(i))).get().extracting(LockInfo::fencingToken)
+                            .isEqualTo(holders.get(i).lease().fencingToken());
+                }
+            } finally {
+                holders.forEach(Holder::close);
             }
         }
 

@@ -57,6 +57,11 @@ public abstract class StatusManagerConformance {
         return Duration.ofMillis(300);
     }
 
+    /** Rounds of the race between a reader of an expired flag and a claimer of it. */
+    protected int expiredReadRounds() {
+        return 10;
+    }
+
     @BeforeEach
     final void createManager() {
         status = track(newStatusManager());
@@ -186,6 +191,37 @@ public abstract class StatusManagerConformance {
         }
 
         @Test
+        void readingAnExpiredFlag_whileAnotherClaimsIt_neverRemovesTheClaim() {
+            if (!managersShareFlags()) {
+                return;
+            }
+            StatusManager reader = track(newStatusManager());
+            StatusManager claimer = track(newStatusManager());
+            StatusManager late = track(newStatusManager());
+            List<String> doubleOwners = new ArrayList<>();
+            for (int round = 0; round < expiredReadRounds(); round++) {
+                String f = flag("read-race-" + round);
+                status.set(f, shortTtl());
+                // wait without reading: a read would remove the expired flag before the race
+                LockManagerConformance.sleep(shortTtl().toMillis() + 50);
+                boolean listing = round % 2 == 1;
+                List<Boolean> outcome = Race.run(2, PATIENCE.toSeconds(), i -> {
+                    if (i == 0) {
+                        return listing ? reader.list().contains(f) : reader.get(f).isPresent();
+                    }
+                    return claimer.setIfAbsent(f, LONG);
+                });
+                boolean claimed = outcome.get(1);
+                if (claimed && late.setIfAbsent(f, LONG)) {
+                    doubleOwners.add(f + (listing ? " (list)" : " (get)"));
+                }
+                assertThat(claimed).as("claim of the expired flag %s", f).isTrue();
+                assertThat(claimer.clear(f)).as("the claimer still owns %s", f).isTrue();
+            }
+            assertThat(doubleOwners).as("flags a reader removed after they were claimed again").isEmpty();
+        }
+
+        @Test
         void set_extendsTtl() {
             String f = flag("extend");
             status.set(f, shortTtl());
@@ -241,6 +277,27 @@ public abstract class StatusManagerConformance {
         }
 
         @Test
+        void everyOperation_byInterruptedThread_works_andKeepsTheFlag() {
+            String f = flag("interrupted");
+            Thread.currentThread().interrupt();
+            try {
+                status.set(f, LONG);
+                assertThat(status.isSet(f)).isTrue();
+                assertThat(status.get(f)).isPresent();
+                assertThat(status.list()).contains(f);
+                assertThat(status.setIfAbsent(f, LONG)).isFalse();
+                assertThat(status.clear(f)).as("clear by an interrupted thread (finally block of a"
+                        + " cancelled task)").isTrue();
+                assertThat(status.setIfAbsent(f, LONG)).isTrue();
+                assertThat(status.forceClear(f)).isTrue();
+                assertThat(Thread.currentThread().isInterrupted()).as("interrupt flag kept").isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+            assertThat(status.isSet(f)).isFalse();
+        }
+
+        @Test
         void forceClear_whenUnset_returnsFalse() {
             assertThat(status.forceClear(flag("unset"))).isFalse();
             String f = flag("force");
@@ -274,6 +331,37 @@ public abstract class StatusManagerConformance {
             status.set(ok, LONG);
             assertThat(status.isSet(ok)).isTrue();
             assertThat(status.list()).contains(ok);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"job-\uD83D", "job-\uDE00", "\uDE00\uD83D-job", "x\uDBFF"})
+        void unpairedSurrogate_isRejected(String name) {
+            String rule = "unpaired surrogate";
+            assertThatThrownBy(() -> status.set(name, LONG))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(rule);
+            assertThatThrownBy(() -> status.setIfAbsent(name, LONG))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(rule);
+            assertThatThrownBy(() -> status.isSet(name))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(rule);
+            assertThatThrownBy(() -> status.get(name))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(rule);
+            assertThatThrownBy(() -> status.clear(name))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(rule);
+            assertThatThrownBy(() -> status.forceClear(name))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(rule);
+        }
+
+        @Test
+        void surrogatePairs_areDistinctFlags_fromEachOtherAndFromQuestionMarks() {
+            List<String> names = List.of(flag("p-\uD83D\uDE00"), flag("p-\uD83D\uDE01"), flag("p-?"),
+                    flag("p-??"));
+            for (String n : names) {
+                assertThat(status.setIfAbsent(n, LONG)).as("claim '%s'", n).isTrue();
+            }
+            for (String n : names) {
+                assertThat(status.get(n)).get().extracting(FlagInfo::name).isEqualTo(n);
+                assertThat(status.clear(n)).as("clear '%s'", n).isTrue();
+            }
         }
 
         @Test
