@@ -46,8 +46,9 @@ import java.util.regex.Pattern;
  * The operator's view of a lock directory (see {@link LockAdmin}): the lock files
  * ({@code <encoded name>.lock}: fencing counter and holder record), the flag files and the audit
  * file {@code .audit.log}. On Linux, holders and waiting processes are read from
- * {@code /proc/locks}, so listing never takes a lock (checked once per admin on a private probe
- * file; elsewhere each lock is probed with an instant {@code tryLock}, and waiters are not seen).
+ * {@code /proc/locks}, so a free lock file is never touched (checked once per admin on a private
+ * probe file; elsewhere each lock is probed with an instant {@code tryLock}, and waiters are not
+ * seen); a held one's record is read through {@code OsLock}, which never disturbs a holder.
  *
  * <p>A forced release is impossible: an OS lock belongs to its process and no other process can
  * break it; {@link #forceRelease} names the holder's pid instead (the OS drops the lock the
@@ -164,14 +165,16 @@ public final class FileLockAdmin implements LockAdmin {
                 return Optional.empty();
             }
             waiters = table.get().waiters(file);
-            content = readFile(file);
-        } else {
-            Optional<byte[]> probed = OsLock.probe(file);
-            if (probed.isEmpty()) {
-                return Optional.empty();
-            }
-            content = probed.get();
         }
+        // Never open a lock file directly: closing any descriptor of it drops every POSIX lock
+        // this process holds on it, so a holder in this JVM would silently lose its lock.
+        // OsLock.probe answers from memory while this JVM uses the file, and otherwise only
+        // tests the lock, which a holder in another process keeps.
+        Optional<byte[]> probed = OsLock.probe(file);
+        if (probed.isEmpty()) {
+            return Optional.empty();
+        }
+        content = probed.get();
         Holder h = Holder.parse(content, osHolder);
         List<QueueEntry> queue = new ArrayList<>();
         for (long pid : waiters) {
@@ -350,7 +353,7 @@ public final class FileLockAdmin implements LockAdmin {
         } catch (NoSuchFileException e) {
             return new byte[0];
         } catch (IOException e) {
-            throw new LockUnavailableException("cannot read lock file " + file + ": " + e, e);
+            throw new LockUnavailableException("cannot read " + file + ": " + e, e);
         }
     }
 
