@@ -45,7 +45,8 @@ final class InspectCommand extends BaseCommand {
         l.holder().ifPresent(i -> out.println("instance  " + i.describe() + ", pid start "
                 + i.processStart().map(Text::time).orElse("-") + ", holdfast " + i.version()));
         out.println("token     " + l.token());
-        out.println("held for  " + Text.age(l.acquiredAt()) + " (since " + Text.time(l.acquiredAt()) + ")");
+        out.println("since     " + Text.age(l.acquiredAt()) + " (its acquire began "
+                + Text.time(l.acquiredAt()) + ")");
         out.println("lease     " + l.leaseLeft().map(Text::duration).map(d -> d + " left")
                 .orElse("none (held until its process releases it or exits)"));
         out.println("queue     " + l.queueLength() + (l.queueLength() == 0 ? "" : ", oldest waited "

@@ -17,7 +17,7 @@ import java.util.Optional;
 final class Views {
 
     static final List<String> LOCK_HEADER = List.of("NAME", "HOLDER", "TOKEN", "LEASE LEFT",
-            "HELD FOR", "QUEUE", "OLDEST WAIT");
+            "SINCE", "QUEUE", "OLDEST WAIT");
 
     private Views() {}
 

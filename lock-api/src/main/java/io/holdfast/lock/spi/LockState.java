@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param mode {@code exclusive} (the only mode until shared locks exist)
  * @param ownerId the holder's owner id
  * @param thread the holder's thread as the backend recorded it
- * @param acquiredAt when the holder's grant began (the holder's clock)
+ * @param acquiredAt when the holder's acquire began (the holder's clock; on Redis this includes
+ *     the time it waited in the queue)
  * @param token the fencing token of the holder's grant (a holder that handed the lease on to
  *     other threads of its process uses up to {@code token + handoffs})
  * @param leaseLeft the lease left, for backends with leases
