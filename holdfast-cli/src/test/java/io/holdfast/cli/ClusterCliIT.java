@@ -67,6 +67,10 @@ class ClusterCliIT {
                     .extracting(a -> a.get("name")).containsExactly("job-0");
             assertThat(list(Cli.run(env(), "instances", "--json").json(), "instances"))
                     .anySatisfy(i -> assertThat((List<?>) i.get("holds")).hasSize(23));
+            Cli.Result check = Cli.run(env(), "check", "--connect", "--json");
+            assertThat(check.code()).as("%s", check).isZero();
+            assertThat(list(list(check.json(), "backends").get(0), "findings"))
+                    .filteredOn(f -> ((String) f.get("value")).startsWith("Redis ")).hasSize(3);
         }
     }
 }

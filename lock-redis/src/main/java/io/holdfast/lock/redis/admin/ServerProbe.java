@@ -6,6 +6,7 @@ import io.holdfast.lock.spi.LockAdmin.Finding;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,7 +66,8 @@ final class ServerProbe {
         Map<String, RedisClusterAsyncCommands<String, String>> out = new LinkedHashMap<>();
         RedisClusterAsyncCommands<String, String> c = reads.commands();
         if (c instanceof RedisAdvancedClusterAsyncCommands<String, String> cluster) {
-            for (RedisClusterNode node : cluster.getStatefulConnection().getPartitions()) {
+            String nodes = reads.call("CLUSTER NODES", cluster::clusterNodes);
+            for (RedisClusterNode node : ClusterPartitionParser.parse(nodes)) {
                 if (node.getRole().isUpstream()) {
                     out.put(node.getUri().getHost() + ":" + node.getUri().getPort(),
                             cluster.getConnection(node.getNodeId()));
