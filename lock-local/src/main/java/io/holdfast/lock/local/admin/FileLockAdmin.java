@@ -4,7 +4,6 @@ import io.holdfast.lock.FlagInfo;
 import io.holdfast.lock.LockUnavailableException;
 import io.holdfast.lock.internal.Durations;
 import io.holdfast.lock.internal.NameCodec;
-import io.holdfast.lock.local.AtomicFiles;
 import io.holdfast.lock.local.FileLockSettings;
 import io.holdfast.lock.local.internal.FlagRecord;
 import io.holdfast.lock.local.internal.LockDirectory;
@@ -21,13 +20,11 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +35,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,8 +54,6 @@ public final class FileLockAdmin implements LockAdmin {
 
     private static final String LOCK_SUFFIX = ".lock";
     private static final String FLAG_SUFFIX = ".flag";
-    private static final Duration GUARD_WAIT = Duration.ofSeconds(5);
-    private static final Duration GUARD_POLL = Duration.ofMillis(2);
     /** The owner string {@code FileStatusManager} writes: {@code <id> (pid N on host)}. */
     private static final Pattern MANAGER_OWNER = Pattern.compile("(\\S+) \\(pid (\\d+) on (.+)\\)");
 
@@ -209,72 +203,28 @@ public final class FileLockAdmin implements LockAdmin {
     @Override
     public List<FlagInfo> flags() {
         LockDirectory d = existingDirectory();
-        if (d == null) {
-            return List.of();
-        }
-        Instant now = Instant.now();
-        List<FlagInfo> out = new ArrayList<>();
-        for (Path file : files(d, FLAG_SUFFIX)) {
-            readFlag(file).filter(f -> now.isBefore(f.expiresAt())).ifPresent(out::add);
-        }
-        out.sort(Comparator.comparing(FlagInfo::name));
-        return out;
+        return d == null ? List.of() : new FlagFiles(d).list();
     }
 
     @Override
     public Optional<FlagInfo> flag(String name) {
+        FlagRecord.requireName(name);
         LockDirectory d = existingDirectory();
-        if (d == null) {
-            return Optional.empty();
-        }
-        Instant now = Instant.now();
-        return readFlag(d.fileFor(FlagRecord.requireName(name), FLAG_SUFFIX))
-                .filter(f -> f.name().equals(name) && now.isBefore(f.expiresAt()));
+        return d == null ? Optional.empty() : new FlagFiles(d).get(name);
     }
 
     @Override
     public void setFlag(String name, Duration ttl, Operator operator, String reason) {
         FlagRecord.requireName(name);
         FlagRecord.requireTtl(ttl);
-        LockDirectory d = directory();
-        underGuard(d, () -> {
-            Optional<FlagInfo> before = flag(name);
-            byte[] head = (name + "\n").getBytes(StandardCharsets.UTF_8);
-            byte[] body = FlagRecord.of(operator.ownerId(), Instant.now(), ttl).toBytes();
-            byte[] content = Arrays.copyOf(head, head.length + body.length);
-            System.arraycopy(body, 0, content, head.length, body.length);
-            AtomicFiles.write(d.fileFor(name, FLAG_SUFFIX), content);
-            audit(d, new AuditRecord(Instant.now(), AuditRecord.FLAG_SET, name, operator.toString(),
-                    reason, before.map(f -> "replaced " + f.owner()).orElse(""), 0, 0));
-            return null;
-        });
+        new FlagFiles(directory()).set(name, ttl, operator, reason);
     }
 
     @Override
     public FlagClear clearFlag(String name, Operator operator, boolean force, String reason) {
         FlagRecord.requireName(name);
         LockDirectory d = existingDirectory();
-        if (d == null) {
-            return FlagClear.NOT_SET;
-        }
-        return underGuard(d, () -> {
-            Optional<FlagInfo> f = flag(name);
-            if (f.isEmpty()) {
-                return FlagClear.NOT_SET;
-            }
-            if (!force && !f.get().owner().equals(operator.ownerId())) {
-                return FlagClear.OTHER_OWNER;
-            }
-            try {
-                Files.deleteIfExists(d.fileFor(name, FLAG_SUFFIX));
-            } catch (IOException e) {
-                throw new LockUnavailableException("cannot delete flag file "
-                        + d.fileFor(name, FLAG_SUFFIX) + ": " + e, e);
-            }
-            audit(d, new AuditRecord(Instant.now(), AuditRecord.FLAG_CLEAR, name,
-                    operator.toString(), reason, f.get().owner(), 0, 0));
-            return FlagClear.CLEARED;
-        });
+        return d == null ? FlagClear.NOT_SET : new FlagFiles(d).clear(name, operator, force, reason);
     }
 
     @Override
@@ -300,7 +250,7 @@ public final class FileLockAdmin implements LockAdmin {
             return List.of();
         }
         try {
-            return new FileAudit(d.privateFile("audit.log")).latest(limit);
+            return FlagFiles.audit(d).latest(limit);
         } catch (IOException e) {
             throw new LockUnavailableException("cannot read the audit file in " + dir + ": " + e, e);
         }
@@ -315,15 +265,6 @@ public final class FileLockAdmin implements LockAdmin {
         return "FileLockAdmin[" + dir + "]";
     }
 
-    private void audit(LockDirectory d, AuditRecord r) {
-        try {
-            new FileAudit(d.privateFile("audit.log")).append(r);
-        } catch (IOException | RuntimeException e) {
-            throw new LockUnavailableException("the change was made, but its audit record could not"
-                    + " be written to " + d.privateFile("audit.log") + ": " + e, e);
-        }
-    }
-
     private LockDirectory directory() {
         return LockDirectory.open(dir, "lock");
     }
@@ -333,7 +274,8 @@ public final class FileLockAdmin implements LockAdmin {
         return Files.isDirectory(dir) ? directory() : null;
     }
 
-    private static List<Path> files(LockDirectory d, String suffix) {
+    /** The files of {@code d} ending in {@code suffix}, without the backend's own dot-files. */
+    static List<Path> files(LockDirectory d, String suffix) {
         List<Path> out = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(d.path(), "*" + suffix)) {
             for (Path f : files) {
@@ -345,49 +287,6 @@ public final class FileLockAdmin implements LockAdmin {
             throw new LockUnavailableException("cannot list " + d.path() + ": " + e, e);
         }
         return out;
-    }
-
-    private static byte[] readFile(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return new byte[0];
-        } catch (IOException e) {
-            throw new LockUnavailableException("cannot read " + file + ": " + e, e);
-        }
-    }
-
-    /** A flag file: the name, a newline, then the {@link FlagRecord} (see FileStatusManager). */
-    private static Optional<FlagInfo> readFlag(Path file) {
-        byte[] bytes = readFile(file);
-        int nl = 0;
-        while (nl < bytes.length && bytes[nl] != '\n') {
-            nl++;
-        }
-        if (nl >= bytes.length) {
-            return Optional.empty();
-        }
-        String name = new String(bytes, 0, nl, StandardCharsets.UTF_8);
-        return FlagRecord.parse(Arrays.copyOfRange(bytes, nl + 1, bytes.length))
-                .map(r -> r.toInfo(name));
-    }
-
-    private <T> T underGuard(LockDirectory d, Supplier<T> change) {
-        Path guard = d.privateFile("flags.lock"); // FileStatusManager's guard
-        OsLock lock;
-        try {
-            lock = OsLock.acquire(guard, System.nanoTime() + GUARD_WAIT.toNanos(), GUARD_POLL, () -> false);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LockUnavailableException("interrupted while waiting for " + guard, e);
-        }
-        if (lock == null) {
-            throw new LockUnavailableException("another process held " + guard + " for more than "
-                    + Durations.format(GUARD_WAIT));
-        }
-        try (lock) {
-            return change.get();
-        }
     }
 
     /** The /proc/locks table if it describes this directory's locks (checked once). */
