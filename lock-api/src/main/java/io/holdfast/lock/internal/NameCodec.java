@@ -1,9 +1,14 @@
 package io.holdfast.lock.internal;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.nio.ByteBuffer;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.function.IntPredicate;
 
 /**
@@ -60,6 +65,43 @@ public final class NameCodec {
                 throw new IllegalArgumentException("cannot encode a name with an unpaired surrogate"
                         + " U+" + String.format("%04X", (int) c) + " at index " + i);
             }
+        }
+    }
+
+    /**
+     * The name that {@link #encode} turned into {@code encoded}, for display by operators' tools;
+     * empty for a hashed name ({@code ~} + SHA-256, which cannot be reversed) or text that no
+     * name encodes to.
+     */
+    public static Optional<String> decode(String encoded) {
+        if (encoded.startsWith("~")) {
+            return Optional.empty();
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c != '%') {
+                if (c >= 0x80) {
+                    return Optional.empty();
+                }
+                bytes.write(c);
+                continue;
+            }
+            int hi = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
+            int lo = hi < 0 ? -1 : Character.digit(encoded.charAt(i + 2), 16);
+            if (lo < 0) {
+                return Optional.empty();
+            }
+            bytes.write(hi << 4 | lo);
+            i += 2;
+        }
+        try {
+            return Optional.of(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
         }
     }
 

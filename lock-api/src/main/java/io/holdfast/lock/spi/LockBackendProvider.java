@@ -2,6 +2,7 @@ package io.holdfast.lock.spi;
 
 import io.holdfast.lock.LockManager;
 import io.holdfast.lock.StatusManager;
+import java.util.Optional;
 
 /**
  * A lock backend that {@link io.holdfast.lock.LockService} can find with
@@ -33,4 +34,17 @@ public interface LockBackendProvider {
      * @throws io.holdfast.lock.LockUnavailableException if the backend cannot be reached
      */
     StatusManager createStatus(BackendConfig config);
+
+    /**
+     * Opens the operator's view of this backend's stored state, for tools such as the
+     * {@code holdfast} CLI; the caller closes it. Opening does not connect: the admin connects
+     * on its first read. A backend whose state lives only inside its process ({@code local}) has
+     * none.
+     *
+     * @return the admin, or empty when the backend has no state outside its process
+     * @throws IllegalArgumentException if a setting this backend needs is missing or invalid
+     */
+    default Optional<LockAdmin> createAdmin(BackendConfig config) {
+        return Optional.empty();
+    }
 }

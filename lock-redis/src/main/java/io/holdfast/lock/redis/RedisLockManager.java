@@ -4,6 +4,7 @@ import io.holdfast.lock.LockInfo;
 import io.holdfast.lock.LockUnavailableException;
 import io.holdfast.lock.redis.internal.CommandRunner;
 import io.holdfast.lock.redis.internal.GrantNotifications;
+import io.holdfast.lock.redis.internal.InstanceRegistrar;
 import io.holdfast.lock.redis.internal.KeyLayout;
 import io.holdfast.lock.redis.internal.LockProtocol;
 import io.holdfast.lock.redis.internal.RedisBackend;
@@ -56,6 +57,8 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
     private final GrantNotifications notifications;
     private final Waiter waiter;
     private final int localHandoffs;
+    /** Tells operators which process this owner id is (to move into the shared root, issue 11). */
+    private final InstanceRegistrar registrar;
 
     private RedisLockManager(RedisLockSettings settings, RedisBackend backend) {
         super("redis", false, settings.meterRegistry().orElse(null));
@@ -72,6 +75,7 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
                 LockProtocol.queueRefresh(settings.lease()).toNanos());
         this.renewer = new Renewer(this::activeGrants, backend, settings.lease(),
                 settings.renewal(), metrics(), g -> protocol.abandon(g.keys(), g.owner()));
+        this.registrar = InstanceRegistrar.start(backend, ownerId(), "locks");
     }
 
     /**
@@ -198,6 +202,7 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
 
     @Override
     protected void closeBackend() {
+        registrar.close();
         renewer.close();
         backend.close();
     }

@@ -9,6 +9,7 @@ import io.holdfast.lock.internal.LockMetrics;
 import io.holdfast.lock.internal.Names;
 import io.holdfast.lock.internal.OwnerIds;
 import io.holdfast.lock.redis.internal.CommandRunner;
+import io.holdfast.lock.redis.internal.InstanceRegistrar;
 import io.holdfast.lock.redis.internal.KeyLayout;
 import io.holdfast.lock.redis.internal.RedisBackend;
 import io.holdfast.lock.redis.internal.Script;
@@ -51,6 +52,8 @@ public final class RedisStatusManager implements StatusManager {
     private final String ownerId = OwnerIds.random();
     /** Makes every value this manager writes unique, so a retried claim recognises itself. */
     private final AtomicLong writes = new AtomicLong();
+    /** Tells operators which process this owner id is (to move into the shared root, issue 11). */
+    private final InstanceRegistrar registrar;
     private volatile boolean closed;
 
     private RedisStatusManager(RedisBackend backend) {
@@ -58,6 +61,7 @@ public final class RedisStatusManager implements StatusManager {
         RedisLockSettings s = backend.settings();
         this.runner = new CommandRunner(s, backend.endpoint(), retryCounter(s));
         this.layout = new KeyLayout(s.namespace());
+        this.registrar = InstanceRegistrar.start(backend, ownerId, "flags");
     }
 
     /** Counts only retries: the lock meters belong to the lock manager. */
@@ -196,6 +200,7 @@ public final class RedisStatusManager implements StatusManager {
     public void close() {
         if (!closed) {
             closed = true;
+            registrar.close();
             backend.close();
         }
     }

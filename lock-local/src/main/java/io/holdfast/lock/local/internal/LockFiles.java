@@ -21,12 +21,12 @@ import java.util.Arrays;
  * and byte-range locks. Byte ranges: the lock region is {@code [0, WAITERS_BYTE)} (the content
  * and far beyond), then the waiters byte, then the gate byte.
  */
-final class LockFiles {
+public final class LockFiles {
 
     /** The gate byte: shared-locked by the one descriptor of this JVM that may use the file. */
     static final long GATE_BYTE = Long.MAX_VALUE - 1;
     /** The waiters byte: shared-locked by processes waiting for the lock region. */
-    static final long WAITERS_BYTE = Long.MAX_VALUE - 2;
+    public static final long WAITERS_BYTE = Long.MAX_VALUE - 2;
     /** The lock region, {@code [0, WAITERS_BYTE)}. */
     static final long LOCK_REGION = WAITERS_BYTE;
 

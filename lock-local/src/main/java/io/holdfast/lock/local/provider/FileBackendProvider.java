@@ -6,8 +6,11 @@ import io.holdfast.lock.local.FileLockManager;
 import io.holdfast.lock.local.FileLockSettings;
 import io.holdfast.lock.local.FileStatusManager;
 import io.holdfast.lock.local.FileStatusSettings;
+import io.holdfast.lock.local.admin.FileLockAdmin;
 import io.holdfast.lock.spi.BackendConfig;
+import io.holdfast.lock.spi.LockAdmin;
 import io.holdfast.lock.spi.LockBackendProvider;
+import java.util.Optional;
 
 /**
  * The {@code file} backend for {@link io.holdfast.lock.LockService}: host-wide
@@ -35,5 +38,11 @@ public final class FileBackendProvider implements LockBackendProvider {
     @Override
     public StatusManager createStatus(BackendConfig config) {
         return FileStatusManager.create(FileStatusSettings.of(config.lockDir()));
+    }
+
+    /** The lock and flag files of the directory, and its audit file. */
+    @Override
+    public Optional<LockAdmin> createAdmin(BackendConfig config) {
+        return Optional.of(FileLockAdmin.create(config.lockDir()));
     }
 }

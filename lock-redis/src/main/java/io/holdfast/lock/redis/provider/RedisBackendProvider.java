@@ -5,9 +5,12 @@ import io.holdfast.lock.StatusManager;
 import io.holdfast.lock.redis.RedisLockManager;
 import io.holdfast.lock.redis.RedisLockSettings;
 import io.holdfast.lock.redis.RedisStatusManager;
+import io.holdfast.lock.redis.admin.RedisLockAdmin;
 import io.holdfast.lock.spi.BackendConfig;
+import io.holdfast.lock.spi.LockAdmin;
 import io.holdfast.lock.spi.LockBackendProvider;
 import io.holdfast.lock.spi.RedisEndpoint;
+import java.util.Optional;
 
 /**
  * The {@code redis} backend for {@link io.holdfast.lock.LockService}: {@link RedisLockManager}
@@ -33,6 +36,12 @@ public final class RedisBackendProvider implements LockBackendProvider {
     @Override
     public StatusManager createStatus(BackendConfig config) {
         return RedisStatusManager.create(settings(config));
+    }
+
+    /** The namespace's locks, instances, flags and audit stream; connects on first use. */
+    @Override
+    public Optional<LockAdmin> createAdmin(BackendConfig config) {
+        return Optional.of(RedisLockAdmin.create(settings(config)));
     }
 
     /**
