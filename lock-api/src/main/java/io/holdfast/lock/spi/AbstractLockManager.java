@@ -188,9 +188,7 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
         Names.require("resource", resource);
         boolean interrupted = Thread.interrupted();
         try {
-            return Optional.of(acquire(resource, Duration.ZERO, false));
-        } catch (LockTimeoutException e) {
-            return Optional.empty();
+            return Optional.ofNullable(acquire(resource, Duration.ZERO, false));
         } catch (InterruptedException e) {
             interrupted = true;
             return Optional.empty();
@@ -289,6 +287,11 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
         }
     }
 
+    /**
+     * Takes the lock or, when {@code mayWait} is false (a try), returns null on a miss without
+     * building an exception or asking the backend who holds the lock: a miss costs the one
+     * attempt, the common case of instances that all try a scheduled job on every tick.
+     */
     private Lease acquire(String resource, Duration wait, boolean mayWait)
             throws InterruptedException {
         ensureOpen();
@@ -315,6 +318,9 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
             }
             if (g == null) {
                 metrics.timedOut(System.nanoTime() - start);
+                if (!mayWait) {
+                    return null;
+                }
                 throw new LockTimeoutException(resource, wait, timeoutDetail(resource));
             }
             e.grant = g;

@@ -57,7 +57,7 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
     private final GrantNotifications notifications;
     private final Waiter waiter;
     private final int localHandoffs;
-    /** Tells operators which process this owner id is (to move into the shared root, issue 11). */
+    /** Tells operators which process this owner id is (its locks and, when shared, its flags). */
     private final InstanceRegistrar registrar;
 
     private RedisLockManager(RedisLockSettings settings, RedisBackend backend) {
@@ -198,6 +198,19 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
     protected String timeoutDetail(String resource) {
         String holder = super.timeoutDetail(resource);
         return (holder.isEmpty() ? "" : holder + ", ") + "backend " + backend.endpoint();
+    }
+
+    /** These connections, for a status manager that shares them; it closes its share. */
+    RedisBackend shareBackend() {
+        if (isClosed()) {
+            throw new IllegalStateException("the lock manager is closed: create the status manager from an open one");
+        }
+        return backend.share();
+    }
+
+    /** The owner id, for a status manager that writes flags under it. */
+    String sharedOwnerId() {
+        return ownerId();
     }
 
     @Override

@@ -27,13 +27,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Redis connections of one manager: a command connection (standalone, Sentinel-discovered
- * primary, or Cluster), and a pub/sub connection opened on first use. Clients that holdfast
- * created are shut down on {@link #close()}; a caller's client is left running.
+ * The Redis connections of one service: a command connection (standalone, Sentinel-discovered
+ * primary, or Cluster), and a pub/sub connection opened on first use, shared by the managers
+ * that {@link #share()} it. Closed when its last user closes it: clients that holdfast created
+ * are shut down then; a caller's client is left running.
  */
 public final class RedisBackend implements AutoCloseable {
 
@@ -61,6 +63,8 @@ public final class RedisBackend implements AutoCloseable {
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> commands;
     private StatefulRedisPubSubConnection<String, String> pubSub;
+    /** Managers using these connections; the last {@link #close()} closes them. */
+    private final AtomicInteger users = new AtomicInteger(1);
 
     private RedisBackend(RedisLockSettings settings, RedisClient client,
             RedisClusterClient clusterClient, boolean ownsClient) {
@@ -338,6 +342,9 @@ public final class RedisBackend implements AutoCloseable {
 
     @Override
     public void close() {
+        if (users.decrementAndGet() != 0) {
+            return;
+        }
         synchronized (this) {
             if (pubSub != null) {
                 closeQuietly(pubSub);
@@ -348,6 +355,20 @@ public final class RedisBackend implements AutoCloseable {
             closeQuietly(connection);
         }
         shutdownOwned();
+    }
+
+    /**
+     * Registers one more user of these connections, who must {@link #close()} them once.
+     *
+     * @throws IllegalStateException if the backend was already closed by its last user
+     */
+    public RedisBackend share() {
+        int before = users.getAndUpdate(n -> n == 0 ? 0 : n + 1);
+        if (before == 0) {
+            throw new IllegalStateException("the Redis connections of " + endpoint
+                    + " are closed: create the status manager from an open lock manager");
+        }
+        return this;
     }
 
     private void shutdownOwned() {
