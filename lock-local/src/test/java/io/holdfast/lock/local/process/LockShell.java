@@ -25,6 +25,7 @@ import java.util.Optional;
  * <ul>
  * <li>{@code TRY <resource>}: {@code ANSWER FREE <token>} (granted, and released at once) or
  *     {@code ANSWER BUSY};
+ * <li>{@code TRYSHARE <resource>}: as {@code TRY}, for the shared lock;
  * <li>{@code HOLD <resource>}: waits up to 60s; {@code ANSWER HELD <token>};
  * <li>{@code RELEASE <resource>}: {@code ANSWER RELEASED <what release() returned>};
  * <li>{@code CLAIM <flag>}: {@code setIfAbsent} with a TTL of a minute, waiting at most 300ms for
@@ -47,6 +48,12 @@ public final class LockShell {
                 switch (cmd[0]) {
                     case "TRY": {
                         Optional<Lease> lease = locks.tryAcquire(cmd[1]);
+                        System.out.println(lease.map(l -> "ANSWER FREE " + l.fencingToken()).orElse("ANSWER BUSY"));
+                        lease.ifPresent(Lease::release);
+                        break;
+                    }
+                    case "TRYSHARE": {
+                        Optional<Lease> lease = locks.tryAcquireShared(cmd[1]);
                         System.out.println(lease.map(l -> "ANSWER FREE " + l.fencingToken()).orElse("ANSWER BUSY"));
                         lease.ifPresent(Lease::release);
                         break;
@@ -103,6 +110,11 @@ public final class LockShell {
         /** {@code TRY}: true if the shell could take the lock (it released it again). */
         public boolean canTake(String resource) throws IOException, InterruptedException {
             return ask("TRY " + resource)[0].equals("FREE");
+        }
+
+        /** {@code TRYSHARE}: true if the shell could take the lock shared (and released it). */
+        public boolean canShare(String resource) throws IOException, InterruptedException {
+            return ask("TRYSHARE " + resource)[0].equals("FREE");
         }
 
         /** {@code HOLD}: the token. */
