@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.holdfast.lock.Lease;
+import io.holdfast.lock.local.process.AcquireAllWorker;
 import io.holdfast.lock.local.process.LockShell;
 import io.holdfast.lock.local.process.ReadWriteWorker;
 import io.holdfast.lock.testkit.jvm.TestJvm;
@@ -20,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Shared file locks across real JVM processes. */
+/** Shared file locks and {@code acquireAll} across real JVM processes. */
 class SharedLocksCrossProcessTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(90);
@@ -92,6 +93,22 @@ class SharedLocksCrossProcessTest {
             assertThat(other.release(r)).isTrue();
             assertThat(sharedOnOtherThread(manager, r)).isTrue();
         }
+    }
+
+    @Test
+    void acquireAll_inOppositeOrders_acrossProcesses_neverDeadlocks() throws Exception {
+        Path locks = dir.resolve("locks");
+        Path counter = dir.resolve("counter.txt");
+        Files.writeString(counter, "0");
+        int rounds = 200;
+        try (TestJvm ab = TestJvm.start(AcquireAllWorker.class, locks.toString(), counter.toString(),
+                        String.valueOf(rounds), "account-a", "account-b");
+                TestJvm ba = TestJvm.start(AcquireAllWorker.class, locks.toString(), counter.toString(),
+                        String.valueOf(rounds), "account-b", "account-a")) {
+            assertThat(ab.finish(PATIENCE)).contains("DONE");
+            assertThat(ba.finish(PATIENCE)).contains("DONE");
+        }
+        assertThat(Files.readString(counter).trim()).isEqualTo(String.valueOf(2 * rounds));
     }
 
     /** Whether a new thread of this process gets the lock shared at once (released again). */
