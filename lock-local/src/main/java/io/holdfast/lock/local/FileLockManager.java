@@ -64,6 +64,8 @@ public final class FileLockManager extends AbstractLockManager<FileLockManager.F
     private static final System.Logger LOG = System.getLogger(FileLockManager.class.getName());
     private static final long PID = ProcessHandle.current().pid();
     private static final String SUFFIX = ".lock";
+    /** How {@link #inspect} marks a lock held shared. */
+    private static final String SHARED_BY = "shared by ";
 
     private final LockDirectory directory;
     private final Duration maxPoll;
@@ -226,12 +228,14 @@ public final class FileLockManager extends AbstractLockManager<FileLockManager.F
         Optional<FileGrant> mine = localGrant(resource);
         if (mine.isPresent()) {
             FileGrant g = mine.get();
-            return Optional.of(new LockInfo(resource,
-                    LockRecord.holderName(ownerId(), g.thread().getName(), PID), g.fencingToken(),
+            return Optional.of(new LockInfo(resource, (g.isShared() ? SHARED_BY : "")
+                    + LockRecord.holderName(ownerId(), g.thread().getName(), PID), g.fencingToken(),
                     g.acquiredAt(), Optional.empty()));
         }
         return OsLock.probe(directory.fileFor(resource, SUFFIX), LockRecord::heldByOtherLiveProcess)
-                .flatMap(content -> LockRecord.describe(resource, content));
+                .map(content -> LockRecord.describe(resource, content).orElseGet(() ->
+                        new LockInfo(resource, SHARED_BY + "readers (no exclusive holder)",
+                                LockRecord.counter(content), Instant.EPOCH, Optional.empty())));
     }
 
     @Override

@@ -111,6 +111,26 @@ class SharedLocksCrossProcessTest {
         assertThat(Files.readString(counter).trim()).isEqualTo(String.valueOf(2 * rounds));
     }
 
+    @Test
+    void readersOfAnotherProcess_areSeenByInspect_andKeepWritersOut() throws Exception {
+        Path locks = dir.resolve("locks");
+        String r = "read-elsewhere";
+        try (FileLockManager manager = FileLockManager.create(FileLockSettings.of(locks));
+                LockShell.Client other = LockShell.Client.start(locks)) {
+            long token = other.holdShared(r);
+            assertThat(manager.inspect(r)).get().satisfies(info -> {
+                assertThat(info.holder()).startsWith("shared by");
+                assertThat(info.fencingToken()).isEqualTo(token);
+            });
+            assertThat(manager.tryAcquire(r)).isEmpty();
+            try (Lease mine = manager.tryAcquireShared(r).orElseThrow()) {
+                assertThat(mine.fencingToken()).isGreaterThan(token);
+            }
+            assertThat(other.release(r)).isTrue();
+            assertThat(manager.inspect(r)).isEmpty();
+        }
+    }
+
     /** Whether a new thread of this process gets the lock shared at once (released again). */
     private static boolean sharedOnOtherThread(FileLockManager m, String r) throws Exception {
         return CompletableFuture.supplyAsync(() -> {

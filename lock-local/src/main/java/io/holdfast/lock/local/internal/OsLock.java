@@ -415,7 +415,8 @@ public final class OsLock implements AutoCloseable {
      *
      * @param heldElsewhere as for {@link #acquire}: content that shows the lock held although the
      *     OS lock is free
-     * @return the record bytes (whatever the holder wrote), or empty when the lock is free
+     * @return the record bytes (whatever the holder wrote; no holder line while only shared
+     *     holders have it), or empty when the lock is free
      */
     public static Optional<byte[]> probe(Path file, Predicate<byte[]> heldElsewhere) {
         Object key = LockFiles.identityOrNull(file);
@@ -678,7 +679,15 @@ public final class OsLock implements AutoCloseable {
                 return heldElsewhere.test(content) ? Optional.of(content) : Optional.empty();
             }
             // held by another process, or used by another copy of holdfast in this JVM
-            return content.length > LockRecord.COUNTER_BYTES ? Optional.of(content) : Optional.empty();
+            if (content.length > LockRecord.COUNTER_BYTES) {
+                return Optional.of(content);
+            }
+            FileLock readers = gate == null ? null : LockFiles.tryLock(ch, 0, LockFiles.LOCK_REGION, true);
+            if (readers != null) {
+                readers.release();
+                return Optional.of(content); // shared holders only: no holder line
+            }
+            return Optional.empty(); // a writer about to write its line, or another copy's use
         } catch (IOException e) {
             throw new LockUnavailableException("cannot read lock file " + file + ": " + e, e);
         } finally {

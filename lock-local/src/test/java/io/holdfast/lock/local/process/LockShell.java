@@ -27,6 +27,7 @@ import java.util.Optional;
  *     {@code ANSWER BUSY};
  * <li>{@code TRYSHARE <resource>}: as {@code TRY}, for the shared lock;
  * <li>{@code HOLD <resource>}: waits up to 60s; {@code ANSWER HELD <token>};
+ * <li>{@code HOLDSHARED <resource>}: as {@code HOLD}, for the shared lock;
  * <li>{@code RELEASE <resource>}: {@code ANSWER RELEASED <what release() returned>};
  * <li>{@code CLAIM <flag>}: {@code setIfAbsent} with a TTL of a minute, waiting at most 300ms for
  *     other processes' changes: {@code ANSWER CLAIMED <true|false>} or
@@ -58,8 +59,10 @@ public final class LockShell {
                         lease.ifPresent(Lease::release);
                         break;
                     }
-                    case "HOLD": {
-                        Lease lease = locks.acquire(cmd[1], Duration.ofSeconds(60));
+                    case "HOLD":
+                    case "HOLDSHARED": {
+                        Lease lease = cmd[0].equals("HOLD") ? locks.acquire(cmd[1], Duration.ofSeconds(60))
+                                : locks.acquireShared(cmd[1], Duration.ofSeconds(60));
                         held.put(cmd[1], lease);
                         System.out.println("ANSWER HELD " + lease.fencingToken());
                         break;
@@ -120,6 +123,11 @@ public final class LockShell {
         /** {@code HOLD}: the token. */
         public long hold(String resource) throws IOException, InterruptedException {
             return Long.parseLong(ask("HOLD " + resource)[1]);
+        }
+
+        /** {@code HOLDSHARED}: the token. */
+        public long holdShared(String resource) throws IOException, InterruptedException {
+            return Long.parseLong(ask("HOLDSHARED " + resource)[1]);
         }
 
         /** {@code CLAIM}: "true", "false", or "unavailable" when the flags' guard stayed busy. */

@@ -1113,6 +1113,21 @@ public abstract class LockManagerConformance {
         }
 
         @Test
+        void inspect_whileHeldShared_showsAHolder() throws Exception {
+            requireShared();
+            String r = resource("inspect-shared");
+            try (Holder reader = Holder.holdShared(manager, r)) {
+                assertThat(manager.inspect(r)).as("inspect by the holder's manager").isPresent();
+                if (managersShareLocks()) {
+                    assertThat(track(newManager()).inspect(r)).as("inspect by another manager")
+                            .isPresent();
+                }
+                assertThat(reader.release()).isTrue();
+            }
+            assertThat(manager.inspect(r)).isEmpty();
+        }
+
+        @Test
         void sharedRequests_areRefusedClearly_whereUnsupported() {
             Assumptions.assumeFalse(sharedLocks(), "the backend has shared locks");
             String r = resource("no-shared");
