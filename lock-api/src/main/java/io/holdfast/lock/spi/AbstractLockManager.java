@@ -14,6 +14,7 @@ import io.holdfast.lock.internal.OwnerIds;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -188,9 +189,9 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
         }
         G g = e.grant;
         if (g == null || g.isOver()) {
-            Shared<G> mine = e.readers.get(Thread.currentThread());
+            Shared<G> mine = e.sharedHoldOf(Thread.currentThread());
             g = mine != null ? mine.grant
-                    : e.readers.values().stream().map(s -> s.grant).findAny().orElse(null);
+                    : e.sharedHolds().stream().map(s -> s.grant).findAny().orElse(null);
         }
         return g == null || g.isOver() ? Optional.empty() : Optional.of(g);
     }
@@ -203,7 +204,7 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
             if (g != null && !g.isOver()) {
                 grants.add(g);
             }
-            for (Shared<G> s : e.readers.values()) {
+            for (Shared<G> s : e.sharedHolds()) {
                 if (!s.grant.isOver()) {
                     grants.add(s.grant);
                 }
@@ -401,7 +402,7 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
             if (shared) {
                 g.markShared();
                 hold = new Shared<>(g);
-                e.readers.put(g.thread(), hold);
+                e.addSharedHold(g.thread(), hold);
             } else {
                 e.grant = g;
                 e.holdCount = 1;
@@ -462,7 +463,7 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
     private Lease reenter(Entry<G> e, boolean shared) {
         Shared<G> mine = null;
         if (!e.isWriteLockedByCurrentThread()) {
-            mine = e.readers.get(Thread.currentThread());
+            mine = e.sharedHoldOf(Thread.currentThread());
             if (mine == null) {
                 return null;
             }
@@ -530,7 +531,7 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
         }
         boolean wasHeld = !g.isLost();
         if (shared != null) {
-            e.readers.remove(g.thread());
+            e.removeSharedHold(g.thread());
         } else {
             e.grant = null;
         }
@@ -578,8 +579,12 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
         volatile G grant;
         /** Leases of the current hold not yet released; holding thread only. */
         int holdCount;
-        /** The shared holds, by holding thread. */
-        final ConcurrentHashMap<Thread, Shared<G>> readers = new ConcurrentHashMap<>(4);
+        /** The shared holds, by holding thread; created by the first shared grant. */
+        private volatile ConcurrentHashMap<Thread, Shared<G>> readers;
+
+        @SuppressWarnings("rawtypes")
+        static final AtomicReferenceFieldUpdater<Entry, ConcurrentHashMap> READERS =
+                AtomicReferenceFieldUpdater.newUpdater(Entry.class, ConcurrentHashMap.class, "readers");
         /** A lease released to the next local waiter ({@link #mayHandOn}), until taken. */
         volatile G handedOn;
 
@@ -593,6 +598,29 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
 
         void handOn(G g) {
             handedOn = g;
+        }
+
+        /** The calling thread's shared hold, or null. */
+        Shared<G> sharedHoldOf(Thread t) {
+            ConcurrentHashMap<Thread, Shared<G>> m = readers;
+            return m == null ? null : m.get(t);
+        }
+
+        /** Every shared hold now. */
+        Collection<Shared<G>> sharedHolds() {
+            ConcurrentHashMap<Thread, Shared<G>> m = readers;
+            return m == null ? List.of() : m.values();
+        }
+
+        void addSharedHold(Thread t, Shared<G> hold) {
+            if (readers == null) {
+                READERS.compareAndSet(this, null, new ConcurrentHashMap<>(4));
+            }
+            readers.put(t, hold);
+        }
+
+        void removeSharedHold(Thread t) {
+            readers.remove(t);
         }
 
         /** The lease handed on, taken by exactly one caller, or null. */
