@@ -131,6 +131,21 @@ class SharedLocksCrossProcessTest {
         }
     }
 
+    @Test
+    void killedReader_freesTheLockForAWriter() throws Exception {
+        Path locks = dir.resolve("locks");
+        String r = "reader-killed";
+        try (FileLockManager manager = FileLockManager.create(FileLockSettings.of(locks));
+                LockShell.Client reader = LockShell.Client.start(locks)) {
+            long token = reader.holdShared(r);
+            assertThat(manager.tryAcquire(r)).as("held shared by the other process").isEmpty();
+            reader.kill();
+            try (Lease lease = manager.acquire(r, Duration.ofSeconds(1))) {
+                assertThat(lease.fencingToken()).isGreaterThan(token);
+            }
+        }
+    }
+
     /** Whether a new thread of this process gets the lock shared at once (released again). */
     private static boolean sharedOnOtherThread(FileLockManager m, String r) throws Exception {
         return CompletableFuture.supplyAsync(() -> {

@@ -141,6 +141,14 @@ public final class LockShell {
             return Boolean.parseBoolean(ask("RELEASE " + resource)[1]);
         }
 
+        /** Kills the shell's process (SIGKILL) and waits until it is gone. */
+        public void kill() throws InterruptedException {
+            jvm.process().destroyForcibly();
+            if (!jvm.process().waitFor(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("the shell process did not end");
+            }
+        }
+
         @Override
         public void close() {
             jvm.close();
