@@ -36,8 +36,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * deadline) and {@link #revoke} (give it back). A backend with shared locks also implements
  * {@link #grantShared} and {@link #supportsShared}: threads of this JVM holding the local read
  * lock call it concurrently. The local lock prefers writers (a queued exclusive request blocks
- * new shared ones) and refuses a shared to exclusive upgrade. Per-resource state lives only while a thread
- * holds or waits for the resource, so memory stays flat however many names are used.
+ * new shared ones) and refuses a shared to exclusive upgrade. Per-resource state lives only
+ * while a thread holds or waits for the resource, so memory stays flat however many names are
+ * used.
  *
  * @param <G> the backend's grant type
  */

@@ -239,7 +239,8 @@ public final class OsLock implements AutoCloseable {
     private static OsLock joinShared(Path file, Object key, Slot slot) {
         synchronized (slot) {
             SharedHold h = slot.shared;
-            if (h == null || slot.writersWaiting.get() > 0 || quietly(() -> LockFiles.othersIntend(h.channel))) {
+            if (h == null || slot.writersWaiting.get() > 0
+                    || quietly(() -> LockFiles.othersIntend(h.channel))) {
                 return null;
             }
             h.holders++;
@@ -611,7 +612,8 @@ public final class OsLock implements AutoCloseable {
                         waiting = LockFiles.tryLock(ch, LockFiles.WAITERS_BYTE, 1, true); // null while an acquirer tests it
                     }
                     if (intent == null && !lastChance) {
-                        intent = LockFiles.tryLock(ch, LockFiles.INTENT_BYTE, 1, true); // null while a reader tests it
+                        // announces a writer to readers; null while a reader tests it
+                        intent = LockFiles.tryLock(ch, LockFiles.INTENT_BYTE, 1, true);
                     }
                 }
                 now = System.nanoTime();
