@@ -7,6 +7,7 @@ import io.holdfast.lock.Lease;
 import io.holdfast.lock.local.process.AcquireAllWorker;
 import io.holdfast.lock.local.process.LockShell;
 import io.holdfast.lock.local.process.ReadWriteWorker;
+import io.holdfast.lock.local.process.ReaderLoopWorker;
 import io.holdfast.lock.testkit.jvm.TestJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +129,40 @@ class SharedLocksCrossProcessTest {
             }
             assertThat(other.release(r)).isTrue();
             assertThat(manager.inspect(r)).isEmpty();
+        }
+    }
+
+    /**
+     * Three processes keep the lock held shared (two threads each, overlapping); a writer here
+     * still gets it while they read, long before they run out of rounds.
+     */
+    @Test
+    void continuousReadersInOtherProcesses_neverStarveAWriter() throws Exception {
+        Path locks = dir.resolve("locks");
+        Path stop = dir.resolve("stop");
+        String r = "starve";
+        int rounds = 20_000; // bounds the run if the writer starves: then the readers use them all
+        List<TestJvm> readers = new ArrayList<>();
+        try (FileLockManager manager = FileLockManager.create(FileLockSettings.of(locks))) {
+            for (int i = 0; i < 3; i++) {
+                readers.add(TestJvm.start(ReaderLoopWorker.class, locks.toString(), r,
+                        stop.toString(), "2", String.valueOf(rounds)));
+            }
+            for (TestJvm reader : readers) {
+                reader.awaitLine("READING", PATIENCE);
+            }
+            try (Lease writer = manager.acquire(r, PATIENCE)) {
+                Files.createFile(stop);
+            }
+            for (TestJvm reader : readers) {
+                String line = reader.finish(PATIENCE).stream().filter(l -> l.startsWith("ROUNDS"))
+                        .findFirst().orElseThrow();
+                assertThat(Arrays.stream(line.substring(6).trim().split(" ")).mapToInt(Integer::parseInt))
+                        .as("reader rounds (all %d: the writer waited for the readers to stop)", rounds)
+                        .allMatch(n -> n < rounds);
+            }
+        } finally {
+            readers.forEach(TestJvm::close);
         }
     }
 
