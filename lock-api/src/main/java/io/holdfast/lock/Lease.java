@@ -1,5 +1,7 @@
 package io.holdfast.lock;
 
+import java.util.List;
+
 /**
  * One grant of a lock to one thread: exclusive ({@link LockManager#acquire}), shared
  * ({@link LockManager#acquireShared}), or of several resources at once
@@ -23,8 +25,8 @@ public interface Lease extends AutoCloseable {
      * The resources this lease locks, in the global order they were taken in: one, or several for
      * a lease of {@link LockManager#acquireAll}.
      */
-    default java.util.List<String> resources() {
-        return java.util.List.of(resource());
+    default List<String> resources() {
+        return List.of(resource());
     }
 
     /**
