@@ -154,6 +154,13 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
      * Hands a released lease to the next local waiter while the budget of consecutive handoffs
      * lasts and the lease is known valid for at least half of it more.
      */
+    /** Shared locks are refused (not yet implemented on Redis); {@code acquireAll} works. */
+    @Override
+    protected String sharedUnsupportedMessage() {
+        return "shared locks on Redis are not available yet; use the file backend"
+                + " (FileLockManager, or USE_NEW_LOCKS=false) for shared locks on one host";
+    }
+
     @Override
     protected boolean mayHandOn(RedisGrant grant) {
         return grant.handoffs() < localHandoffs && !grant.isReleasing()
