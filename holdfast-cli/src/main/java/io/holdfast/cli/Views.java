@@ -51,6 +51,7 @@ final class Views {
         m.put("backend", l.backend());
         m.put("name", l.name());
         m.put("mode", l.mode());
+        m.put("readers", l.readers());
         Map<String, Object> holder = Json.object();
         holder.put("ownerId", l.ownerId());
         holder.put("thread", l.thread());

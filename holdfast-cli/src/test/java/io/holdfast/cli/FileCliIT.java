@@ -75,6 +75,32 @@ class FileCliIT {
     }
 
     @Test
+    void aLockHeldOnlyByReaders_isListedAsShared_withTheReadingProcesses() throws Exception {
+        long self = ProcessHandle.current().pid();
+        try (FileLockManager m = FileLockManager.create(FileLockSettings.of(dir))) {
+            Lease reader = m.acquireShared("config.yaml", Duration.ofSeconds(5));
+            Cli.Result r = Cli.run(env(), "locks", "--json");
+            assertThat(r.code()).as("%s", r).isZero();
+            Map<String, Object> lock = list(r.json(), "locks").get(0);
+            assertThat(lock).containsEntry("name", "config.yaml").containsEntry("mode", "shared");
+            assertThat(number(lock.get("readers"))).isOne();
+            assertThat(number(map(map(lock, "holder"), "instance").get("pid"))).isEqualTo(self);
+            assertThat(Cli.run(env(), "locks").out()).contains("config.yaml").contains("shared by 1: ");
+
+            try (TestJvm other = TestJvm.builder(HoldMain.class).args("config.yaml", "shared")
+                    .env(Map.of("LOCK_DIR", dir.toString())).start()) {
+                other.awaitLine("held ", Duration.ofSeconds(30));
+                Map<String, Object> two = list(Cli.run(env(), "locks", "--json").json(), "locks").get(0);
+                assertThat(number(two.get("readers"))).as("reading processes").isEqualTo(2);
+                other.process().getOutputStream().close();
+                other.finish(Duration.ofSeconds(30));
+            }
+            reader.release();
+            assertThat(Cli.run(env(), "locks").out()).startsWith("no locks held");
+        }
+    }
+
+    @Test
     void flagsClear_refusesAnotherOwnersFlag_unlessForced_andIsAudited() {
         try (FileStatusManager service = FileStatusManager.create(FileStatusSettings.of(dir))) {
             service.set("charge-running", Duration.ofMinutes(1));

@@ -13,8 +13,8 @@ import java.util.Optional;
  * @param name the resource name (decoded; a name too long to be stored readably shows as
  *     {@code ~<sha-256>})
  * @param backend the backend that stores it: {@code redis}, {@code file}
- * @param mode {@code exclusive} (the only mode until shared locks exist)
- * @param ownerId the holder's owner id
+ * @param mode {@code exclusive}, or {@code shared} when only readers hold it
+ * @param ownerId the holder's owner id (of a shared lock: the first reader found)
  * @param thread the holder's thread as the backend recorded it
  * @param acquiredAt when the holder's acquire began (the holder's clock; on Redis this includes
  *     the time it waited in the queue)
@@ -26,11 +26,12 @@ import java.util.Optional;
  * @param holder the holding instance, when it is registered or found
  * @param queue the waiters in order, filled by {@link LockAdmin#inspect} only
  * @param stored the backend's raw holder record, for a compare-and-evict release
+ * @param readers how many hold it shared (processes on the file backend); 0 when exclusive
  */
 public record LockState(String name, String backend, String mode, String ownerId, String thread,
         Instant acquiredAt, long token, Optional<Duration> leaseLeft, int queueLength,
         Optional<Duration> oldestWait, Optional<InstanceInfo> holder, List<QueueEntry> queue,
-        String stored) {
+        String stored, int readers) {
 
     /** Checks the components and copies the queue. */
     public LockState {
@@ -45,11 +46,24 @@ public record LockState(String name, String backend, String mode, String ownerId
         Objects.requireNonNull(holder, "holder");
         queue = List.copyOf(queue);
         Objects.requireNonNull(stored, "stored");
+        if (readers < 0 || (readers > 0) != mode.equals("shared")) {
+            throw new IllegalArgumentException("readers " + readers + " with mode " + mode
+                    + ": a shared lock has readers, an exclusive one none");
+        }
+    }
+
+    /** The state of a lock held exclusively (no readers). */
+    public LockState(String name, String backend, String ownerId, String thread, Instant acquiredAt,
+            long token, Optional<Duration> leaseLeft, int queueLength, Optional<Duration> oldestWait,
+            Optional<InstanceInfo> holder, List<QueueEntry> queue, String stored) {
+        this(name, backend, "exclusive", ownerId, thread, acquiredAt, token, leaseLeft, queueLength,
+                oldestWait, holder, queue, stored, 0);
     }
 
     /** The holder as an operator recognises it: {@code host:pid app}, else a short owner id. */
     public String holderName() {
-        return holder.map(InstanceInfo::describe).orElseGet(() -> LockAdmin.shortId(ownerId))
-                + " (thread " + thread + ")";
+        String first = holder.map(InstanceInfo::describe).orElseGet(() -> LockAdmin.shortId(ownerId));
+        return readers > 0 ? "shared by " + readers + ": " + first + (readers > 1 ? ", ..." : "")
+                : first + " (thread " + thread + ")";
     }
 }

@@ -152,10 +152,12 @@ public final class FileLockAdmin implements LockAdmin {
             boolean withQueue) {
         byte[] content;
         List<Long> waiters = List.of();
+        List<Long> readers = List.of();
         OptionalLong osHolder = OptionalLong.empty();
         if (table.isPresent()) {
             osHolder = table.get().holder(file);
-            if (osHolder.isEmpty()) {
+            readers = osHolder.isPresent() ? List.of() : table.get().readers(file);
+            if (osHolder.isEmpty() && readers.isEmpty()) {
                 return Optional.empty();
             }
             waiters = table.get().waiters(file);
@@ -175,7 +177,15 @@ public final class FileLockAdmin implements LockAdmin {
             queue.add(new QueueEntry("pid " + pid, "?", Optional.empty(),
                     Optional.of(Processes.describe("pid " + pid, pid, "locks"))));
         }
-        return Optional.of(new LockState(name, "file", "exclusive", h.ownerId(), h.thread(), h.at(),
+        if (!readers.isEmpty()) {
+            // readers write no holder record: the table names them
+            long first = readers.get(0);
+            return Optional.of(new LockState(name, "file", "shared", "pid " + first, "?", Instant.EPOCH,
+                    LockRecord.counter(content), Optional.empty(), waiters.size(), Optional.empty(),
+                    Optional.of(Processes.describe("pid " + first, first, "locks")),
+                    withQueue ? queue : List.of(), "", readers.size()));
+        }
+        return Optional.of(new LockState(name, "file", h.ownerId(), h.thread(), h.at(),
                 LockRecord.counter(content), Optional.empty(), waiters.size(), Optional.empty(),
                 h.pid() > 0 ? Optional.of(Processes.describe(h.ownerId(), h.pid(), "locks"))
                         : Optional.empty(), withQueue ? queue : List.of(), h.record()));

@@ -15,7 +15,7 @@ import java.util.OptionalLong;
  * admin can tell who holds and who waits for a lock file <em>without taking any lock</em> (a
  * probe by {@code tryLock} would hold the lock for an instant and could make a holder's
  * single attempt fail). {@code FileLockManager} holds the lock region from offset 0
- * exclusively, and a waiting process holds a shared lock on the waiters byte
+ * exclusively (a writer) or shared (readers), and a waiting process holds a shared lock on the waiters byte
  * ({@value #WAITERS_BYTE}, see {@code OsLock}). Unavailable elsewhere than on Linux.
  */
 final class ProcLocks {
@@ -47,16 +47,21 @@ final class ProcLocks {
             }
             long pid;
             long start;
+            long end;
             try {
                 pid = Long.parseLong(f[4]);
                 start = Long.parseLong(f[6]);
+                end = f[7].equals("EOF") ? Long.MAX_VALUE : Long.parseLong(f[7]);
             } catch (NumberFormatException e) {
                 continue;
             }
             Locks l = byFile.computeIfAbsent(f[5], k -> new Locks());
             if (f[3].equals("WRITE") && start == 0) {
                 l.holder = pid;
-            } else if (f[3].equals("READ") && start == WAITERS_BYTE) {
+            } else if (f[3].equals("READ") && start == 0) {
+                l.readers.add(pid);
+            } else if (f[3].equals("READ") && start <= WAITERS_BYTE && WAITERS_BYTE <= end) {
+                // the kernel merges a process's adjacent shared ranges (intent, waiters, gate)
                 l.waiters.add(pid);
             }
         }
@@ -67,6 +72,12 @@ final class ProcLocks {
     OptionalLong holder(Path file) {
         Locks l = byFile.get(id(file));
         return l == null || l.holder < 0 ? OptionalLong.empty() : OptionalLong.of(l.holder);
+    }
+
+    /** The pids of processes holding {@code file}'s lock shared (readers), in table order. */
+    List<Long> readers(Path file) {
+        Locks l = byFile.get(id(file));
+        return l == null ? List.of() : l.readers;
     }
 
     /** The pids of processes announcing that they wait for {@code file}'s lock. */
@@ -91,6 +102,7 @@ final class ProcLocks {
     /** The locks of one file. */
     private static final class Locks {
         long holder = -1;
+        final List<Long> readers = new ArrayList<>();
         final List<Long> waiters = new ArrayList<>();
     }
 }

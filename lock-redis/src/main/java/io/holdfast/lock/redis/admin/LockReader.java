@@ -96,7 +96,7 @@ final class LockReader {
                     Optional.ofNullable(instances.get(waiter.ownerId()))));
         }
         Optional<Duration> oldest = live.stream().map(e -> e.waited().orElseThrow()).max(Comparator.naturalOrder());
-        return Optional.of(new LockState(raw.name(), "redis", "exclusive", owner.ownerId(),
+        return Optional.of(new LockState(raw.name(), "redis", owner.ownerId(),
                 owner.thread(), owner.at(), s.grantToken(), s.remaining(), live.size(), oldest,
                 Optional.ofNullable(instances.get(owner.ownerId())),
                 withQueue ? live : List.of(), owner.value()));
