@@ -21,12 +21,14 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +52,8 @@ public final class RedisBackend implements AutoCloseable {
             TimeoutOptions.builder().timeoutCommands(false).build();
     /** The shortest interval between two adaptive topology refreshes of a Cluster client. */
     static final long ADAPTIVE_REFRESH_MILLIS = 500;
+    /** {@code ClientOptions.Builder.replayFilter}, or null before Lettuce 6.6. */
+    private static final Method REPLAY_FILTER = replayFilterMethod();
 
     private final RedisLockSettings settings;
     private final String endpoint;
@@ -105,9 +109,7 @@ public final class RedisBackend implements AutoCloseable {
             List<RedisURI> seeds = settings.clusterUris().stream()
                     .map(u -> withTimeout(u, settings.timeout())).toList();
             RedisClusterClient cc = RedisClusterClient.create(seeds);
-            ClusterClientOptions.Builder options = ClusterClientOptions.builder();
-            options.replayFilter(RedisBackend::gaveUp);
-            cc.setOptions(options
+            cc.setOptions(withoutGivenUpReplays(ClusterClientOptions.builder())
                     .socketOptions(socketOptions(settings))
                     .timeoutOptions(COMMAND_TIMEOUTS_BY_CALLER)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -119,8 +121,7 @@ public final class RedisBackend implements AutoCloseable {
         } else {
             RedisClient c = RedisClient.create(withTimeout(settings.uri().orElseThrow(),
                     settings.timeout()));
-            c.setOptions(ClientOptions.builder()
-                    .replayFilter(RedisBackend::gaveUp)
+            c.setOptions(withoutGivenUpReplays(ClientOptions.builder())
                     .socketOptions(socketOptions(settings))
                     .timeoutOptions(COMMAND_TIMEOUTS_BY_CALLER)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -158,8 +159,40 @@ public final class RedisBackend implements AutoCloseable {
      * (timed out or cancelled): a late acquire would take a lock nobody holds until its lease
      * ends. Replaying the rest is safe: every script is idempotent for the same owner.
      */
-    private static boolean gaveUp(RedisCommand<?, ?, ?> command) {
+    static boolean gaveUp(RedisCommand<?, ?, ?> command) {
         return command.isDone() || command.isCancelled();
+    }
+
+    /**
+     * {@code builder} with {@link #gaveUp} as its replay filter where Lettuce has one
+     * ({@code ClientOptions.Builder.replayFilter}, Lettuce 6.6 and later), found reflectively so
+     * that lock-redis also runs on Lettuce 6.5. There the same rule holds without it: Lettuce
+     * never writes a command that is already done (its {@code CommandHandler} skips it, and a
+     * reconnect drains only commands not done), and {@link CommandRunner} cancels every command
+     * whose caller gave up, which completes it.
+     */
+    static <B extends ClientOptions.Builder> B withoutGivenUpReplays(B builder) {
+        if (REPLAY_FILTER != null) {
+            try {
+                REPLAY_FILTER.invoke(builder, (Predicate<RedisCommand<?, ?, ?>>) RedisBackend::gaveUp);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot set Lettuce's replay filter", e);
+            }
+        }
+        return builder;
+    }
+
+    /** True when this Lettuce has {@code ClientOptions.Builder.replayFilter} (6.6 and later). */
+    static boolean hasReplayFilter() {
+        return REPLAY_FILTER != null;
+    }
+
+    private static Method replayFilterMethod() {
+        try {
+            return ClientOptions.Builder.class.getMethod("replayFilter", Predicate.class);
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
     }
 
     private static SocketOptions socketOptions(RedisLockSettings settings) {
