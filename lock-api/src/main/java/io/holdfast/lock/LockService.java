@@ -18,6 +18,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link LockManager} and a {@link StatusManager} chosen by environment variables, so that
@@ -74,7 +76,7 @@ import java.util.function.Supplier;
  */
 public final class LockService implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(LockService.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LockService.class);
     /** Open services per info gauge: services with the same tags on one registry share it. */
     private static final Map<Gauge, Integer> GAUGE_USERS = new IdentityHashMap<>();
 
@@ -149,7 +151,7 @@ public final class LockService implements AutoCloseable {
         for (String name : settings.backends()) {
             providers.add(Backends.find(name, loaders));
         }
-        settings.warnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
+        settings.warnings().forEach(LOG::warn);
         BackendConfig config = settings.config().withMeterRegistry(registry);
         Set<String> secrets = config.redis().map(RedisEndpoint::secrets).orElse(Set.of());
         List<AutoCloseable> opened = new ArrayList<>();
@@ -164,7 +166,7 @@ public final class LockService implements AutoCloseable {
                     ? new LockService(settings, locks.get(0), status.get(0), registry)
                     : new LockService(settings, dual(settings, locks, registry),
                             DualStatusManager.of(status.get(0), status.get(1)), registry);
-            LOG.log(System.Logger.Level.INFO, "holdfast locks: " + settings.summary());
+            LOG.info("holdfast locks: {}", settings.summary());
             return service;
         } catch (RuntimeException | Error e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
