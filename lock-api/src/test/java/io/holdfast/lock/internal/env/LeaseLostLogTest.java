@@ -5,16 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.spi.AbstractLockManager;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -26,30 +19,8 @@ class LeaseLostLogTest {
 
     private static final long TOKEN = 1_796_068_260_761_532L;
 
-    private final Logger jul = Logger.getLogger(AbstractLockManager.class.getName());
-    private final List<LogRecord> records = Collections.synchronizedList(new ArrayList<>());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            records.add(r);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
-
-    @BeforeEach
-    void capture() {
-        jul.addHandler(capture);
-    }
-
-    @AfterEach
-    void release() {
-        jul.removeHandler(capture);
-    }
+    @RegisterExtension
+    final LogCapture log = new LogCapture(AbstractLockManager.class);
 
     @Test
     void leaseLostWarn_goesThroughSlf4j_withTheTokenAsPlainDigits() throws Exception {
@@ -63,7 +34,7 @@ class LeaseLostLogTest {
             m.loseAll();
             lease.release();
         }
-        assertThat(records).filteredOn(r -> r.getLevel() == Level.WARNING).singleElement()
+        assertThat(log.records()).filteredOn(r -> r.getLevel() == Level.WARNING).singleElement()
                 .satisfies(r -> {
                     assertThat(r.getParameters()).as("formatted by SLF4J").isNull();
                     assertThat(r.getMessage())
