@@ -18,6 +18,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -25,6 +26,7 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -232,6 +234,70 @@ public final class RedisBackend implements AutoCloseable {
         preloadScripts(timeoutNanos);
         probePermissions(timeoutNanos);
         checkEvictionPolicy();
+    }
+
+    /**
+     * Stops start-up when more replica acknowledgements are required than replicas are attached
+     * now: every grant would wait for acknowledgements that cannot come and be undone, so every
+     * acquire would time out as if the lock were contended. Not checked when the server refuses
+     * {@code INFO} (an ACL user without it). Lock managers call this at start-up; flags wait for
+     * no replica.
+     *
+     * @throws IllegalStateException naming the setting, the replicas attached and the fix
+     */
+    public void requireReplicas() {
+        int required = settings.minReplicaAcks();
+        if (required == 0) {
+            return;
+        }
+        OptionalInt attached = replicasAttached();
+        if (attached.isPresent() && attached.getAsInt() < required) {
+            throw new IllegalStateException("replica acks " + required + " (LOCK_REPLICA_ACKS), but"
+                    + " the Redis primary" + (isCluster() ? " with the fewest replicas" : "") + " at "
+                    + endpoint + " has " + attached.getAsInt() + " replica(s) connected: every grant"
+                    + " would wait " + settings.replicaAckTimeout().toMillis() + "ms for"
+                    + " acknowledgements that cannot come and be undone, so every acquire would time"
+                    + " out. Attach the replicas before starting, or lower the replica acks to at most "
+                    + attached.getAsInt() + " (0 turns acknowledgements off)");
+        }
+    }
+
+    /**
+     * The replicas connected to the primary ({@code connected_slaves} of {@code INFO
+     * replication}); in a Cluster, the fewest of any primary. Empty when it cannot be read.
+     */
+    public OptionalInt replicasAttached() {
+        try {
+            if (isCluster()) {
+                Partitions partitions =
+                        ((StatefulRedisClusterConnection<String, String>) connection).getPartitions();
+                int fewest = Integer.MAX_VALUE;
+                for (RedisClusterNode primary : partitions) {
+                    if (primary.getRole().isUpstream() && !primary.getSlots().isEmpty()) {
+                        int n = 0;
+                        for (RedisClusterNode node : partitions) {
+                            if (primary.getNodeId().equals(node.getSlaveOf())) {
+                                n++;
+                            }
+                        }
+                        fewest = Math.min(fewest, n);
+                    }
+                }
+                return fewest == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(fewest);
+            }
+            String info = commands.info("replication").toCompletableFuture()
+                    .get(settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            for (String line : info.split("\r?\n")) {
+                if (line.startsWith("connected_slaves:")) {
+                    return OptionalInt.of(Integer.parseInt(line.substring(17).trim()));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.debug("cannot read the replicas attached at {}: {}", endpoint, Failures.explain(e));
+        }
+        return OptionalInt.empty();
     }
 
     /**
