@@ -5,6 +5,7 @@ import io.holdfast.lock.internal.env.Backends;
 import io.holdfast.lock.internal.env.DualLockManager;
 import io.holdfast.lock.internal.env.DualStatusManager;
 import io.holdfast.lock.internal.env.EnvSettings;
+import io.holdfast.lock.internal.env.ServiceMeters;
 import io.holdfast.lock.spi.BackendConfig;
 import io.holdfast.lock.spi.LockBackendProvider;
 import io.holdfast.lock.spi.RedisEndpoint;
@@ -61,7 +62,10 @@ import org.slf4j.LoggerFactory;
  * {@code REDIS_URL} never appear in logs or messages. The chosen backend and settings are logged
  * once at INFO (a lock directory under the temp directory, which services with a private one do
  * not share, at WARN) and, given a {@link MeterRegistry}, exposed as the gauge
- * {@link LockMetricNames#BACKEND_INFO} tagged with the backend and the mode.
+ * {@link LockMetricNames#BACKEND_INFO} tagged with the backend and the mode. Every meter of
+ * the managers carries the {@code mode} tag too; in {@code dual} each operation is recorded once,
+ * by the dual lock ({@code backend=dual(file+redis)}), and the backends inside it record only
+ * their own meters (Redis renewals, notifications, retries).
  *
  * <p>Rollout: move all instances from {@code false} to {@code dual} one by one, then to
  * {@code true} one by one. At every step any two instances share at least one lock, because a
@@ -152,7 +156,10 @@ public final class LockService implements AutoCloseable {
             providers.add(Backends.find(name, loaders));
         }
         settings.warnings().forEach(LOG::warn);
-        BackendConfig config = settings.config().withMeterRegistry(registry);
+        boolean dual = providers.size() > 1;
+        String mode = settings.mode().value();
+        BackendConfig config = settings.config().withMeterRegistry(dual
+                ? ServiceMeters.backendOnly(registry, mode) : ServiceMeters.tagged(registry, mode));
         Set<String> secrets = config.redis().map(RedisEndpoint::secrets).orElse(Set.of());
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -162,9 +169,10 @@ public final class LockService implements AutoCloseable {
                 locks.add(create(p, "lock manager", () -> p.createLocks(config), secrets, opened));
                 status.add(create(p, "status manager", () -> p.createStatus(config), secrets, opened));
             }
-            LockService service = locks.size() == 1
+            LockService service = !dual
                     ? new LockService(settings, locks.get(0), status.get(0), registry)
-                    : new LockService(settings, dual(settings, locks, registry),
+                    : new LockService(settings,
+                            dual(settings, locks, ServiceMeters.tagged(registry, mode)),
                             DualStatusManager.of(status.get(0), status.get(1)), registry);
             LOG.info("holdfast locks: {}", settings.summary());
             return service;

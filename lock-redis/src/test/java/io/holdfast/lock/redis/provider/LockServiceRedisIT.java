@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockMetricNames;
 import io.holdfast.lock.LockService;
+import io.holdfast.lock.internal.env.EnvSettings;
 import io.holdfast.lock.redis.RedisLockManager;
 import io.holdfast.lock.redis.RedisLockSettings;
 import io.holdfast.lock.testkit.redis.RedisExtension;
@@ -69,16 +70,22 @@ class LockServiceRedisIT {
 
     @Test
     void replicaSettings_reachTheRedisSettings() {
-        try (LockService s = LockService.fromEnvironment(env("USE_NEW_LOCKS", "true",
-                "LOCK_REPLICA_ACKS", "2", "LOCK_REPLICA_TIMEOUT", "75ms"))) {
-            RedisLockSettings settings = ((RedisLockManager) s.locks()).settings();
-            assertThat(settings.minReplicaAcks()).isEqualTo(2);
-            assertThat(settings.replicaAckTimeout()).isEqualTo(Duration.ofMillis(75));
-        }
-        try (LockService s = LockService.fromEnvironment(env("USE_NEW_LOCKS", "true", "LOCK_REPLICA_ACKS", "1"))) {
-            assertThat(((RedisLockManager) s.locks()).settings().replicaAckTimeout())
-                    .isEqualTo(RedisLockSettings.DEFAULT_REPLICA_ACK_TIMEOUT);
-        }
+        RedisLockSettings settings = RedisBackendProvider.settings(EnvSettings.parse(env("USE_NEW_LOCKS", "true",
+                "LOCK_REPLICA_ACKS", "2", "LOCK_REPLICA_TIMEOUT", "75ms")).config());
+        assertThat(settings.minReplicaAcks()).isEqualTo(2);
+        assertThat(settings.replicaAckTimeout()).isEqualTo(Duration.ofMillis(75));
+        assertThat(RedisBackendProvider.settings(EnvSettings.parse(env("USE_NEW_LOCKS", "true",
+                "LOCK_REPLICA_ACKS", "1")).config()).replicaAckTimeout())
+                .isEqualTo(RedisLockSettings.DEFAULT_REPLICA_ACK_TIMEOUT);
+    }
+
+    @Test
+    void replicaAcks_beyondTheReplicasConnected_stopStartUp_namingTheVariable() {
+        // this server has no replica: every grant would be undone, every acquire time out
+        assertThatThrownBy(() -> LockService.fromEnvironment(env("USE_NEW_LOCKS", "true", "LOCK_REPLICA_ACKS", "1")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("replica acks 1 (LOCK_REPLICA_ACKS)")
+                .hasMessageContaining("0 replica(s) connected");
     }
 
     @Test
@@ -144,6 +151,24 @@ class LockServiceRedisIT {
             assertThat(registry.get(LockMetricNames.BACKEND_INFO)
                     .tag(LockMetricNames.TAG_BACKEND, "dual(file+redis)")
                     .tag(LockMetricNames.TAG_MODE, "dual").gauge().value()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void dualMode_recordsEachAcquireOnce_withTheModeTag_andRedisOnlyMetersOnlyForRedis() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (LockService s = LockService.fromEnvironment(env("USE_NEW_LOCKS", "dual"), registry)) {
+            s.locks().acquire("metered", java.time.Duration.ofSeconds(5)).release();
+            assertThat(registry.find(LockMetricNames.ACQUIRE).timers().stream().mapToLong(t -> t.count()).sum())
+                    .as("one acquire, recorded once (not per backend)").isEqualTo(1);
+            assertThat(registry.getMeters()).allSatisfy(m -> assertThat(m.getId().getTag(LockMetricNames.TAG_MODE))
+                    .as(m.getId().toString()).isEqualTo("dual"));
+            assertThat(registry.getMeters()).filteredOn(m -> !"dual(file+redis)".equals(m.getId().getTag(LockMetricNames.TAG_BACKEND)))
+                    .allSatisfy(m -> {
+                        assertThat(m.getId().getTag(LockMetricNames.TAG_BACKEND)).as(m.getId().toString()).isEqualTo("redis");
+                        assertThat(m.getId().getName()).isIn(LockMetricNames.RENEWALS, LockMetricNames.NOTIFICATIONS,
+                                LockMetricNames.RETRIES);
+                    });
         }
     }
 
