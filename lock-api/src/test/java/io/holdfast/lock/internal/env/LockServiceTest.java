@@ -177,6 +177,36 @@ class LockServiceTest {
         }
     }
 
+    /** A backend-specific option, as a backend module would define one. */
+    record TestOption(String backend) implements io.holdfast.lock.spi.BackendOption {}
+
+    @Test
+    void builder_takesVariablesInCode_overTheEnvironment_reachingDual_andHandsOptionsToProviders() {
+        TestOption forFile = new TestOption("file");
+        try (LockService s = LockService.builder().fromEnvironment(env("USE_NEW_LOCKS", "false"))
+                .set("USE_NEW_LOCKS", "dual").set("LOCK_BACKEND", "local")
+                .option(forFile).build()) {
+            assertThat(s.backend()).isEqualTo("dual(file+local)");
+            assertThat(s.mode()).isEqualTo("dual");
+            assertThat(TestProviders.CONFIGS.get("file").options()).containsExactly(forFile);
+            assertThat(TestProviders.CONFIGS.get("file").options(TestOption.class)).containsExactly(forFile);
+        }
+    }
+
+    @Test
+    void builder_validatesVariablesSetInCode_likeTheEnvironment() {
+        assertThatThrownBy(() -> LockService.builder().set("USE_NEW_LOKS", "true"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'USE_NEW_LOKS' is not a holdfast variable");
+        assertThatThrownBy(() -> LockService.builder().fromEnvironment(env()).set("USE_NEW_LOCKS", "maybe").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("USE_NEW_LOCKS");
+        // fromEnvironment(Map) reads only holdfast's variables
+        try (LockService s = LockService.builder().fromEnvironment(env("PATH", "/bin")).build()) {
+            assertThat(s.backend()).isEqualTo("file");
+        }
+    }
+
     @Test
     void backendInfoGauge_sharedByTwoServices_staysUntilBothClose() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();

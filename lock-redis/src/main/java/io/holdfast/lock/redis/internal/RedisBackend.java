@@ -110,7 +110,9 @@ public final class RedisBackend implements AutoCloseable {
         } else if (!settings.clusterUris().isEmpty()) {
             List<RedisURI> seeds = settings.clusterUris().stream()
                     .map(u -> withTimeout(u, settings.timeout())).toList();
-            RedisClusterClient cc = RedisClusterClient.create(seeds);
+            RedisClusterClient cc = settings.clientResources()
+                    .map(r -> RedisClusterClient.create(r, seeds))
+                    .orElseGet(() -> RedisClusterClient.create(seeds));
             cc.setOptions(withoutGivenUpReplays(ClusterClientOptions.builder())
                     .socketOptions(socketOptions(settings))
                     .timeoutOptions(COMMAND_TIMEOUTS_BY_CALLER)
@@ -121,8 +123,9 @@ public final class RedisBackend implements AutoCloseable {
         } else if (settings.client().isPresent()) {
             backend = new RedisBackend(settings, settings.client().get(), null, false);
         } else {
-            RedisClient c = RedisClient.create(withTimeout(settings.uri().orElseThrow(),
-                    settings.timeout()));
+            RedisURI uri = withTimeout(settings.uri().orElseThrow(), settings.timeout());
+            RedisClient c = settings.clientResources().map(r -> RedisClient.create(r, uri))
+                    .orElseGet(() -> RedisClient.create(uri));
             c.setOptions(withoutGivenUpReplays(ClientOptions.builder())
                     .socketOptions(socketOptions(settings))
                     .timeoutOptions(COMMAND_TIMEOUTS_BY_CALLER)

@@ -9,12 +9,17 @@ import io.holdfast.lock.LockService;
 import io.holdfast.lock.internal.env.EnvSettings;
 import io.holdfast.lock.redis.RedisLockManager;
 import io.holdfast.lock.redis.RedisLockSettings;
+import io.holdfast.lock.redis.RedisOptions;
+import io.holdfast.lock.redis.WaitStrategy;
 import io.holdfast.lock.testkit.redis.RedisExtension;
 import io.holdfast.lock.testkit.redis.RedisTopologySpec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +82,35 @@ class LockServiceRedisIT {
         assertThat(RedisBackendProvider.settings(EnvSettings.parse(env("USE_NEW_LOCKS", "true",
                 "LOCK_REPLICA_ACKS", "1")).config()).replicaAckTimeout())
                 .isEqualTo(RedisLockSettings.DEFAULT_REPLICA_ACK_TIMEOUT);
+    }
+
+    @Test
+    void builder_appliesRedisOptions_afterTheEnvironment_inTrueAndDual() throws Exception {
+        ClientResources resources = DefaultClientResources.create();
+        try {
+            for (String mode : List.of("true", "dual")) {
+                try (LockService s = LockService.builder().fromEnvironment(env("LOCK_LEASE", "20s"))
+                        .set("USE_NEW_LOCKS", mode)
+                        .option(RedisOptions.customize(b -> b.waitStrategy(WaitStrategy.POLL)
+                                .timeout(Duration.ofSeconds(2)).clientResources(resources)))
+                        .build()) {
+                    try (Lease l = s.locks().acquire("built", PATIENCE)) {
+                        assertThat(l.isHeld()).isTrue();
+                    }
+                    if (mode.equals("true")) {
+                        RedisLockSettings settings = ((RedisLockManager) s.locks()).settings();
+                        assertThat(settings.lease()).isEqualTo(Duration.ofSeconds(20));
+                        assertThat(settings.waitStrategy()).isEqualTo(WaitStrategy.POLL);
+                        assertThat(settings.timeout()).isEqualTo(Duration.ofSeconds(2));
+                        assertThat(settings.clientResources()).containsSame(resources);
+                    } else {
+                        assertThat(s.backend()).isEqualTo("dual(file+redis)");
+                    }
+                }
+            }
+        } finally {
+            resources.shutdown();
+        }
     }
 
     @Test
