@@ -11,7 +11,9 @@ profiles=("$@")
 if [ ${#profiles[@]} -eq 0 ]; then
   profiles=(compat-boot-3.5.0 compat-boot-3.5.7 compat-boot-4.0.7)
 fi
-tests='*ConformanceIT,ReplayFilterTest'
+# the conformance suite, the replay filter, and the start-up path (client creation, probes,
+# messages, LockService with RedisOptions)
+tests='*ConformanceIT,ReplayFilterTest,LockServiceRedisIT,ConnectFailuresIT'
 common=(-B -pl lock-redis -am -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
   -Dsurefire.failIfNoSpecifiedTests=false)
 
