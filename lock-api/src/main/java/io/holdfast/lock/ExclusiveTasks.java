@@ -11,6 +11,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks that must run on one instance at a time, such as a scheduled export that every
@@ -54,7 +56,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ExclusiveTasks implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(ExclusiveTasks.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ExclusiveTasks.class);
     private static final ThreadLocal<Lease> CURRENT = new ThreadLocal<>();
     private static final AtomicInteger TIMER_THREADS = new AtomicInteger();
 
@@ -144,8 +146,8 @@ public final class ExclusiveTasks implements AutoCloseable {
             try {
                 lease.release();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "task ''" + task.name() + "'': releasing its"
-                        + " lock failed; the backend frees it when its lease ends", e);
+                LOG.warn("task '{}': releasing its lock failed; the backend frees it when its lease ends",
+                        task.name(), e);
             }
         }
     }
@@ -188,13 +190,13 @@ public final class ExclusiveTasks implements AutoCloseable {
         if (!lease.isHeld()) {
             outcome = TaskResult.Outcome.LOST;
             detail = lossReason(lease);
-            LOG.log(System.Logger.Level.WARNING, "task ''{0}'' (fencing token {1}) lost its lease"
-                    + " after {2} and was interrupted: {3}", task.name(), lease.fencingToken(),
+            LOG.warn("task '{}' (fencing token {}) lost its lease after {} and was interrupted: {}",
+                    task.name(), lease.fencingToken(),
                     Durations.format(took), detail);
         } else if (interrupt == TaskResult.Outcome.TIMED_OUT) {
             outcome = TaskResult.Outcome.TIMED_OUT;
             detail = "ran past its maximum duration of " + Durations.format(task.maxDuration().get());
-            LOG.log(System.Logger.Level.WARNING, "task ''{0}'' {1}; it was interrupted", task.name(), detail);
+            LOG.warn("task '{}' {}; it was interrupted", task.name(), detail);
         } else {
             outcome = failure == null ? TaskResult.Outcome.RAN : TaskResult.Outcome.FAILED;
         }
@@ -215,9 +217,9 @@ public final class ExclusiveTasks implements AutoCloseable {
         try {
             status.set(task.minHoldFlag(), left);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "task ''" + task.name() + "'': its minimum hold"
-                    + " could not be recorded (flag ''" + task.minHoldFlag() + "''), so another"
-                    + " instance may run it before " + Instant.now().plus(left), e);
+            LOG.warn("task '{}': its minimum hold could not be recorded (flag '{}'), so another"
+                    + " instance may run it before {}", task.name(), task.minHoldFlag(),
+                    Instant.now().plus(left), e);
         }
     }
 
@@ -232,7 +234,7 @@ public final class ExclusiveTasks implements AutoCloseable {
 
     private TaskResult skipped(TaskSettings task, String why) {
         count(task, TaskResult.Outcome.SKIPPED_HELD.tagValue());
-        LOG.log(System.Logger.Level.DEBUG, "task ''{0}'' skipped: {1}", task.name(), why);
+        LOG.debug("task '{}' skipped: {}", task.name(), why);
         return new TaskResult(task.name(), TaskResult.Outcome.SKIPPED_HELD, 0, Duration.ZERO,
                 Optional.empty(), why);
     }

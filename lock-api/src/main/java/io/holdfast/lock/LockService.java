@@ -5,12 +5,15 @@ import io.holdfast.lock.internal.env.Backends;
 import io.holdfast.lock.internal.env.DualLockManager;
 import io.holdfast.lock.internal.env.DualStatusManager;
 import io.holdfast.lock.internal.env.EnvSettings;
+import io.holdfast.lock.internal.env.ServiceMeters;
 import io.holdfast.lock.spi.BackendConfig;
+import io.holdfast.lock.spi.BackendOption;
 import io.holdfast.lock.spi.LockBackendProvider;
 import io.holdfast.lock.spi.RedisEndpoint;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +21,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link LockManager} and a {@link StatusManager} chosen by environment variables, so that
@@ -59,7 +64,10 @@ import java.util.function.Supplier;
  * {@code REDIS_URL} never appear in logs or messages. The chosen backend and settings are logged
  * once at INFO (a lock directory under the temp directory, which services with a private one do
  * not share, at WARN) and, given a {@link MeterRegistry}, exposed as the gauge
- * {@link LockMetricNames#BACKEND_INFO} tagged with the backend and the mode.
+ * {@link LockMetricNames#BACKEND_INFO} tagged with the backend and the mode. Every meter of
+ * the managers carries the {@code mode} tag too; in {@code dual} each operation is recorded once,
+ * by the dual lock ({@code backend=dual(file+redis)}), and the backends inside it record only
+ * their own meters (Redis renewals, notifications, retries).
  *
  * <p>Rollout: move all instances from {@code false} to {@code dual} one by one, then to
  * {@code true} one by one. At every step any two instances share at least one lock, because a
@@ -74,7 +82,7 @@ import java.util.function.Supplier;
  */
 public final class LockService implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(LockService.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LockService.class);
     /** Open services per info gauge: services with the same tags on one registry share it. */
     private static final Map<Gauge, Integer> GAUGE_USERS = new IdentityHashMap<>();
 
@@ -140,6 +148,99 @@ public final class LockService implements AutoCloseable {
      * @throws LockUnavailableException if the backend cannot be reached
      */
     public static LockService fromEnvironment(Map<String, String> env, MeterRegistry registry) {
+        return builder().fromEnvironment(env).meterRegistry(registry).build();
+    }
+
+    /**
+     * A builder that starts from the environment and takes settings in code, such as
+     * <pre>{@code
+     * LockService locks = LockService.builder()
+     *         .fromEnvironment()                      // USE_NEW_LOCKS, REDIS_URL, ...
+     *         .meterRegistry(registry)
+     *         .option(RedisOptions.customize(b -> b.waitStrategy(WaitStrategy.POLL)))
+     *         .build();
+     * }</pre>
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds a {@link LockService}: the variables (from the environment, a map, or
+     * {@link #set(String, String)} in code; later calls win), a meter registry, and
+     * backend-specific {@link BackendOption}s, which the named backend applies after the
+     * variables (options for a backend the mode does not use are ignored). Not thread-safe.
+     */
+    public static final class Builder {
+        private final Map<String, String> env = new HashMap<>();
+        private final List<BackendOption> options = new ArrayList<>();
+        private MeterRegistry registry;
+
+        private Builder() {}
+
+        /** Reads the variables from {@link System#getenv()}. */
+        public Builder fromEnvironment() {
+            return fromEnvironment(System.getenv());
+        }
+
+        /** Reads the variables from {@code variables}, such as {@link System#getenv()}. */
+        public Builder fromEnvironment(Map<String, String> variables) {
+            Objects.requireNonNull(variables, "variables");
+            for (String name : EnvSettings.VARIABLES) {
+                String value = variables.get(name);
+                if (value != null) {
+                    env.put(name, value);
+                }
+            }
+            return this;
+        }
+
+        /**
+         * Sets one variable in code, validated like the environment's: for example
+         * {@code set("USE_NEW_LOCKS", "dual")}.
+         *
+         * @throws IllegalArgumentException if {@code name} is not one of the variables
+         */
+        public Builder set(String name, String value) {
+            Objects.requireNonNull(value, "value");
+            if (!EnvSettings.VARIABLES.contains(name)) {
+                throw new IllegalArgumentException("'" + name + "' is not a holdfast variable; use"
+                        + " one of " + String.join(", ", EnvSettings.VARIABLES));
+            }
+            env.put(name, value);
+            return this;
+        }
+
+        /** Records metrics on {@code meterRegistry} (null: none, the default). */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.registry = meterRegistry;
+            return this;
+        }
+
+        /**
+         * Adds a backend-specific option, such as lock-redis's {@code RedisOptions} (wait
+         * strategy, Lettuce client or {@code ClientResources}, timeouts).
+         */
+        public Builder option(BackendOption option) {
+            options.add(Objects.requireNonNull(option, "option"));
+            return this;
+        }
+
+        /**
+         * Creates the service.
+         *
+         * @throws IllegalArgumentException if a variable is invalid or contradicts another
+         * @throws IllegalStateException if the chosen backend's module is not on the class path,
+         *     or its start-up checks fail
+         * @throws LockUnavailableException if the backend cannot be reached
+         */
+        public LockService build() {
+            return create(Map.copyOf(env), registry, List.copyOf(options));
+        }
+    }
+
+    private static LockService create(Map<String, String> env, MeterRegistry registry,
+            List<BackendOption> backendOptions) {
         EnvSettings settings = EnvSettings.parse(env);
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         ClassLoader own = LockService.class.getClassLoader();
@@ -149,8 +250,11 @@ public final class LockService implements AutoCloseable {
         for (String name : settings.backends()) {
             providers.add(Backends.find(name, loaders));
         }
-        settings.warnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
-        BackendConfig config = settings.config().withMeterRegistry(registry);
+        settings.warnings().forEach(LOG::warn);
+        boolean dual = providers.size() > 1;
+        String mode = settings.mode().value();
+        BackendConfig config = settings.config().withOptions(backendOptions).withMeterRegistry(dual
+                ? ServiceMeters.backendOnly(registry, mode) : ServiceMeters.tagged(registry, mode));
         Set<String> secrets = config.redis().map(RedisEndpoint::secrets).orElse(Set.of());
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -162,11 +266,12 @@ public final class LockService implements AutoCloseable {
                 status.add(create(p, "status manager", () -> p.createStatus(config, lockManager), secrets,
                         opened));
             }
-            LockService service = locks.size() == 1
+            LockService service = !dual
                     ? new LockService(settings, locks.get(0), status.get(0), registry)
-                    : new LockService(settings, dual(settings, locks, registry),
+                    : new LockService(settings,
+                            dual(settings, locks, ServiceMeters.tagged(registry, mode)),
                             DualStatusManager.of(status.get(0), status.get(1)), registry);
-            LOG.log(System.Logger.Level.INFO, "holdfast locks: " + settings.summary());
+            LOG.info("holdfast locks: {}", settings.summary());
             return service;
         } catch (RuntimeException | Error e) {
             for (int i = opened.size() - 1; i >= 0; i--) {

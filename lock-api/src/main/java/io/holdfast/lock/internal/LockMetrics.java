@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Records lock events. {@link #NOOP} does nothing, so code never checks for a missing registry;
@@ -53,10 +54,12 @@ public interface LockMetrics {
         private final Timer failed;
         private final Timer held;
         private final Counter lost;
-        private final Counter renewed;
-        private final Counter renewFailed;
-        private final Counter notifications;
-        private final Counter retries;
+        // registered on first use, so that a backend without leases, notifications or retries
+        // (the file backend) shows no such meters
+        private final Lazy<Counter> renewed;
+        private final Lazy<Counter> renewFailed;
+        private final Lazy<Counter> notifications;
+        private final Lazy<Counter> retries;
 
         Micrometer(MeterRegistry registry, String backend, IntSupplier activeHolds) {
             String b = LockMetricNames.TAG_BACKEND;
@@ -69,13 +72,14 @@ public interface LockMetrics {
                     .tag(r, LockMetricNames.RESULT_ERROR).register(registry);
             held = Timer.builder(LockMetricNames.HOLD).tag(b, backend).register(registry);
             lost = Counter.builder(LockMetricNames.LOST).tag(b, backend).register(registry);
-            renewed = Counter.builder(LockMetricNames.RENEWALS).tag(b, backend)
-                    .tag(r, LockMetricNames.RESULT_RENEWED).register(registry);
-            renewFailed = Counter.builder(LockMetricNames.RENEWALS).tag(b, backend)
-                    .tag(r, LockMetricNames.RESULT_FAILED).register(registry);
-            notifications = Counter.builder(LockMetricNames.NOTIFICATIONS).tag(b, backend)
-                    .register(registry);
-            retries = Counter.builder(LockMetricNames.RETRIES).tag(b, backend).register(registry);
+            renewed = new Lazy<>(() -> Counter.builder(LockMetricNames.RENEWALS).tag(b, backend)
+                    .tag(r, LockMetricNames.RESULT_RENEWED).register(registry));
+            renewFailed = new Lazy<>(() -> Counter.builder(LockMetricNames.RENEWALS).tag(b, backend)
+                    .tag(r, LockMetricNames.RESULT_FAILED).register(registry));
+            notifications = new Lazy<>(() -> Counter.builder(LockMetricNames.NOTIFICATIONS)
+                    .tag(b, backend).register(registry));
+            retries = new Lazy<>(() -> Counter.builder(LockMetricNames.RETRIES).tag(b, backend)
+                    .register(registry));
             Gauge.builder(LockMetricNames.ACTIVE, activeHolds, IntSupplier::getAsInt)
                     .tag(b, backend).strongReference(true).register(registry);
         }
@@ -85,8 +89,32 @@ public interface LockMetrics {
         @Override public void failed(long nanos) { failed.record(nanos, TimeUnit.NANOSECONDS); }
         @Override public void held(long nanos) { held.record(nanos, TimeUnit.NANOSECONDS); }
         @Override public void lost() { lost.increment(); }
-        @Override public void renewal(boolean ok) { (ok ? renewed : renewFailed).increment(); }
-        @Override public void notification() { notifications.increment(); }
-        @Override public void retry() { retries.increment(); }
+        @Override public void renewal(boolean ok) { (ok ? renewed : renewFailed).get().increment(); }
+        @Override public void notification() { notifications.get().increment(); }
+        @Override public void retry() { retries.get().increment(); }
+    }
+
+    /** A meter created on first use. */
+    final class Lazy<T> {
+        private final Supplier<T> factory;
+        private volatile T value;
+
+        Lazy(Supplier<T> factory) {
+            this.factory = factory;
+        }
+
+        T get() {
+            T v = value;
+            if (v == null) {
+                synchronized (this) {
+                    v = value;
+                    if (v == null) {
+                        v = factory.get();
+                        value = v;
+                    }
+                }
+            }
+            return v;
+        }
     }
 }

@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The part every backend shares: name and wait validation, per-thread reentrancy, queueing the
@@ -44,7 +46,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public abstract class AbstractLockManager<G extends Grant> implements LockManager {
 
-    private static final System.Logger LOG = System.getLogger(AbstractLockManager.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(AbstractLockManager.class);
 
     private final String backend;
     private final String ownerId = OwnerIds.random();
@@ -333,7 +335,7 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
                 try {
                     revoke(g);
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "revoke on close failed for " + g, e);
+                    LOG.debug("revoke on close failed for {}", g, e);
                 }
             }
             for (Entry<G> e : entries.values()) {
@@ -456,8 +458,8 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
                 revoke(handedOn);
             }
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "giving back a lease handed on failed for "
-                    + handedOn + " (the backend frees it when its lease ends)", e);
+            LOG.debug("giving back a lease handed on failed for {} (the backend frees it when its"
+                    + " lease ends)", handedOn, e);
         }
     }
 
@@ -564,8 +566,8 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
 
     private void reportLoss(Grant g, String reason) {
         metrics.lost();
-        LOG.log(System.Logger.Level.WARNING, "lease on lock ''{0}'' (fencing token {1}, thread {2})"
-                + " was lost: {3}; the holder must stop acting on the protected resource",
+        LOG.warn("lease on lock '{}' (fencing token {}, thread {}) was lost: {}; the holder must"
+                + " stop acting on the protected resource",
                 g.resource(), g.fencingToken(), g.thread().getName(), reason);
     }
 

@@ -3,6 +3,7 @@ package io.holdfast.lock.spi;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -19,6 +20,8 @@ import java.util.OptionalInt;
  * @param replicaAcks how many replicas must acknowledge a grant before it counts
  * @param replicaTimeout how long to wait for those acknowledgements
  * @param meterRegistry where to record metrics
+ * @param options backend-specific settings made in code; each backend applies those of its own
+ *     types, after the settings above
  */
 public record BackendConfig(
         Path lockDir,
@@ -27,7 +30,8 @@ public record BackendConfig(
         Optional<Duration> lease,
         OptionalInt replicaAcks,
         Optional<Duration> replicaTimeout,
-        Optional<MeterRegistry> meterRegistry) {
+        Optional<MeterRegistry> meterRegistry,
+        List<BackendOption> options) {
 
     /** Checks that no component is null. */
     public BackendConfig {
@@ -38,6 +42,14 @@ public record BackendConfig(
         Objects.requireNonNull(replicaAcks, "replicaAcks");
         Objects.requireNonNull(replicaTimeout, "replicaTimeout");
         Objects.requireNonNull(meterRegistry, "meterRegistry");
+        options = List.copyOf(options);
+    }
+
+    /** Settings without backend-specific options. */
+    public BackendConfig(Path lockDir, Optional<RedisEndpoint> redis, Optional<String> namespace,
+            Optional<Duration> lease, OptionalInt replicaAcks, Optional<Duration> replicaTimeout,
+            Optional<MeterRegistry> meterRegistry) {
+        this(lockDir, redis, namespace, lease, replicaAcks, replicaTimeout, meterRegistry, List.of());
     }
 
     /** Settings with only a lock directory: every other setting takes the backend's default. */
@@ -49,13 +61,24 @@ public record BackendConfig(
     /** A copy that records metrics on {@code registry} (none when null). */
     public BackendConfig withMeterRegistry(MeterRegistry registry) {
         return new BackendConfig(lockDir, redis, namespace, lease, replicaAcks, replicaTimeout,
-                Optional.ofNullable(registry));
+                Optional.ofNullable(registry), options);
     }
 
     /** A copy with the given Redis endpoint. */
     public BackendConfig withRedis(RedisEndpoint endpoint) {
         return new BackendConfig(lockDir, Optional.of(endpoint), namespace, lease, replicaAcks,
-                replicaTimeout, meterRegistry);
+                replicaTimeout, meterRegistry, options);
+    }
+
+    /** A copy with the given backend-specific options. */
+    public BackendConfig withOptions(List<BackendOption> backendOptions) {
+        return new BackendConfig(lockDir, redis, namespace, lease, replicaAcks, replicaTimeout,
+                meterRegistry, backendOptions);
+    }
+
+    /** The options of type {@code type}, in the order they were given. */
+    public <T extends BackendOption> List<T> options(Class<T> type) {
+        return options.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
     /**

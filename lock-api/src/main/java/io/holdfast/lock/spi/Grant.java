@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A backend's grant of a lock to one thread of this process: its token and its fate. Backends
@@ -176,8 +178,7 @@ public class Grant {
         try {
             listener.run();
         } catch (RuntimeException e) {
-            System.getLogger(Grant.class.getName()).log(System.Logger.Level.WARNING,
-                    "a lease-lost listener threw; the others still ran", e);
+            LoggerFactory.getLogger(Grant.class).warn("a lease-lost listener threw; the others still ran", e);
         }
     }
 

@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Host-wide locks: exclusive across the threads and the processes of one machine that use the same
@@ -61,7 +63,7 @@ import java.util.Optional;
 public final class FileLockManager extends AbstractLockManager<FileLockManager.FileGrant>
         implements FencingCounter {
 
-    private static final System.Logger LOG = System.getLogger(FileLockManager.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(FileLockManager.class);
     private static final long PID = ProcessHandle.current().pid();
     private static final String SUFFIX = ".lock";
     /** How {@link #inspect} marks a lock held shared. */
@@ -185,9 +187,9 @@ public final class FileLockManager extends AbstractLockManager<FileLockManager.F
         try {
             boolean exclusive = grant.os.stillNamesLockedFile();
             if (!exclusive) {
-                LOG.log(System.Logger.Level.WARNING, "lock file of ''{0}'' was removed or replaced"
-                        + " while held (fencing token {1}): another process may have held the lock"
-                        + " meanwhile; keep lock files in place", grant.resource(), grant.fencingToken());
+                LOG.warn("lock file of '{}' was removed or replaced while held (fencing token {}):"
+                        + " another process may have held the lock meanwhile; keep lock files in"
+                        + " place", grant.resource(), grant.fencingToken());
             }
             try {
                 grant.os.channel().truncate(LockRecord.COUNTER_BYTES); // forget the holder, keep the counter

@@ -84,12 +84,17 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
      * evict lock keys.
      *
      * @throws LockUnavailableException naming the endpoint (never a password) and the reason:
-     *     connection refused, unknown host, authentication or TLS failure, timeout
+     *     connection refused, unknown host, authentication or TLS failure, a Sentinel URL that
+     *     names a plain Redis, timeout
+     * @throws IllegalStateException if {@link RedisLockSettings.Builder#replicaAcks} requires more
+     *     acknowledgements than replicas are connected to the primary now (every grant would be
+     *     undone and every acquire time out)
      */
     public static RedisLockManager create(RedisLockSettings settings) {
         Objects.requireNonNull(settings, "settings");
         RedisBackend backend = RedisBackend.open(settings);
         try {
+            backend.requireReplicas();
             RedisLockManager manager = new RedisLockManager(settings, backend);
             LOG.info("redis lock manager connected: {}", settings);
             return manager;
@@ -204,7 +209,14 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
     @Override
     protected String timeoutDetail(String resource) {
         String holder = super.timeoutDetail(resource);
-        return (holder.isEmpty() ? "" : holder + ", ") + "backend " + backend.endpoint();
+        int acks = backend.settings().minReplicaAcks();
+        String replicas = acks == 0 || !holder.isEmpty() ? ""
+                : ", not held: grants need " + acks + " replica ack(s) within "
+                        + backend.settings().replicaAckTimeout().toMillis() + "ms (LOCK_REPLICA_ACKS)"
+                        + " and are undone with fewer; replicas connected now: "
+                        + backend.replicasAttached().stream().mapToObj(String::valueOf).findFirst()
+                                .orElse("unknown");
+        return (holder.isEmpty() ? "" : holder + ", ") + "backend " + backend.endpoint() + replicas;
     }
 
     /** These connections, for a status manager that shares them; it closes its share. */

@@ -6,6 +6,7 @@ import io.holdfast.lock.redis.internal.Endpoints;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,6 +61,7 @@ public final class RedisLockSettings {
     private final List<RedisURI> clusterUris;
     private final RedisClient client;
     private final RedisClusterClient clusterClient;
+    private final ClientResources clientResources;
     private final String namespace;
     private final Duration lease;
     private final boolean renewal;
@@ -78,6 +80,7 @@ public final class RedisLockSettings {
         clusterUris = List.copyOf(b.clusterUris);
         client = b.client;
         clusterClient = b.clusterClient;
+        clientResources = b.clientResources;
         namespace = b.namespace;
         lease = b.lease;
         renewal = b.renewal;
@@ -126,6 +129,14 @@ public final class RedisLockSettings {
     /** The caller's {@link RedisClusterClient}, which holdfast does not shut down. */
     public Optional<RedisClusterClient> clusterClient() {
         return Optional.ofNullable(clusterClient);
+    }
+
+    /**
+     * The caller's {@link ClientResources} (event loops, timers) for the clients holdfast creates;
+     * holdfast does not shut them down.
+     */
+    public Optional<ClientResources> clientResources() {
+        return Optional.ofNullable(clientResources);
     }
 
     /** True when the source is a Redis Cluster (seed URIs or a cluster client). */
@@ -222,6 +233,7 @@ public final class RedisLockSettings {
         private List<RedisURI> clusterUris = List.of();
         private RedisClient client;
         private RedisClusterClient clusterClient;
+        private ClientResources clientResources;
         private String namespace = DEFAULT_NAMESPACE;
         private Duration lease = DEFAULT_LEASE;
         private boolean renewal = DEFAULT_RENEWAL;
@@ -242,6 +254,7 @@ public final class RedisLockSettings {
             clusterUris = s.clusterUris;
             client = s.client;
             clusterClient = s.clusterClient;
+            clientResources = s.clientResources;
             namespace = s.namespace;
             lease = s.lease;
             renewal = s.renewal;
@@ -320,6 +333,16 @@ public final class RedisLockSettings {
         /** A {@link RedisClusterClient} the caller owns and shuts down. */
         public Builder client(RedisClusterClient client) {
             this.clusterClient = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /**
+         * {@link ClientResources} the caller owns and shuts down (such as the application's), for
+         * the client holdfast creates from {@link #uri} or {@link #cluster}; not with
+         * {@link #client}, whose resources are its own.
+         */
+        public Builder clientResources(ClientResources resources) {
+            this.clientResources = Objects.requireNonNull(resources, "resources");
             return this;
         }
 
@@ -446,6 +469,11 @@ public final class RedisLockSettings {
             if (sources > 1) {
                 throw new IllegalStateException("set exactly one of uri, cluster and client, but "
                         + sources + " were set (" + describeSources() + ")");
+            }
+            if (clientResources != null && (client != null || clusterClient != null)) {
+                throw new IllegalStateException("clientResources(...) applies to the client holdfast"
+                        + " creates from uri or cluster, but client(...) was set: create that client"
+                        + " with the resources instead");
             }
             if (minReplicaAcks > 0 && replicaAckTimeout.compareTo(lease.dividedBy(3)) >= 0) {
                 throw new IllegalStateException("replica ack timeout must be shorter than lease/3 ("

@@ -27,8 +27,16 @@ class ConnectFailuresIT {
 
     @RegisterExtension
     static RedisExtension redis = RedisExtension.of(RedisTopologySpec.standalone().password(PASSWORD).build());
+    /** A plain Redis without a password, where a Sentinel URL may point by mistake. */
+    @RegisterExtension
+    static RedisExtension plain = RedisExtension.of(RedisTopologySpec.standalone().build());
 
     private static AbstractThrowableAssert<?, ? extends Throwable> assertCreateFails(String uri) {
+        return assertCreateFails(uri, TIMEOUT.plus(SLACK));
+    }
+
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertCreateFails(String uri,
+            Duration bound) {
         long start = System.nanoTime();
         Throwable thrown = null;
         try {
@@ -39,8 +47,34 @@ class ConnectFailuresIT {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         System.out.println("create(" + uri.replace(PASSWORD, "****") + ") failed after " + took.toMillis()
                 + "ms: " + (thrown == null ? "nothing thrown" : thrown.getMessage()));
-        assertThat(took).as("time to fail").isLessThan(TIMEOUT.plus(SLACK));
+        assertThat(took).as("time to fail").isLessThan(bound);
         return assertThat(thrown).isInstanceOf(LockUnavailableException.class);
+    }
+
+    @Test
+    void sentinelUrl_atAPlainRedis_failsSayingItIsNotASentinel() {
+        int port = plain.primary().port();
+        // Lettuce's Sentinel lookup spends several of its timeouts before it gives up
+        assertCreateFails("redis-sentinel://127.0.0.1:" + port + "#mymaster", TIMEOUT.multipliedBy(10).plus(SLACK))
+                .hasMessageContaining("127.0.0.1:" + port)
+                .hasMessageContaining("not a Sentinel")
+                .hasMessageNotContaining("no answer in time");
+    }
+
+    @Test
+    void moreReplicaAcks_thanReplicasAttached_stopStartUp_namingBoth() {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> RedisLockManager.create(RedisLockSettings.builder().uri(redis.uri())
+                .timeout(TIMEOUT).replicaAcks(1, Duration.ofMillis(100)).build()).close())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("replica acks 1")
+                .hasMessageContaining("0 replica(s) connected")
+                .hasMessageContaining("127.0.0.1:" + port())
+                .hasMessageNotContaining(PASSWORD);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.plus(SLACK));
+        // acks the server can give: start-up passes
+        RedisLockManager.create(RedisLockSettings.builder().uri(redis.uri()).timeout(TIMEOUT)
+                .replicaAcks(0, Duration.ofMillis(100)).build()).close();
     }
 
     private int port() {

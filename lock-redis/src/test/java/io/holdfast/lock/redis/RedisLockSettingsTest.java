@@ -3,7 +3,10 @@ package io.holdfast.lock.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -116,6 +119,25 @@ class RedisLockSettingsTest {
         assertThatThrownBy(() -> RedisLockSettings.builder()
                 .clusterUris(List.of(RedisURI.create("redis-sentinel://s:26379#m"))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("use uri(...) for Sentinel");
+    }
+
+    @Test
+    void clientResources_applyToTheClientHoldfastCreates_notToTheCallersClient() {
+        ClientResources resources = DefaultClientResources.builder().build();
+        try {
+            assertThat(RedisLockSettings.builder().uri("redis://h:6379").clientResources(resources).build()
+                    .clientResources()).containsSame(resources);
+            RedisLockSettings copied = RedisLockSettings.from(RedisLockSettings.builder().uri("redis://h:6379")
+                    .clientResources(resources).build()).build();
+            assertThat(copied.clientResources()).containsSame(resources);
+            RedisClient client = RedisClient.create(resources);
+            assertThatThrownBy(() -> RedisLockSettings.builder().client(client).clientResources(resources).build())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("create that client with the resources instead");
+            client.shutdown();
+        } finally {
+            resources.shutdown();
+        }
     }
 
     @Test

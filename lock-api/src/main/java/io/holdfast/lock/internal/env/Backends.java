@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds {@link LockBackendProvider}s with {@link ServiceLoader} and, for holdfast's own backends,
@@ -14,7 +16,7 @@ import java.util.TreeMap;
  */
 public final class Backends {
 
-    private static final System.Logger LOG = System.getLogger(Backends.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
 
     /** The artifact that provides each known backend, for the "missing module" message. */
     private static final Map<String, String> ARTIFACTS = Map.of(
@@ -110,10 +112,9 @@ public final class Backends {
         if (!p.name().equals(name)) {
             return null;
         }
-        LOG.log(System.Logger.Level.INFO, "lock backend '" + name + "' found by class name ("
-                + className + "): META-INF/services/" + LockBackendProvider.class.getName()
-                + " does not list it, as in a fat jar built without merging service files"
-                + " (maven-shade-plugin: ServicesResourceTransformer)");
+        LOG.info("lock backend '{}' found by class name ({}): META-INF/services/{} does not list it,"
+                + " as in a fat jar built without merging service files (maven-shade-plugin:"
+                + " ServicesResourceTransformer)", name, className, LockBackendProvider.class.getName());
         return p;
     }
 }

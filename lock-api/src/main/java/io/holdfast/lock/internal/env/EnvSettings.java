@@ -50,6 +50,10 @@ public record EnvSettings(Mode mode, String newBackend, boolean newBackendDefaul
     /** How long to wait for replica acknowledgements. */
     public static final String LOCK_REPLICA_TIMEOUT = "LOCK_REPLICA_TIMEOUT";
 
+    /** Every variable this class reads. */
+    public static final List<String> VARIABLES = List.of(USE_NEW_LOCKS, LOCK_BACKEND, REDIS_URL,
+            LOCK_DIR, LOCK_NAMESPACE, LOCK_LEASE, LOCK_REPLICA_ACKS, LOCK_REPLICA_TIMEOUT);
+
     /** The backend names {@code LOCK_BACKEND} accepts. */
     public static final String REDIS = "redis";
     /** The in-process backend. */

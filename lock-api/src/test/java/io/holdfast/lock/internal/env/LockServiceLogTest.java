@@ -4,62 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.lock.LockService;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What an operator sees in the log at start-up (System.Logger goes to java.util.logging here). */
+/** What an operator sees in the log at start-up (SLF4J goes to java.util.logging here). */
 class LockServiceLogTest {
 
-    private final Logger jul = Logger.getLogger(LockService.class.getName());
-    private final List<LogRecord> records = Collections.synchronizedList(new ArrayList<>());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            records.add(r);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    @RegisterExtension
+    final LogCapture log = new LogCapture(LockService.class);
 
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void capture() {
-        jul.addHandler(capture);
-    }
-
-    @AfterEach
-    void release() {
-        jul.removeHandler(capture);
-    }
-
-    private List<String> messages(Level level) {
-        return records.stream().filter(r -> r.getLevel() == level).map(LogRecord::getMessage).toList();
-    }
 
     @Test
     void startUp_logsTheChoiceOnceAtInfo_withoutPasswords() {
         Map<String, String> env = Map.of("LOCK_DIR", dir.toString(), "REDIS_URL", "redis://app:Sup3rS3cret@h:6379");
         try (LockService s = LockService.fromEnvironment(env)) {
-            assertThat(messages(Level.INFO)).containsExactly("holdfast locks: " + EnvSettings.parse(env).summary());
-            assertThat(messages(Level.INFO).get(0)).doesNotContain("Sup3rS3cret");
+            assertThat(log.messages(Level.INFO)).containsExactly("holdfast locks: " + EnvSettings.parse(env).summary());
+            assertThat(log.messages(Level.INFO).get(0)).doesNotContain("Sup3rS3cret");
             // the only warning: the lock directory is a temp directory
-            assertThat(messages(Level.WARNING)).isEqualTo(EnvSettings.parse(env).warnings()).hasSize(1)
+            assertThat(log.messages(Level.WARNING)).isEqualTo(EnvSettings.parse(env).warnings()).hasSize(1)
                     .allSatisfy(w -> assertThat(w).startsWith("LOCK_DIR=" + dir + " is under the temp directory"));
         }
     }
@@ -68,7 +35,7 @@ class LockServiceLogTest {
     void lockDirUnderTheTempDir_warnsOnce_thatOtherServicesMayNotShareIt() {
         try (LockService s = LockService.fromEnvironment(Map.of("USE_NEW_LOCKS", "dual",
                 "LOCK_BACKEND", "local", "LOCK_DIR", dir.toString()))) {
-            assertThat(messages(Level.WARNING)).singleElement().asString()
+            assertThat(log.messages(Level.WARNING)).singleElement().asString()
                     .startsWith("LOCK_DIR=" + dir + " is under the temp directory")
                     .contains("do not share these locks");
         }
@@ -78,8 +45,8 @@ class LockServiceLogTest {
     void explicitLocal_withAnUnusedLockDir_doesNotWarn() {
         try (LockService s = LockService.fromEnvironment(Map.of("USE_NEW_LOCKS", "true",
                 "LOCK_BACKEND", "local", "LOCK_DIR", dir.toString()))) {
-            assertThat(messages(Level.WARNING)).isEmpty();
-            assertThat(messages(Level.INFO)).singleElement().asString().contains("in-process");
+            assertThat(log.messages(Level.WARNING)).isEmpty();
+            assertThat(log.messages(Level.INFO)).singleElement().asString().contains("in-process");
         }
     }
 
@@ -91,6 +58,6 @@ class LockServiceLogTest {
         } catch (IllegalStateException expected) {
             // lock-redis is not on lock-api's test class path
         }
-        assertThat(records).isEmpty();
+        assertThat(log.records()).isEmpty();
     }
 }

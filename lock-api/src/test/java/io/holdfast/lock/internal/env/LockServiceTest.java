@@ -138,7 +138,7 @@ class LockServiceTest {
         assertThat(registry.get(LockMetricNames.BACKEND_INFO)
                 .tag(LockMetricNames.TAG_BACKEND, "dual(file+local)")
                 .tag(LockMetricNames.TAG_MODE, "dual").gauge().value()).isEqualTo(1.0);
-        assertThat(TestProviders.CONFIGS.get("local").meterRegistry()).containsSame(registry);
+        assertThat(TestProviders.CONFIGS.get("local").meterRegistry()).isPresent();
         List<AutoCloseable> created = List.copyOf(TestProviders.CREATED.subList(before, TestProviders.CREATED.size()));
         s.close();
         s.close();
@@ -146,6 +146,65 @@ class LockServiceTest {
         assertThat(created).hasSize(4).allSatisfy(m -> assertThat(m).satisfiesAnyOf(
                 x -> assertThat(x).isInstanceOfSatisfying(MemoryLockManager.class, l -> assertThat(l.closedBackend).isTrue()),
                 x -> assertThat(x).isInstanceOfSatisfying(MemoryStatusManager.class, st -> assertThat(st.closed).isTrue())));
+    }
+
+    @Test
+    void dualMode_recordsEachOperationOnce_taggedWithTheMode() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (LockService s = LockService.fromEnvironment(env("USE_NEW_LOCKS", "dual", "LOCK_BACKEND", "local"), registry)) {
+            s.locks().acquire("metered", java.time.Duration.ofSeconds(5)).release();
+            assertThat(registry.find(LockMetricNames.ACQUIRE).timers())
+                    .as("one acquire timer per result, none per inner backend")
+                    .allSatisfy(t -> assertThat(t.getId().getTag(LockMetricNames.TAG_BACKEND)).isEqualTo("dual(file+local)"))
+                    .allSatisfy(t -> assertThat(t.getId().getTag(LockMetricNames.TAG_MODE)).isEqualTo("dual"));
+            assertThat(registry.find(LockMetricNames.ACQUIRE).timers().stream().mapToLong(t -> t.count()).sum()).isEqualTo(1);
+            assertThat(registry.find(LockMetricNames.HOLD).timers().stream().mapToLong(t -> t.count()).sum()).isEqualTo(1);
+            assertThat(registry.find(LockMetricNames.ACTIVE).gauges()).hasSize(1);
+        }
+    }
+
+    @Test
+    void singleBackend_metersCarryTheMode_andNoRedisOnlyMeters() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (LockService s = LockService.fromEnvironment(env(), registry)) {
+            s.locks().acquire("metered", java.time.Duration.ofSeconds(5)).release();
+            assertThat(registry.get(LockMetricNames.ACQUIRE).tag(LockMetricNames.TAG_BACKEND, "file")
+                    .tag(LockMetricNames.TAG_MODE, "false").tag(LockMetricNames.TAG_RESULT, LockMetricNames.RESULT_ACQUIRED)
+                    .timer().count()).isEqualTo(1);
+            for (String redisOnly : List.of(LockMetricNames.RENEWALS, LockMetricNames.NOTIFICATIONS, LockMetricNames.RETRIES)) {
+                assertThat(registry.find(redisOnly).meters()).as(redisOnly).isEmpty();
+            }
+        }
+    }
+
+    /** A backend-specific option, as a backend module would define one. */
+    record TestOption(String backend) implements io.holdfast.lock.spi.BackendOption {}
+
+    @Test
+    void builder_takesVariablesInCode_overTheEnvironment_reachingDual_andHandsOptionsToProviders() {
+        TestOption forFile = new TestOption("file");
+        try (LockService s = LockService.builder().fromEnvironment(env("USE_NEW_LOCKS", "false"))
+                .set("USE_NEW_LOCKS", "dual").set("LOCK_BACKEND", "local")
+                .option(forFile).build()) {
+            assertThat(s.backend()).isEqualTo("dual(file+local)");
+            assertThat(s.mode()).isEqualTo("dual");
+            assertThat(TestProviders.CONFIGS.get("file").options()).containsExactly(forFile);
+            assertThat(TestProviders.CONFIGS.get("file").options(TestOption.class)).containsExactly(forFile);
+        }
+    }
+
+    @Test
+    void builder_validatesVariablesSetInCode_likeTheEnvironment() {
+        assertThatThrownBy(() -> LockService.builder().set("USE_NEW_LOKS", "true"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'USE_NEW_LOKS' is not a holdfast variable");
+        assertThatThrownBy(() -> LockService.builder().fromEnvironment(env()).set("USE_NEW_LOCKS", "maybe").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("USE_NEW_LOCKS");
+        // fromEnvironment(Map) reads only holdfast's variables
+        try (LockService s = LockService.builder().fromEnvironment(env("PATH", "/bin")).build()) {
+            assertThat(s.backend()).isEqualTo("file");
+        }
     }
 
     @Test

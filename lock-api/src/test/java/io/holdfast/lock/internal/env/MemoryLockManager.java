@@ -6,6 +6,7 @@ import io.holdfast.lock.LockUnavailableException;
 import io.holdfast.lock.spi.AbstractLockManager;
 import io.holdfast.lock.spi.FencingCounter;
 import io.holdfast.lock.spi.Grant;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +40,11 @@ final class MemoryLockManager extends AbstractLockManager<MemoryLockManager.MemG
     volatile long lastDeadline;
 
     MemoryLockManager(String name, Store store, Consumer<String> events) {
-        super(name, true, null);
+        this(name, store, events, null);
+    }
+
+    MemoryLockManager(String name, Store store, Consumer<String> events, MeterRegistry registry) {
+        super(name, true, registry);
         this.store = store;
         this.events = events;
     }

@@ -42,7 +42,8 @@ public final class TestProviders {
                 throw new IllegalStateException("cannot reach " + config.redis().map(r -> r.uris().get(0)).orElse("?"));
             }
             MemoryLockManager m = new MemoryLockManager(name(),
-                    LOCKS.computeIfAbsent(key(config), k -> new MemoryLockManager.Store()), e -> { });
+                    LOCKS.computeIfAbsent(key(config), k -> new MemoryLockManager.Store()), e -> { },
+                    config.meterRegistry().orElse(null));
             CREATED.add(m);
             return m;
         }

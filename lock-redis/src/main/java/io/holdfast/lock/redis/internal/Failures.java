@@ -97,6 +97,11 @@ public final class Failures {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = String.valueOf(t.getMessage());
             String upper = m.toUpperCase(Locale.ROOT);
+            if (isNotASentinel(t)) {
+                return "the server is not a Sentinel (it does not know the SENTINEL command): a"
+                        + " redis-sentinel:// URL must name the Sentinels (usually port 26379); for"
+                        + " a plain Redis use redis://host:port";
+            }
             if (upper.startsWith("WRONGPASS") || upper.contains("INVALID PASSWORD")
                     || upper.contains("INVALID USERNAME-PASSWORD")) {
                 return "authentication failed (" + firstWord(m) + "): check the user and password"
@@ -138,6 +143,20 @@ public final class Failures {
         }
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + Secrets.maskUrl(m));
+    }
+
+    /**
+     * True when {@code t} or one of its suppressed exceptions is a plain Redis refusing the
+     * {@code SENTINEL} command: Lettuce reports it, suppressed, under a timeout.
+     */
+    private static boolean isNotASentinel(Throwable t) {
+        for (Throwable s : t.getSuppressed()) {
+            if (isNotASentinel(s)) {
+                return true;
+            }
+        }
+        String upper = String.valueOf(t.getMessage()).toUpperCase(Locale.ROOT);
+        return upper.contains("UNKNOWN COMMAND 'SENTINEL'");
     }
 
     /** The exception thrown when {@code what} failed at {@code endpoint}. */

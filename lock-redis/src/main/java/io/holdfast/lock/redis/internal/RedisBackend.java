@@ -18,16 +18,20 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +56,8 @@ public final class RedisBackend implements AutoCloseable {
             TimeoutOptions.builder().timeoutCommands(false).build();
     /** The shortest interval between two adaptive topology refreshes of a Cluster client. */
     static final long ADAPTIVE_REFRESH_MILLIS = 500;
+    /** {@code ClientOptions.Builder.replayFilter}, or null before Lettuce 6.6. */
+    private static final Method REPLAY_FILTER = replayFilterMethod();
 
     private final RedisLockSettings settings;
     private final String endpoint;
@@ -108,10 +114,10 @@ public final class RedisBackend implements AutoCloseable {
         } else if (!settings.clusterUris().isEmpty()) {
             List<RedisURI> seeds = settings.clusterUris().stream()
                     .map(u -> withTimeout(u, settings.timeout())).toList();
-            RedisClusterClient cc = RedisClusterClient.create(seeds);
-            ClusterClientOptions.Builder options = ClusterClientOptions.builder();
-            options.replayFilter(RedisBackend::gaveUp);
-            cc.setOptions(options
+            RedisClusterClient cc = settings.clientResources()
+                    .map(r -> RedisClusterClient.create(r, seeds))
+                    .orElseGet(() -> RedisClusterClient.create(seeds));
+            cc.setOptions(withoutGivenUpReplays(ClusterClientOptions.builder())
                     .socketOptions(socketOptions(settings))
                     .timeoutOptions(COMMAND_TIMEOUTS_BY_CALLER)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -121,10 +127,10 @@ public final class RedisBackend implements AutoCloseable {
         } else if (settings.client().isPresent()) {
             backend = new RedisBackend(settings, settings.client().get(), null, false);
         } else {
-            RedisClient c = RedisClient.create(withTimeout(settings.uri().orElseThrow(),
-                    settings.timeout()));
-            c.setOptions(ClientOptions.builder()
-                    .replayFilter(RedisBackend::gaveUp)
+            RedisURI uri = withTimeout(settings.uri().orElseThrow(), settings.timeout());
+            RedisClient c = settings.clientResources().map(r -> RedisClient.create(r, uri))
+                    .orElseGet(() -> RedisClient.create(uri));
+            c.setOptions(withoutGivenUpReplays(ClientOptions.builder())
                     .socketOptions(socketOptions(settings))
                     .timeoutOptions(COMMAND_TIMEOUTS_BY_CALLER)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -162,8 +168,40 @@ public final class RedisBackend implements AutoCloseable {
      * (timed out or cancelled): a late acquire would take a lock nobody holds until its lease
      * ends. Replaying the rest is safe: every script is idempotent for the same owner.
      */
-    private static boolean gaveUp(RedisCommand<?, ?, ?> command) {
+    static boolean gaveUp(RedisCommand<?, ?, ?> command) {
         return command.isDone() || command.isCancelled();
+    }
+
+    /**
+     * {@code builder} with {@link #gaveUp} as its replay filter where Lettuce has one
+     * ({@code ClientOptions.Builder.replayFilter}, Lettuce 6.6 and later), found reflectively so
+     * that lock-redis also runs on Lettuce 6.5. There the same rule holds without it: Lettuce
+     * never writes a command that is already done (its {@code CommandHandler} skips it, and a
+     * reconnect drains only commands not done), and {@link CommandRunner} cancels every command
+     * whose caller gave up, which completes it.
+     */
+    static <B extends ClientOptions.Builder> B withoutGivenUpReplays(B builder) {
+        if (REPLAY_FILTER != null) {
+            try {
+                REPLAY_FILTER.invoke(builder, (Predicate<RedisCommand<?, ?, ?>>) RedisBackend::gaveUp);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot set Lettuce's replay filter", e);
+            }
+        }
+        return builder;
+    }
+
+    /** True when this Lettuce has {@code ClientOptions.Builder.replayFilter} (6.6 and later). */
+    static boolean hasReplayFilter() {
+        return REPLAY_FILTER != null;
+    }
+
+    private static Method replayFilterMethod() {
+        try {
+            return ClientOptions.Builder.class.getMethod("replayFilter", Predicate.class);
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
     }
 
     private static SocketOptions socketOptions(RedisLockSettings settings) {
@@ -203,6 +241,70 @@ public final class RedisBackend implements AutoCloseable {
         preloadScripts(timeoutNanos);
         probePermissions(timeoutNanos);
         checkEvictionPolicy();
+    }
+
+    /**
+     * Stops start-up when more replica acknowledgements are required than replicas are attached
+     * now: every grant would wait for acknowledgements that cannot come and be undone, so every
+     * acquire would time out as if the lock were contended. Not checked when the server refuses
+     * {@code INFO} (an ACL user without it). Lock managers call this at start-up; flags wait for
+     * no replica.
+     *
+     * @throws IllegalStateException naming the setting, the replicas attached and the fix
+     */
+    public void requireReplicas() {
+        int required = settings.minReplicaAcks();
+        if (required == 0) {
+            return;
+        }
+        OptionalInt attached = replicasAttached();
+        if (attached.isPresent() && attached.getAsInt() < required) {
+            throw new IllegalStateException("replica acks " + required + " (LOCK_REPLICA_ACKS), but"
+                    + " the Redis primary" + (isCluster() ? " with the fewest replicas" : "") + " at "
+                    + endpoint + " has " + attached.getAsInt() + " replica(s) connected: every grant"
+                    + " would wait " + settings.replicaAckTimeout().toMillis() + "ms for"
+                    + " acknowledgements that cannot come and be undone, so every acquire would time"
+                    + " out. Attach the replicas before starting, or lower the replica acks to at most "
+                    + attached.getAsInt() + " (0 turns acknowledgements off)");
+        }
+    }
+
+    /**
+     * The replicas connected to the primary ({@code connected_slaves} of {@code INFO
+     * replication}); in a Cluster, the fewest of any primary. Empty when it cannot be read.
+     */
+    public OptionalInt replicasAttached() {
+        try {
+            if (isCluster()) {
+                Partitions partitions =
+                        ((StatefulRedisClusterConnection<String, String>) connection).getPartitions();
+                int fewest = Integer.MAX_VALUE;
+                for (RedisClusterNode primary : partitions) {
+                    if (primary.getRole().isUpstream() && !primary.getSlots().isEmpty()) {
+                        int n = 0;
+                        for (RedisClusterNode node : partitions) {
+                            if (primary.getNodeId().equals(node.getSlaveOf())) {
+                                n++;
+                            }
+                        }
+                        fewest = Math.min(fewest, n);
+                    }
+                }
+                return fewest == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(fewest);
+            }
+            String info = commands.info("replication").toCompletableFuture()
+                    .get(settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            for (String line : info.split("\r?\n")) {
+                if (line.startsWith("connected_slaves:")) {
+                    return OptionalInt.of(Integer.parseInt(line.substring(17).trim()));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.debug("cannot read the replicas attached at {}: {}", endpoint, Failures.explain(e));
+        }
+        return OptionalInt.empty();
     }
 
     /**

@@ -4,6 +4,7 @@ import io.holdfast.lock.LockManager;
 import io.holdfast.lock.StatusManager;
 import io.holdfast.lock.redis.RedisLockManager;
 import io.holdfast.lock.redis.RedisLockSettings;
+import io.holdfast.lock.redis.RedisOptions;
 import io.holdfast.lock.redis.RedisStatusManager;
 import io.holdfast.lock.redis.admin.RedisLockAdmin;
 import io.holdfast.lock.spi.BackendConfig;
@@ -16,8 +17,9 @@ import java.util.Optional;
  * The {@code redis} backend for {@link io.holdfast.lock.LockService}: {@link RedisLockManager}
  * and {@link RedisStatusManager} from {@code REDIS_URL} (standalone, Sentinel or Cluster seeds),
  * {@code LOCK_NAMESPACE}, {@code LOCK_LEASE}, {@code LOCK_REPLICA_ACKS} and
- * {@code LOCK_REPLICA_TIMEOUT}; unset settings take {@link RedisLockSettings}' defaults. A
- * service's two managers share one Lettuce client, its connections and one owner id.
+ * {@code LOCK_REPLICA_TIMEOUT}; unset settings take {@link RedisLockSettings}' defaults, and
+ * {@link RedisOptions} given to {@code LockService.builder()} apply last. A service's two
+ * managers share one Lettuce client, its connections and one owner id.
  */
 public final class RedisBackendProvider implements LockBackendProvider {
 
@@ -69,6 +71,6 @@ public final class RedisBackendProvider implements LockBackendProvider {
         config.replicaAcks().ifPresent(acks -> b.replicaAcks(acks,
                 config.replicaTimeout().orElse(RedisLockSettings.DEFAULT_REPLICA_ACK_TIMEOUT)));
         config.meterRegistry().ifPresent(b::meterRegistry);
-        return b.build();
+        return RedisOptions.applyAll(config.options(RedisOptions.class), b).build();
     }
 }

@@ -7,15 +7,21 @@ import static org.awaitility.Awaitility.await;
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockMetricNames;
 import io.holdfast.lock.LockService;
+import io.holdfast.lock.internal.env.EnvSettings;
 import io.holdfast.lock.redis.RedisLockManager;
 import io.holdfast.lock.redis.RedisLockSettings;
+import io.holdfast.lock.redis.RedisOptions;
+import io.holdfast.lock.redis.WaitStrategy;
 import io.holdfast.lock.redis.RedisStatusManager;
 import io.holdfast.lock.testkit.redis.RedisExtension;
 import io.holdfast.lock.testkit.redis.RedisTopologySpec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -126,16 +132,51 @@ class LockServiceRedisIT {
 
     @Test
     void replicaSettings_reachTheRedisSettings() {
-        try (LockService s = LockService.fromEnvironment(env("USE_NEW_LOCKS", "true",
-                "LOCK_REPLICA_ACKS", "2", "LOCK_REPLICA_TIMEOUT", "75ms"))) {
-            RedisLockSettings settings = ((RedisLockManager) s.locks()).settings();
-            assertThat(settings.minReplicaAcks()).isEqualTo(2);
-            assertThat(settings.replicaAckTimeout()).isEqualTo(Duration.ofMillis(75));
+        RedisLockSettings settings = RedisBackendProvider.settings(EnvSettings.parse(env("USE_NEW_LOCKS", "true",
+                "LOCK_REPLICA_ACKS", "2", "LOCK_REPLICA_TIMEOUT", "75ms")).config());
+        assertThat(settings.minReplicaAcks()).isEqualTo(2);
+        assertThat(settings.replicaAckTimeout()).isEqualTo(Duration.ofMillis(75));
+        assertThat(RedisBackendProvider.settings(EnvSettings.parse(env("USE_NEW_LOCKS", "true",
+                "LOCK_REPLICA_ACKS", "1")).config()).replicaAckTimeout())
+                .isEqualTo(RedisLockSettings.DEFAULT_REPLICA_ACK_TIMEOUT);
+    }
+
+    @Test
+    void builder_appliesRedisOptions_afterTheEnvironment_inTrueAndDual() throws Exception {
+        ClientResources resources = DefaultClientResources.create();
+        try {
+            for (String mode : List.of("true", "dual")) {
+                try (LockService s = LockService.builder().fromEnvironment(env("LOCK_LEASE", "20s"))
+                        .set("USE_NEW_LOCKS", mode)
+                        .option(RedisOptions.customize(b -> b.waitStrategy(WaitStrategy.POLL)
+                                .timeout(Duration.ofSeconds(2)).clientResources(resources)))
+                        .build()) {
+                    try (Lease l = s.locks().acquire("built", PATIENCE)) {
+                        assertThat(l.isHeld()).isTrue();
+                    }
+                    if (mode.equals("true")) {
+                        RedisLockSettings settings = ((RedisLockManager) s.locks()).settings();
+                        assertThat(settings.lease()).isEqualTo(Duration.ofSeconds(20));
+                        assertThat(settings.waitStrategy()).isEqualTo(WaitStrategy.POLL);
+                        assertThat(settings.timeout()).isEqualTo(Duration.ofSeconds(2));
+                        assertThat(settings.clientResources()).containsSame(resources);
+                    } else {
+                        assertThat(s.backend()).isEqualTo("dual(file+redis)");
+                    }
+                }
+            }
+        } finally {
+            resources.shutdown();
         }
-        try (LockService s = LockService.fromEnvironment(env("USE_NEW_LOCKS", "true", "LOCK_REPLICA_ACKS", "1"))) {
-            assertThat(((RedisLockManager) s.locks()).settings().replicaAckTimeout())
-                    .isEqualTo(RedisLockSettings.DEFAULT_REPLICA_ACK_TIMEOUT);
-        }
+    }
+
+    @Test
+    void replicaAcks_beyondTheReplicasConnected_stopStartUp_namingTheVariable() {
+        // this server has no replica: every grant would be undone, every acquire time out
+        assertThatThrownBy(() -> LockService.fromEnvironment(env("USE_NEW_LOCKS", "true", "LOCK_REPLICA_ACKS", "1")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("replica acks 1 (LOCK_REPLICA_ACKS)")
+                .hasMessageContaining("0 replica(s) connected");
     }
 
     @Test
@@ -201,6 +242,24 @@ class LockServiceRedisIT {
             assertThat(registry.get(LockMetricNames.BACKEND_INFO)
                     .tag(LockMetricNames.TAG_BACKEND, "dual(file+redis)")
                     .tag(LockMetricNames.TAG_MODE, "dual").gauge().value()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void dualMode_recordsEachAcquireOnce_withTheModeTag_andRedisOnlyMetersOnlyForRedis() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (LockService s = LockService.fromEnvironment(env("USE_NEW_LOCKS", "dual"), registry)) {
+            s.locks().acquire("metered", java.time.Duration.ofSeconds(5)).release();
+            assertThat(registry.find(LockMetricNames.ACQUIRE).timers().stream().mapToLong(t -> t.count()).sum())
+                    .as("one acquire, recorded once (not per backend)").isEqualTo(1);
+            assertThat(registry.getMeters()).allSatisfy(m -> assertThat(m.getId().getTag(LockMetricNames.TAG_MODE))
+                    .as(m.getId().toString()).isEqualTo("dual"));
+            assertThat(registry.getMeters()).filteredOn(m -> !"dual(file+redis)".equals(m.getId().getTag(LockMetricNames.TAG_BACKEND)))
+                    .allSatisfy(m -> {
+                        assertThat(m.getId().getTag(LockMetricNames.TAG_BACKEND)).as(m.getId().toString()).isEqualTo("redis");
+                        assertThat(m.getId().getName()).isIn(LockMetricNames.RENEWALS, LockMetricNames.NOTIFICATIONS,
+                                LockMetricNames.RETRIES);
+                    });
         }
     }
 
