@@ -19,10 +19,16 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The starter on host-wide file locks (the default), with a scheduled @ExclusiveTask. */
+/**
+ * The starter on host-wide file locks (the default), with a scheduled @ExclusiveTask. The context
+ * is closed after the class, so its scheduler stops writing lock files before the temporary
+ * directory is deleted.
+ */
+@DirtiesContext
 @SpringBootTest(classes = FileStarterTest.App.class, properties = {
         "management.endpoints.web.exposure.include=health,holdfast"})
 class FileStarterTest {
