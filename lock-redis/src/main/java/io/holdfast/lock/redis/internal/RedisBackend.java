@@ -233,19 +233,20 @@ public final class RedisBackend implements AutoCloseable {
     private void probePermissions(long timeoutNanos) {
         KeyLayout layout = new KeyLayout(settings.namespace());
         KeyLayout.LockKeys keys = layout.probe();
-        String holder = OwnerIds.random() + ":probe:0:1000";
-        String waiter = OwnerIds.random() + ":probe:0:1000";
+        Duration second = Duration.ofSeconds(1);
+        String holder = OwnerValue.of(OwnerIds.random(), 0, 0, second, second).value();
+        String waiter = OwnerValue.of(OwnerIds.random(), 0, 0, second, second).value();
         try {
             for (String[] argv : new String[][] {
                     LockProtocol.acquireArgs(holder, "1000", LockProtocol.Mode.TRY, "1000"),
                     LockProtocol.acquireArgs(waiter, "1000", LockProtocol.Mode.JOIN, "1000")}) {
-                Script.ACQUIRE.<Long>run(commands, ScriptOutputType.INTEGER, keys.scriptKeys(), argv)
+                Script.ACQUIRE.<List<Object>>run(commands, ScriptOutputType.MULTI, keys.scriptKeys(),
+                                argv)
                         .toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
             }
             for (String owner : new String[] {holder, waiter}) {
                 Script.RELEASE.<Long>run(commands, ScriptOutputType.INTEGER, keys.scriptKeys(),
-                        LockProtocol.releaseArgs(owner, true, layout.grantChannelPrefix(), "1000",
-                                "1000"))
+                        LockProtocol.releaseArgs(owner, true, layout.grantChannelPrefix(), "1000"))
                         .toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException e) {
