@@ -40,6 +40,24 @@ class HandoverStalledIT {
                 .as("%d waiter(s) queued and subscribed", n).isTrue();
     }
 
+    /**
+     * Starts thread "w" acquiring {@code resource} on {@code m}: completes {@code granted} with the
+     * lease (or the failure), releases it once {@code releaseAfter} is open.
+     */
+    private static Thread acquireOnThread(RedisLockManager m, String resource,
+            CompletableFuture<Lease> granted, CountDownLatch releaseAfter) {
+        Thread t = new Thread(() -> {
+            try (Lease lease = m.acquire(resource, PATIENCE)) {
+                granted.complete(lease);
+                releaseAfter.await();
+            } catch (Throwable e) {
+                granted.completeExceptionally(e);
+            }
+        }, "w");
+        t.start();
+        return t;
+    }
+
     /** True while {@code t} waits for the reply of a Redis command (not for a grant message). */
     private static boolean inCommand(Thread t) {
         for (StackTraceElement e : t.getStackTrace()) {
@@ -68,15 +86,7 @@ class HandoverStalledIT {
             Lease held = h.acquire(resource, PATIENCE);
             CountDownLatch done = new CountDownLatch(1);
             CompletableFuture<Lease> granted = new CompletableFuture<>();
-            Thread waiter = new Thread(() -> {
-                try {
-                    granted.complete(w.acquire(resource, PATIENCE));
-                    done.await();
-                } catch (Throwable e) {
-                    granted.completeExceptionally(e);
-                }
-            }, "w");
-            waiter.start();
+            Thread waiter = acquireOnThread(w, resource, granted, done);
             awaitQueued(resource, 1);
             held.release();
             Lease lease = granted.get(20, TimeUnit.SECONDS);
@@ -115,15 +125,8 @@ class HandoverStalledIT {
                     b -> b.lease(Duration.ofSeconds(2)).timeout(Duration.ofSeconds(15)));
             RedisLockManager c = scenario.manager(redis.uri(), b -> b);
             Lease held = h.acquire(resource, PATIENCE);
-            CompletableFuture<Long> wToken = new CompletableFuture<>();
-            Thread waiter = new Thread(() -> {
-                try (Lease l = w.acquire(resource, PATIENCE)) {
-                    wToken.complete(l.fencingToken());
-                } catch (Throwable e) {
-                    wToken.completeExceptionally(e);
-                }
-            }, "w");
-            waiter.start();
+            CompletableFuture<Lease> wLease = new CompletableFuture<>();
+            Thread waiter = acquireOnThread(w, resource, wLease, new CountDownLatch(0));
             awaitQueued(resource, 1);
             proxy.holdRequests();
             // W's next refresh (every lease/4) is stuck in the proxy: W waits for its reply
@@ -133,15 +136,15 @@ class HandoverStalledIT {
             Lease current = c.acquire(resource, PATIENCE); // once W's claim has expired
             try {
                 proxy.pass(); // the stalled refresh runs now, finding C's value
-                assertThat(wToken).as("W must not return the stale grant while C holds").isNotDone();
+                assertThat(wLease).as("W must not return the stale grant while C holds").isNotDone();
                 String queue = new KeyLayout("holdfast").lock(resource).queue();
                 assertThat(Timing.poll(PATIENCE, () -> redis.primary().cli("ZCARD", queue).equals("1")))
                         .as("W queued again behind C").isTrue();
-                assertThat(wToken).isNotDone();
+                assertThat(wLease).isNotDone();
             } finally {
                 current.release();
             }
-            assertThat(wToken.get(20, TimeUnit.SECONDS)).isGreaterThan(current.fencingToken());
+            assertThat(wLease.get(20, TimeUnit.SECONDS).fencingToken()).isGreaterThan(current.fencingToken());
         }
     }
 }
