@@ -163,7 +163,7 @@ public final class LockProtocol {
             return Attempt.of(r, 0);
         }
         Attempt a = runner.call("acquiring lock key " + keys.lock() + " with replica acks", () -> {
-            CompletableFuture<Script.Acked<List<Object>>> sent = Script.ACQUIRE.runAndWait(
+            CompletableFuture<Replicated<List<Object>>> sent = Script.ACQUIRE.runAndWait(
                     backend.commandsForKey(keys.lock()), ScriptOutputType.MULTI, keyArgs, argv,
                     minReplicaAcks, replicaAckTimeoutMillis);
             return CommandFuture.of(sent.thenApply(r -> Attempt.of(r.value(), r.acks())), sent);

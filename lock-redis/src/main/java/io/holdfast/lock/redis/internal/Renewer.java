@@ -162,7 +162,7 @@ public final class Renewer implements AutoCloseable {
             args[i + 1] = group.get(i).owner();
         }
         long sent = System.nanoTime();
-        CompletableFuture<Script.Acked<List<Object>>> renewal = Script.RENEW.runAndWait(
+        CompletableFuture<Replicated<List<Object>>> renewal = Script.RENEW.runAndWait(
                 minReplicaAcks == 0 ? backend.commands() : backend.commandsForKey(keys[0]),
                 ScriptOutputType.MULTI, keys, args,
                 minReplicaAcks, replicaAckTimeoutMillis);

@@ -63,8 +63,8 @@ public final class Script {
      */
     public <T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, String> commands,
             ScriptOutputType type, String[] keys, String... args) {
-        CommandFuture<Acked<T>> sent = send(commands, type, keys, args, 0, 0);
-        return CommandFuture.of(sent.thenApply(Acked::value), sent);
+        CommandFuture<Replicated<T>> sent = send(commands, type, keys, args, 0, 0);
+        return CommandFuture.of(sent.thenApply(Replicated::value), sent);
     }
 
     /**
@@ -74,19 +74,16 @@ public final class Script {
      * failover every client's first call takes this path), behind the {@code EVAL} that actually
      * wrote. The acknowledgements are those of the {@code WAIT} that followed the write.
      */
-    public <T> CompletableFuture<Acked<T>> runAndWait(
+    public <T> CompletableFuture<Replicated<T>> runAndWait(
             RedisClusterAsyncCommands<String, String> commands, ScriptOutputType type,
             String[] keys, String[] args, int replicas, long timeoutMillis) {
         return send(commands, type, keys, args, replicas, timeoutMillis);
     }
 
-    /** A script's reply and the replicas that acknowledged its write (0 when not asked). */
-    public record Acked<T>(T value, long acks) {}
-
-    private <T> CommandFuture<Acked<T>> send(RedisClusterAsyncCommands<String, String> commands,
+    private <T> CommandFuture<Replicated<T>> send(RedisClusterAsyncCommands<String, String> commands,
             ScriptOutputType type, String[] keys, String[] args, int replicas,
             long timeoutMillis) {
-        CommandFuture<Acked<T>> result = new CommandFuture<>();
+        CommandFuture<Replicated<T>> result = new CommandFuture<>();
         RedisFuture<T> first = commands.evalsha(sha, type, keys, args);
         CompletableFuture<Long> firstAcks = acks(commands, result, replicas, timeoutMillis);
         result.track(first);
@@ -97,9 +94,9 @@ public final class Script {
                 CompletableFuture<Long> againAcks = acks(commands, result, replicas,
                         timeoutMillis);
                 result.track(again);
-                result.follow(again.thenCombine(againAcks, Acked::new));
+                result.follow(again.thenCombine(againAcks, Replicated::new));
             } else {
-                result.follow(first.thenCombine(firstAcks, Acked::new));
+                result.follow(first.thenCombine(firstAcks, Replicated::new));
             }
         });
         return result;
