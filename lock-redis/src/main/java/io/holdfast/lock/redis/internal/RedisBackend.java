@@ -61,6 +61,8 @@ public final class RedisBackend implements AutoCloseable {
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> commands;
     private StatefulRedisPubSubConnection<String, String> pubSub;
+    private final java.util.concurrent.atomic.AtomicLong lastTopologyRefresh =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(1));
 
     private RedisBackend(RedisLockSettings settings, RedisClient client,
             RedisClusterClient clusterClient, boolean ownsClient) {
@@ -317,6 +319,27 @@ public final class RedisBackend implements AutoCloseable {
             return commands;
         }
         return cc.getConnection(node.getUri().getHost(), node.getUri().getPort()).async();
+    }
+
+    /**
+     * Asks a Cluster client holdfast created to reload its topology now (at most once per
+     * {@value #ADAPTIVE_REFRESH_MILLIS}ms), after a write to a key's primary failed: a renewal
+     * retried soon after then reaches a promoted replica instead of the dead primary. Does
+     * nothing outside Cluster or for a caller's client (whose topology options are the caller's).
+     */
+    public void refreshTopology() {
+        long now = System.nanoTime();
+        long last = lastTopologyRefresh.get();
+        if (clusterClient == null || !ownsClient
+                || now - last < TimeUnit.MILLISECONDS.toNanos(ADAPTIVE_REFRESH_MILLIS)
+                || !lastTopologyRefresh.compareAndSet(last, now)) {
+            return;
+        }
+        clusterClient.refreshPartitionsAsync().whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.debug("topology refresh at {} failed: {}", endpoint, Failures.explain(e));
+            }
+        });
     }
 
     /** The shared pub/sub connection, opened on first use. */

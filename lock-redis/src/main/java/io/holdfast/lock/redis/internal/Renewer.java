@@ -50,6 +50,8 @@ public final class Renewer implements AutoCloseable {
     private final Consumer<RedisGrant> abandon;
     private final ScheduledExecutorService scheduler;
     private final boolean renew;
+    /** Delay before a failed renewal is tried again. */
+    private final long retryNanos;
     private volatile String lastFailure = "renewals unanswered";
 
     /**
@@ -82,6 +84,7 @@ public final class Renewer implements AutoCloseable {
         };
         this.scheduler = Executors.newSingleThreadScheduledExecutor(factory);
         long checkEvery = checkPeriod(lease).toNanos();
+        this.retryNanos = 2 * checkEvery;
         scheduler.scheduleWithFixedDelay(this::checkValidity, checkEvery, checkEvery,
                 TimeUnit.NANOSECONDS);
         if (renew) {
@@ -178,6 +181,7 @@ public final class Renewer implements AutoCloseable {
                         lastFailure = "last renewal failed: " + Failures.explain(failure);
                         LOG.debug("renewal of {} leases failed: {}", keys.length, lastFailure);
                         group.forEach(g -> metrics.renewal(false));
+                        retrySoon(group);
                         return;
                     }
                     List<Object> result = acked.value();
@@ -196,6 +200,26 @@ public final class Renewer implements AutoCloseable {
                         }
                     }
                 });
+    }
+
+    /**
+     * After a failed renewal: reloads a Cluster topology and renews {@code group} again in one
+     * retry period (2 validity checks) rather than at the next tick, while a lease of it is still
+     * valid then, so that after a failover a lease reaches the promoted replica before it runs out.
+     */
+    private void retrySoon(List<RedisGrant> group) {
+        backend.refreshTopology();
+        long at = System.nanoTime() + retryNanos;
+        List<RedisGrant> live = group.stream()
+                .filter(g -> !g.isReleasing() && !g.isOver() && !g.expiredAt(at)).toList();
+        if (live.isEmpty()) {
+            return;
+        }
+        try {
+            scheduler.schedule(() -> renew(live), retryNanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("manager closed: no renewal retry");
+        }
     }
 
     private void checkValidity() {
