@@ -45,7 +45,7 @@ if mode == 'join' or mode == 'queued' then
   if mode == 'join' then
     redis.call('zadd', KEYS[3], 'NX', now, owner)
     queued = 1
-  elseif redis.call('zscore', KEYS[3], owner) then
+  elseif redis.call('hget', KEYS[4], owner) then -- the entry and its deadline go together
     queued = 1
   end
   if queued == 1 then
