@@ -97,14 +97,15 @@ class HandoverStalledIT {
             try (Lease next = c.acquire(resource, PATIENCE)) {
                 assertThat(lease.isHeld()).as("W's lease when C is granted").isFalse();
                 assertThat(next.fencingToken()).isGreaterThan(lease.fencingToken());
+                // before W's thread releases its handle (which then reads "released")
+                assertThatThrownBy(lease::ensureHeld).isInstanceOf(LeaseLostException.class)
+                        .hasMessageContaining("claim lease").hasMessageContaining("3s")
+                        .hasMessageNotContaining("26.998s");
             } finally {
                 proxy.pass();
                 done.countDown();
                 waiter.join(10_000);
             }
-            assertThatThrownBy(lease::ensureHeld).isInstanceOf(LeaseLostException.class)
-                    .hasMessageContaining("claim lease").hasMessageContaining("3s")
-                    .hasMessageNotContaining("26.998s");
         }
     }
 
