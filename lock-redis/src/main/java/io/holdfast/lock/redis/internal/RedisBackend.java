@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +62,9 @@ public final class RedisBackend implements AutoCloseable {
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> commands;
     private StatefulRedisPubSubConnection<String, String> pubSub;
-    private final java.util.concurrent.atomic.AtomicLong lastTopologyRefresh =
-            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(1));
+    /** When the topology was last reloaded after a failed renewal (see {@link #refreshTopology}). */
+    private final AtomicLong lastTopologyRefresh =
+            new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(1));
 
     private RedisBackend(RedisLockSettings settings, RedisClient client,
             RedisClusterClient clusterClient, boolean ownsClient) {

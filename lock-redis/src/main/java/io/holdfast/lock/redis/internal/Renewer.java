@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -136,7 +137,7 @@ public final class Renewer implements AutoCloseable {
                     renew(List.of(grant));
                 }
             }, claimNanos / 3, TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             LOG.debug("manager closed: the claim lease of {} is not extended", grant.resource());
         }
     }
@@ -217,7 +218,7 @@ public final class Renewer implements AutoCloseable {
         }
         try {
             scheduler.schedule(() -> renew(live), retryNanos, TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             LOG.debug("manager closed: no renewal retry");
         }
     }
