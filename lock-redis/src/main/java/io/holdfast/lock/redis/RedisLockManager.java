@@ -7,6 +7,7 @@ import io.holdfast.lock.redis.internal.GrantNotifications;
 import io.holdfast.lock.redis.internal.InstanceRegistrar;
 import io.holdfast.lock.redis.internal.KeyLayout;
 import io.holdfast.lock.redis.internal.LockProtocol;
+import io.holdfast.lock.redis.internal.OwnerValue;
 import io.holdfast.lock.redis.internal.RedisBackend;
 import io.holdfast.lock.redis.internal.RedisGrant;
 import io.holdfast.lock.redis.internal.Renewer;
@@ -117,22 +118,37 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
     @Override
     protected RedisGrant grant(String resource, long deadlineNanos) throws InterruptedException {
         KeyLayout.LockKeys keys = layout.lock(resource);
-        // one owner value per acquire call: retries and replays of it are idempotent
-        String owner = protocol.newOwner(ownerId(), Thread.currentThread().getId());
-        try {
-            return waiter.await(keys, owner, deadlineNanos, (token, sent, claim) -> {
-                RedisGrant g = new RedisGrant(resource, token, sent, claim
-                        ? renewer.claimValidUntil(sent) : renewer.validUntil(sent), keys, owner,
-                        lossReporter());
-                if (claim) {
-                    renewer.confirmSoon(g);
-                }
+        while (true) {
+            // one owner value per acquire attempt: retries and replays of it are idempotent
+            String owner = protocol.newOwner(ownerId(), Thread.currentThread().getId());
+            RedisGrant g;
+            try {
+                g = waiter.await(keys, owner, deadlineNanos, (token, sent, claim) -> {
+                    RedisGrant grant = new RedisGrant(resource, token, sent, claim
+                            ? renewer.claimValidUntil(sent) : renewer.validUntil(sent), claim,
+                            keys, owner, lossReporter());
+                    if (claim) {
+                        renewer.confirmSoon(grant);
+                    }
+                    return grant;
+                });
+            } catch (InterruptedException | RuntimeException e) {
+                // the last attempt may have taken the lock after all: give it back
+                protocol.abandon(keys, owner);
+                throw e;
+            }
+            if (g == null || !g.expiredAt(System.nanoTime())) {
                 return g;
-            });
-        } catch (InterruptedException | RuntimeException e) {
-            // the last attempt may have taken the lock after all: give it back
+            }
+            // born expired (a reply that came later than the lease): never hand out a lease that
+            // may already be another owner's; give it back and try again while time is left
+            LOG.debug("lock key {}: grant (token {}) arrived after its validity; trying again",
+                    keys.lock(), g.fencingToken());
+            g.startRelease();
             protocol.abandon(keys, owner);
-            throw e;
+            if (deadlineNanos - System.nanoTime() <= 0) {
+                return null;
+            }
         }
     }
 
@@ -189,21 +205,13 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
                 return new LockInfo(resource, holderName(g.thread()), g.fencingToken(),
                         g.acquiredAt(), s.remaining());
             }
-            String[] parts = s.ownerValue().split(":");
-            boolean parsed = parts.length == 4 && parts[0].length() >= 8;
-            String holder = parsed ? parts[0].substring(0, 8) + "…/thread " + parts[1]
-                    : "unknown owner";
-            Instant at = parsed ? parseMillis(parts[2]) : Instant.EPOCH;
+            Optional<OwnerValue> owner = OwnerValue.parse(s.owner())
+                    .filter(o -> o.ownerId().length() >= 8);
+            String holder = owner.map(o -> o.ownerId().substring(0, 8) + "…/thread " + o.thread())
+                    .orElse("unknown owner");
+            Instant at = owner.map(OwnerValue::at).orElse(Instant.EPOCH);
             return new LockInfo(resource, holder, s.grantToken(), at, s.remaining());
         });
-    }
-
-    private static Instant parseMillis(String text) {
-        try {
-            return Instant.ofEpochMilli(Long.parseLong(text));
-        } catch (NumberFormatException e) {
-            return Instant.EPOCH;
-        }
     }
 
     @Override

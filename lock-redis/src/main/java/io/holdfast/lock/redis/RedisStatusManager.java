@@ -12,8 +12,10 @@ import io.holdfast.lock.redis.internal.CommandRunner;
 import io.holdfast.lock.redis.internal.InstanceRegistrar;
 import io.holdfast.lock.redis.internal.KeyLayout;
 import io.holdfast.lock.redis.internal.RedisBackend;
+import io.holdfast.lock.redis.internal.Replicated;
 import io.holdfast.lock.redis.internal.Script;
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
@@ -31,6 +33,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -38,7 +41,9 @@ import java.util.function.Supplier;
  * with {@code SET … PX ttl} ({@code NX} for {@link #setIfAbsent}); its value records the setting
  * manager's owner id, the set time, a write number and the name. {@link #clear} is owner-checked by a script,
  * {@link #forceClear} is a plain {@code DEL}, {@link #list} scans the namespace on every primary.
- * Thread-safe.
+ * With replica acknowledgements ({@link RedisLockSettings.Builder#replicaAcks}), {@code set},
+ * {@code setIfAbsent} and {@code clear} are followed by {@code WAIT} and fail with
+ * {@link LockUnavailableException} when too few replicas acknowledged. Thread-safe.
  */
 public final class RedisStatusManager implements StatusManager {
 
@@ -50,6 +55,8 @@ public final class RedisStatusManager implements StatusManager {
     private final CommandRunner runner;
     private final KeyLayout layout;
     private final String ownerId;
+    private final int minReplicaAcks;
+    private final long replicaAckTimeoutMillis;
     /** Makes every value this manager writes unique, so a retried claim recognises itself. */
     private final AtomicLong writes = new AtomicLong();
     /** Tells operators which process this owner id is; null when the lock manager's does. */
@@ -67,6 +74,8 @@ public final class RedisStatusManager implements StatusManager {
         RedisLockSettings s = backend.settings();
         this.runner = new CommandRunner(s, backend.endpoint(), retryCounter(s));
         this.layout = new KeyLayout(s.namespace());
+        this.minReplicaAcks = s.minReplicaAcks();
+        this.replicaAckTimeoutMillis = s.replicaAckTimeout().toMillis();
         this.registrar = registrar;
     }
 
@@ -121,19 +130,32 @@ public final class RedisStatusManager implements StatusManager {
         return create(RedisLockSettings.of(uri));
     }
 
+    /**
+     * {@inheritDoc} With replica acknowledgements configured ({@code replicaAcks}), waits for them.
+     *
+     * @throws LockUnavailableException also when fewer replicas than required acknowledged the
+     *     flag in time (it is set on the primary, but a failover may lose it)
+     */
     @Override
     public void set(String flag, Duration ttl) {
         String key = key(flag);
         SetArgs args = SetArgs.Builder.px(ttlMillis(ttl));
-        call("setting flag '" + flag + "'", () -> commands().set(key, value(flag), args));
+        String value = value(flag);
+        write("setting flag '" + flag + "'", key, c -> c.set(key, value, args));
     }
 
+    /**
+     * {@inheritDoc} With replica acknowledgements configured, waits for them.
+     *
+     * @throws LockUnavailableException also when fewer replicas than required acknowledged the
+     *     claim in time
+     */
     @Override
     public boolean setIfAbsent(String flag, Duration ttl) {
         String key = key(flag);
         String value = value(flag);
         SetArgs args = SetArgs.Builder.nx().px(ttlMillis(ttl));
-        String reply = call("claiming flag '" + flag + "'", () -> commands().set(key, value, args));
+        String reply = write("claiming flag '" + flag + "'", key, c -> c.set(key, value, args));
         if (reply != null) {
             return true;
         }
@@ -141,12 +163,48 @@ public final class RedisStatusManager implements StatusManager {
         return value.equals(call("reading flag '" + flag + "'", () -> commands().get(key)));
     }
 
+    /**
+     * {@inheritDoc} With replica acknowledgements configured, waits for them.
+     *
+     * @throws LockUnavailableException also when fewer replicas than required acknowledged the
+     *     clear in time
+     */
     @Override
     public boolean clear(String flag) {
         String key = key(flag);
-        Long n = call("clearing flag '" + flag + "'", () -> Script.CLEAR.run(commands(),
-                ScriptOutputType.INTEGER, new String[] {key}, ownerId + SEP));
+        String what = "clearing flag '" + flag + "'";
+        String[] keys = {key};
+        Long n = minReplicaAcks == 0
+                ? call(what, () -> Script.CLEAR.run(commands(), ScriptOutputType.INTEGER, keys,
+                        ownerId + SEP))
+                : acknowledged(what, call(what, () -> Script.CLEAR.<Long>runAndWait(
+                        backend.commandsForKey(key), ScriptOutputType.INTEGER, keys,
+                        new String[] {ownerId + SEP}, minReplicaAcks, replicaAckTimeoutMillis)));
         return n != null && n > 0;
+    }
+
+    /** Runs the write {@code op} on {@code key}, followed by {@code WAIT} when acks are configured. */
+    private <T> T write(String what, String key,
+            Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> op) {
+        if (minReplicaAcks == 0) {
+            return call(what, () -> op.apply(commands()));
+        }
+        return acknowledged(what, call(what, () -> {
+            RedisClusterAsyncCommands<String, String> c = backend.commandsForKey(key);
+            return Replicated.after(op.apply(c), c, minReplicaAcks, replicaAckTimeoutMillis);
+        }));
+    }
+
+    /** The reply of a write that enough replicas acknowledged. */
+    private <T> T acknowledged(String what, Replicated<T> r) {
+        if (r.acks() < minReplicaAcks) {
+            throw new LockUnavailableException(what + " reached " + r.acks() + " of the "
+                    + minReplicaAcks + " replicas required (replicaAcks) within "
+                    + replicaAckTimeoutMillis + "ms at " + backend.endpoint() + ": the primary has"
+                    + " it, but a failover now may lose it; check the replicas and their link, or"
+                    + " lower replicaAcks");
+        }
+        return r.value();
     }
 
     @Override

@@ -53,6 +53,81 @@ class SentinelFailoverIT {
         }
     }
 
+    /**
+     * Issue 10, defect 7: WAIT was pipelined behind EVALSHA only; after NOSCRIPT (a failover, a
+     * restart, SCRIPT FLUSH) the EVAL that wrote went out after the WAIT reply, so a grant was
+     * "acknowledged" by the acks of earlier writes. Now a WAIT follows the EVAL, and with the
+     * replica stopped the grant is given back.
+     */
+    @Test
+    void replicaAcks_waitFollowsTheEvalFallback_afterNoscript() throws Exception {
+        try (RedisLockManager m = RedisLockManager.create(settings().replicaAcks(1, Duration.ofMillis(100)).build());
+                RawRedis raw = new RawRedis(redis.primary().uri())) {
+            m.acquire("warm", Duration.ofSeconds(5)).release();
+            raw.sync().scriptFlush();
+            raw.sync().configResetstat();
+            assertThat(m.tryAcquire("after-flush")).hasValueSatisfying(Lease::release);
+            String stats = raw.sync().info("commandstats");
+            assertThat(stats).contains("cmdstat_eval:calls=");
+            // one WAIT behind the EVALSHA that found NOSCRIPT, one behind the EVAL that wrote
+            assertThat(stats).contains("cmdstat_wait:calls=2,");
+            raw.sync().scriptFlush();
+            RedisNode replica = redis.replicas().get(0);
+            replica.stop();
+            try {
+                assertThat(m.tryAcquire("after-flush")).isEmpty();
+                assertThat(raw.sync().get("holdfast:{after-flush}:lock")).isNull();
+            } finally {
+                replica.cont();
+            }
+        }
+    }
+
+    /**
+     * Issue 10: with replica acks, renewals (and a claim's confirming renewal) are WAITed too; a
+     * lease whose renewals the replica cannot acknowledge is reported lost before its validity
+     * runs out, as a promoted replica could hold an expiry a third of a lease earlier.
+     */
+    @Test
+    void replicaAcks_renewalsAreWaited_aLeaseTheReplicaCannotConfirmIsLost() throws Exception {
+        try (RedisLockManager m = RedisLockManager.create(settings().lease(Duration.ofSeconds(1))
+                .replicaAcks(1, Duration.ofMillis(100)).build())) {
+            Lease lease = m.acquire("renewed", Duration.ofSeconds(5));
+            RedisNode replica = redis.replicas().get(0);
+            replica.stop();
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> !lease.isHeld());
+                assertThatThrownBy(lease::ensureHeld).hasMessageContaining("replicas");
+            } finally {
+                replica.cont();
+            }
+        }
+    }
+
+    /** Item 8 of issue 10: flags wait for the replica acks and report a write that lacks them. */
+    @Test
+    void replicaAcks_flagsWaitForTheReplica_andReportAFlagThatLacksThem() throws Exception {
+        try (RedisStatusManager flags = RedisStatusManager.create(settings()
+                .replicaAcks(1, Duration.ofMillis(100)).build());
+                RawRedis replicaRaw = new RawRedis(redis.replicas().get(0).uri())) {
+            flags.set("acked", Duration.ofMinutes(1));
+            // acknowledged: the replica has it when set returns
+            assertThat(replicaRaw.sync().exists("holdfast:flag:{acked}")).isEqualTo(1);
+            RedisNode replica = redis.replicas().get(0);
+            replica.stop();
+            try {
+                assertThatThrownBy(() -> flags.set("unacked", Duration.ofMinutes(1)))
+                        .isInstanceOf(io.holdfast.lock.LockUnavailableException.class)
+                        .hasMessageContaining("0 of the 1 replicas required (replicaAcks)");
+                assertThatThrownBy(() -> flags.setIfAbsent("unacked-2", Duration.ofMinutes(1)))
+                        .hasMessageContaining("replicaAcks");
+                assertThatThrownBy(() -> flags.clear("acked")).hasMessageContaining("replicaAcks");
+            } finally {
+                replica.cont();
+            }
+        }
+    }
+
     @Test
     void replicaAcks_aLockHandedToAWaiter_isConfirmedByTheReplica_beforeTheWaiterHasIt() throws Exception {
         try (RedisLockManager holder = RedisLockManager.create(settings().replicaAcks(1, Duration.ofMillis(500)).build());

@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #latency}: each chunk is delivered that long after it arrived, in both directions;</li>
  *   <li>{@link #holdReplies}: server-to-client bytes are queued (the server did the work, the client
  *       does not know); {@link #pass} delivers them late, in order;</li>
+ *   <li>{@link #holdRequests}: client-to-server bytes are queued (the client's commands stall on
+ *       the way), while replies and pub/sub messages the server sends still reach the client;
+ *       {@link #pass} delivers the requests late, in order;</li>
  *   <li>{@link #blackhole}: both directions are queued, as when packets are lost and TCP keeps
  *       retransmitting; {@link #pass} delivers them, {@link #reset} drops them;</li>
  *   <li>{@link #reset}: every open connection is aborted with a TCP RST, queued bytes dropped;</li>
@@ -113,6 +116,15 @@ public final class FaultProxy implements AutoCloseable {
     public void holdReplies() {
         replies.hold(true);
         LOG.info("{}: holding replies", name);
+    }
+
+    /**
+     * Queues every request until {@link #pass()}: the client's commands do not reach the server,
+     * but what the server sends (replies already due, pub/sub messages) still reaches the client.
+     */
+    public void holdRequests() {
+        requests.hold(true);
+        LOG.info("{}: holding requests", name);
     }
 
     /** Queues traffic in both directions until {@link #pass()} or {@link #reset()}. */

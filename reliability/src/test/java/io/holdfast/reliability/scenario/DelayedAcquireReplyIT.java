@@ -20,9 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Scenario 3: the acquire reaches Redis and is granted, but the proxy holds the reply for longer
  * than the lease; meanwhile the key expires and another owner takes the lock and writes. When the
- * old reply is finally delivered, the late client must not believe it holds the lock for long (its
- * validity is measured from when it sent the acquire), its write must be rejected by the fence,
- * and its release must not touch the new owner's lock.
+ * old reply is finally delivered, the late client must not get a lease at all (its validity,
+ * measured from when it sent the acquire, has ended: the grant is given back and the client waits
+ * on), and giving it back must not touch the new owner's lock.
  */
 class DelayedAcquireReplyIT {
 
@@ -80,11 +80,10 @@ class DelayedAcquireReplyIT {
                     + HELD_FOR.toMillis() + " lease_ms=" + LEASE.toMillis() + " recovered_ms=" + recoveredMillis);
             assertThat(report.fenceSafe()).as(report.details()).isTrue();
             assertThat(report.tokensMonotonic()).as(report.details()).isTrue();
-            if (lateResult != null) {
-                assertThat(report.lossesReported()).as("the late grant reported lost before its release")
-                        .isEqualTo(1);
-                assertThat(report.writesRejected()).as("the late write was rejected").isEqualTo(1);
-            }
+            // born expired (issue 10): a grant whose reply came after its validity is given back, never
+            // returned as a held lease; the late client waited on behind the new owner and timed out
+            assertThat(lateResult).as("a grant whose reply arrived after the lease").isNull();
+            assertThat(report.writesAccepted()).as("only the new owner wrote").isEqualTo(1);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.holdfast.lock.redis.admin;
 
 import io.holdfast.lock.redis.internal.KeyLayout;
 import io.holdfast.lock.redis.internal.LockProtocol;
+import io.holdfast.lock.redis.internal.OwnerValue;
 import io.holdfast.lock.spi.InstanceInfo;
 import io.holdfast.lock.spi.LockState;
 import io.holdfast.lock.spi.QueueEntry;
@@ -81,7 +82,7 @@ final class LockReader {
         }
         LockProtocol.Snapshot s = new LockProtocol.Snapshot(raw.owner(),
                 raw.fence() == null ? 0 : Long.parseLong(raw.fence()), raw.pttl());
-        OwnerValue owner = OwnerValue.parse(raw.owner());
+        OwnerValue owner = OwnerValue.lenient(raw.owner());
         long nowMillis = raw.nowMicros() / 1000;
         List<QueueEntry> live = new ArrayList<>();
         for (ScoredValue<String> e : raw.queue()) {
@@ -89,7 +90,7 @@ final class LockReader {
             if (expiry == null || Long.parseLong(expiry) < nowMillis) {
                 continue; // dead: the release script skips it
             }
-            OwnerValue waiter = OwnerValue.parse(e.getValue());
+            OwnerValue waiter = OwnerValue.lenient(e.getValue());
             long waitedMicros = Math.max(0, raw.nowMicros() - (long) e.getScore());
             live.add(new QueueEntry(waiter.ownerId(), waiter.thread(),
                     Optional.of(Duration.ofNanos(waitedMicros * 1000)),

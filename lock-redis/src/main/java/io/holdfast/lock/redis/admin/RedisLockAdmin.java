@@ -7,6 +7,7 @@ import io.holdfast.lock.redis.RedisLockSettings;
 import io.holdfast.lock.redis.internal.Failures;
 import io.holdfast.lock.redis.internal.KeyLayout;
 import io.holdfast.lock.redis.internal.LockProtocol;
+import io.holdfast.lock.redis.internal.OwnerValue;
 import io.holdfast.lock.redis.internal.Script;
 import io.holdfast.lock.spi.AuditRecord;
 import io.holdfast.lock.spi.InstanceInfo;
@@ -220,11 +221,11 @@ public final class RedisLockAdmin implements LockAdmin {
         if (code < 0) {
             return Eviction.refused(Eviction.Outcome.HOLDER_CHANGED, "lock '" + seen.name()
                     + "' changed hands since it was inspected (now "
-                    + OwnerValue.parse((String) r.get(1)).ownerId() + "); nothing was done: inspect"
+                    + OwnerValue.lenient((String) r.get(1)).ownerId() + "); nothing was done: inspect"
                     + " it again");
         }
         long next = Long.parseLong((String) r.get(3));
-        String newOwner = code == 2 ? OwnerValue.parse((String) r.get(4)).ownerId() : "";
+        String newOwner = code == 2 ? OwnerValue.lenient((String) r.get(4)).ownerId() : "";
         String evicted = seen.holderName() + " owner " + seen.ownerId();
         Optional<String> auditFailure = Optional.empty();
         try {

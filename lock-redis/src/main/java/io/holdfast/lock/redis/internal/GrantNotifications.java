@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Grants delivered to this manager's waiters. A release that hands a lock to a queued waiter
- * publishes {@code <owner> <token>} on the waiter's manager channel; this hub subscribes to that
+ * publishes {@code <owner value> <token> <lock key>} on the waiter's manager channel; a message
+ * completes only the wait registered for that lock key and that owner value (unique per acquire
+ * attempt, see {@link OwnerValue}), so a late message never completes another wait; this hub subscribes to that
  * one channel once, on the first wait, over one shared pub/sub connection (Lettuce subscribes again
  * after a reconnect), and completes the waiting owner's future. A message lost meanwhile is found
  * by the waiter's next queue refresh. Thread-safe.
@@ -49,12 +51,12 @@ public final class GrantNotifications {
     }
 
     /**
-     * Registers {@code owner} for a grant message. Register before the attempt that may queue the
-     * owner, so a grant published right after it is not missed; close the registration when the
-     * wait ends.
+     * Registers {@code owner} for a grant message of lock key {@code lockKey}. Register before
+     * the attempt that may queue the owner, so a grant published right after it is not missed;
+     * close the registration when the wait ends.
      */
-    public Expected expect(String owner) {
-        return new Expected(owner);
+    public Expected expect(String lockKey, String owner) {
+        return new Expected(lockKey + " " + owner);
     }
 
     /** True once the channel's subscription was confirmed. */
@@ -108,16 +110,19 @@ public final class GrantNotifications {
         return confirmed ? 1 : 0;
     }
 
+    /** Completes the wait named by {@code <owner value> <token> <lock key>}, if any. */
     private void deliver(String message) {
-        int space = message.lastIndexOf(' ');
-        if (space < 0) {
+        int first = message.indexOf(' ');
+        int second = first < 0 ? -1 : message.indexOf(' ', first + 1);
+        if (second < 0) {
             LOG.debug("ignoring malformed grant message on {}", channel);
             return;
         }
-        CompletableFuture<Long> grant = pending.get(message.substring(0, space));
+        String wait = message.substring(second + 1) + " " + message.substring(0, first);
+        CompletableFuture<Long> grant = pending.get(wait);
         if (grant != null) {
             try {
-                grant.complete(Long.parseLong(message.substring(space + 1)));
+                grant.complete(Long.parseLong(message.substring(first + 1, second)));
                 metrics.notification();
             } catch (NumberFormatException e) {
                 LOG.debug("ignoring malformed grant message on {}", channel);
@@ -125,30 +130,31 @@ public final class GrantNotifications {
         }
     }
 
-    /** One owner's registration for grant messages. Used by one thread. */
+    /** One owner's registration for grant messages of one lock. Used by one thread. */
     public final class Expected implements AutoCloseable {
-        private final String owner;
+        private final String wait;
         private CompletableFuture<Long> grant;
 
-        private Expected(String owner) {
-            this.owner = owner;
+        private Expected(String wait) {
+            this.wait = wait;
             arm();
         }
 
         private void arm() {
             grant = new CompletableFuture<>();
-            pending.put(owner, grant);
+            pending.put(wait, grant);
         }
 
         /**
-         * Waits for the next grant message.
+         * Waits for the next grant message (a grant given back, or found stale, may be followed
+         * by another).
          *
          * @return the fencing token it carried, or null if the time ran out
          */
         public Long await(long nanos) throws InterruptedException {
             try {
                 Long token = grant.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
-                arm(); // a grant given back (too few replica acks) may be followed by another
+                arm();
                 return token;
             } catch (TimeoutException e) {
                 return null;
@@ -159,7 +165,7 @@ public final class GrantNotifications {
 
         @Override
         public void close() {
-            pending.remove(owner, grant);
+            pending.remove(wait, grant);
         }
     }
 }

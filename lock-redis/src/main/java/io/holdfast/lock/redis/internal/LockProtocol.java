@@ -5,8 +5,10 @@ import io.holdfast.lock.redis.RedisLockSettings;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +54,11 @@ public final class LockProtocol {
     private final String leaseArg;
     private final String entryArg;
     private final String claimArg;
+    private final Duration lease;
+    private final Duration claim;
     private final long leaseNanos;
+    /** Numbers this manager's acquire attempts, so that every owner value is unique. */
+    private final AtomicLong attempts = new AtomicLong();
     private final int minReplicaAcks;
     private final long replicaAckTimeoutMillis;
 
@@ -65,6 +71,8 @@ public final class LockProtocol {
         this.leaseArg = Long.toString(s.lease().toMillis());
         this.entryArg = Long.toString(queueEntryLifetime(s.lease()).toMillis());
         this.claimArg = Long.toString(claim(s.lease()).toMillis());
+        this.lease = s.lease();
+        this.claim = claim(s.lease());
         this.leaseNanos = s.lease().toNanos();
         this.minReplicaAcks = s.minReplicaAcks();
         this.replicaAckTimeoutMillis = s.replicaAckTimeout().toMillis();
@@ -93,12 +101,11 @@ public final class LockProtocol {
     }
 
     /**
-     * A new owner value for one acquire call by {@code thread} of manager {@code ownerId}:
-     * {@code <ownerId>:<thread>:<epochMillis>:<leaseMillis>}. The lease lets a release that
-     * found another owner's value put it back with that owner's lease.
+     * A new owner value for one acquire attempt by {@code thread} of manager {@code ownerId}
+     * (see {@link OwnerValue}): unique per attempt, naming this manager's claim lease and lease.
      */
     public String newOwner(String ownerId, long thread) {
-        return ownerId + ":" + thread + ":" + System.currentTimeMillis() + ":" + leaseArg;
+        return OwnerValue.of(ownerId, thread, attempts.incrementAndGet(), claim, lease).value();
     }
 
     /**
@@ -106,15 +113,28 @@ public final class LockProtocol {
      *
      * @param token the fencing token when granted, else 0
      * @param busyMillis the holder's remaining lease when busy, else 0
+     * @param fence when busy, the last token reserved when the script ran: a grant message with
+     *     a greater token was sent after this attempt ran, one with a smaller token before
+     * @param queued when busy, whether the owner is in the lock's queue now
      * @param replicaAcks replicas that acknowledged (only when acks are required)
      * @param undone true when the lock was granted but given back for lack of acknowledgements
      */
-    public record Attempt(long token, long busyMillis, long replicaAcks, boolean undone) {
+    public record Attempt(long token, long busyMillis, long fence, boolean queued,
+            long replicaAcks, boolean undone) {
 
-        /** The outcome of one script reply {@code r}: a token if positive, else minus the TTL. */
-        static Attempt of(long r, long replicaAcks) {
-            return r > 0 ? new Attempt(r, 0, replicaAcks, false)
-                    : new Attempt(0, -r, replicaAcks, false);
+        /** The outcome of one acquire script reply {@code r} (see acquire.lua). */
+        static Attempt of(List<Object> r, long replicaAcks) {
+            long first = ((Number) r.get(0)).longValue();
+            if (first > 0) {
+                return new Attempt(first, 0, 0, false, replicaAcks, false);
+            }
+            return new Attempt(0, -first, ((Number) r.get(1)).longValue(),
+                    ((Number) r.get(2)).longValue() == 1, replicaAcks, false);
+        }
+
+        /** This attempt's grant given back for lack of replica acknowledgements. */
+        Attempt undo() {
+            return new Attempt(0, 0, 0, false, replicaAcks, true);
         }
 
         /** True when the lock was taken. */
@@ -125,8 +145,9 @@ public final class LockProtocol {
 
     /**
      * Tries once (with retries on transient errors) to take the lock for {@code owner}. When
-     * replica acknowledgements are required, {@code WAIT} is pipelined right behind the script on
-     * the same connection and a grant with too few acks is undone before returning.
+     * replica acknowledgements are required, {@code WAIT} follows the command that wrote on the
+     * same connection (see {@link Script#runAndWait}) and a grant with too few acks is undone
+     * before returning.
      *
      * @param mode what to do with the queue when the lock is busy
      * @throws LockUnavailableException if Redis could not be reached in time
@@ -136,24 +157,22 @@ public final class LockProtocol {
         String[] keyArgs = keys.scriptKeys();
         String[] argv = acquireArgs(owner, leaseArg, mode, entryArg);
         if (minReplicaAcks == 0) {
-            long r = runner.<Long>call("acquiring lock key " + keys.lock(),
-                    () -> Script.ACQUIRE.run(backend.commands(), ScriptOutputType.INTEGER, keyArgs,
+            List<Object> r = runner.<List<Object>>call("acquiring lock key " + keys.lock(),
+                    () -> Script.ACQUIRE.run(backend.commands(), ScriptOutputType.MULTI, keyArgs,
                             argv), deadlineNanos);
             return Attempt.of(r, 0);
         }
         Attempt a = runner.call("acquiring lock key " + keys.lock() + " with replica acks", () -> {
-            RedisClusterAsyncCommands<String, String> c = backend.commandsForKey(keys.lock());
-            CompletableFuture<Long> script = Script.ACQUIRE.run(c, ScriptOutputType.INTEGER,
-                    keyArgs, argv);
-            CompletableFuture<Long> acks = c.waitForReplication(minReplicaAcks,
-                    replicaAckTimeoutMillis).toCompletableFuture();
-            return CommandFuture.of(script.thenCombine(acks, Attempt::of), script, acks);
+            CompletableFuture<Replicated<List<Object>>> sent = Script.ACQUIRE.runAndWait(
+                    backend.commandsForKey(keys.lock()), ScriptOutputType.MULTI, keyArgs, argv,
+                    minReplicaAcks, replicaAckTimeoutMillis);
+            return CommandFuture.of(sent.thenApply(r -> Attempt.of(r.value(), r.acks())), sent);
         }, deadlineNanos);
         if (a.granted() && a.replicaAcks() < minReplicaAcks) {
             LOG.debug("lock key {} reached {} of {} replicas in {}ms; undoing the grant",
                     keys.lock(), a.replicaAcks(), minReplicaAcks, replicaAckTimeoutMillis);
             release(keys, owner, System.nanoTime() + leaseNanos);
-            return new Attempt(0, 0, a.replicaAcks(), true);
+            return a.undo();
         }
         return a;
     }
@@ -211,7 +230,7 @@ public final class LockProtocol {
     private CompletableFuture<Long> releaseAsync(KeyLayout.LockKeys keys, String owner,
             boolean leaveQueue) {
         return Script.RELEASE.run(backend.commands(), ScriptOutputType.INTEGER, keys.scriptKeys(),
-                releaseArgs(owner, leaveQueue, channelPrefix, claimArg, leaseArg));
+                releaseArgs(owner, leaveQueue, channelPrefix, claimArg));
     }
 
     /** The acquire script's ARGV, in the order acquire.lua reads them. */
@@ -221,9 +240,9 @@ public final class LockProtocol {
 
     /** The release script's ARGV, in the order release.lua reads them. */
     static String[] releaseArgs(String owner, boolean leaveQueue, String channelPrefix,
-            String claimMillis, String leaseMillis) {
+            String claimMillis) {
         return new String[] {owner, leaveQueue ? "1" : "0", RESERVE_ARG, channelPrefix,
-                claimMillis, leaseMillis};
+                claimMillis};
     }
 
     /**
@@ -246,8 +265,8 @@ public final class LockProtocol {
     /**
      * A lock's raw state.
      *
-     * @param owner the owner value ({@code <ownerId>:<threadId>:<epochMillis>:<leaseMillis>}, a
-     *     trailing {@code !} while waiters are queued)
+     * @param owner the stored owner value (an {@link OwnerValue}, with a trailing {@code !}
+     *     while waiters are queued)
      * @param fence the fence counter: the last token reserved, i.e. the holder's Redis grant's
      *     token plus the tokens reserved for its local handoffs (see {@link #grantToken()})
      * @param pttlMillis the remaining lease, or negative if the key has none
@@ -264,7 +283,7 @@ public final class LockProtocol {
 
         /** The owner value without the waiter mark. */
         public String ownerValue() {
-            return owner.endsWith("!") ? owner.substring(0, owner.length() - 1) : owner;
+            return OwnerValue.unmarked(owner);
         }
 
         /** The remaining lease, if the key has one. */

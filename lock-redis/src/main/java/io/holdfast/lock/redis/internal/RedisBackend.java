@@ -32,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +72,9 @@ public final class RedisBackend implements AutoCloseable {
     private StatefulRedisPubSubConnection<String, String> pubSub;
     /** Managers using these connections; the last {@link #close()} closes them. */
     private final AtomicInteger users = new AtomicInteger(1);
+    /** When the topology was last reloaded after a failed renewal (see {@link #refreshTopology}). */
+    private final AtomicLong lastTopologyRefresh =
+            new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(1));
 
     private RedisBackend(RedisLockSettings settings, RedisClient client,
             RedisClusterClient clusterClient, boolean ownsClient) {
@@ -339,19 +343,20 @@ public final class RedisBackend implements AutoCloseable {
     private void probePermissions(long timeoutNanos) {
         KeyLayout layout = new KeyLayout(settings.namespace());
         KeyLayout.LockKeys keys = layout.probe();
-        String holder = OwnerIds.random() + ":probe:0:1000";
-        String waiter = OwnerIds.random() + ":probe:0:1000";
+        Duration second = Duration.ofSeconds(1);
+        String holder = OwnerValue.of(OwnerIds.random(), 0, 0, second, second).value();
+        String waiter = OwnerValue.of(OwnerIds.random(), 0, 0, second, second).value();
         try {
             for (String[] argv : new String[][] {
                     LockProtocol.acquireArgs(holder, "1000", LockProtocol.Mode.TRY, "1000"),
                     LockProtocol.acquireArgs(waiter, "1000", LockProtocol.Mode.JOIN, "1000")}) {
-                Script.ACQUIRE.<Long>run(commands, ScriptOutputType.INTEGER, keys.scriptKeys(), argv)
+                Script.ACQUIRE.<List<Object>>run(commands, ScriptOutputType.MULTI, keys.scriptKeys(),
+                                argv)
                         .toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
             }
             for (String owner : new String[] {holder, waiter}) {
                 Script.RELEASE.<Long>run(commands, ScriptOutputType.INTEGER, keys.scriptKeys(),
-                        LockProtocol.releaseArgs(owner, true, layout.grantChannelPrefix(), "1000",
-                                "1000"))
+                        LockProtocol.releaseArgs(owner, true, layout.grantChannelPrefix(), "1000"))
                         .toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException e) {
@@ -422,6 +427,27 @@ public final class RedisBackend implements AutoCloseable {
             return commands;
         }
         return cc.getConnection(node.getUri().getHost(), node.getUri().getPort()).async();
+    }
+
+    /**
+     * Asks a Cluster client holdfast created to reload its topology now (at most once per
+     * {@value #ADAPTIVE_REFRESH_MILLIS}ms), after a write to a key's primary failed: a renewal
+     * retried soon after then reaches a promoted replica instead of the dead primary. Does
+     * nothing outside Cluster or for a caller's client (whose topology options are the caller's).
+     */
+    public void refreshTopology() {
+        long now = System.nanoTime();
+        long last = lastTopologyRefresh.get();
+        if (clusterClient == null || !ownsClient
+                || now - last < TimeUnit.MILLISECONDS.toNanos(ADAPTIVE_REFRESH_MILLIS)
+                || !lastTopologyRefresh.compareAndSet(last, now)) {
+            return;
+        }
+        clusterClient.refreshPartitionsAsync().whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.debug("topology refresh at {} failed: {}", endpoint, Failures.explain(e));
+            }
+        });
     }
 
     /** The shared pub/sub connection, opened on first use. */

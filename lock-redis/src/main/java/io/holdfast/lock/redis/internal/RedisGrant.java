@@ -13,25 +13,32 @@ public final class RedisGrant extends Grant {
     private final String owner;
     private final int handoffs;
     private volatile long validUntilNanos;
+    /** True while the lease is a claim lease a release handed over, not yet renewed. */
+    private volatile boolean onClaim;
     private volatile boolean releasing;
 
     /**
      * Creates the grant for the calling thread.
      *
      * @param sentNanos {@link System#nanoTime()} when the acquire that granted it was sent
-     * @param validUntilNanos until when the lease is known valid (sent + lease - margin)
+     * @param validUntilNanos until when the lease is known valid (sent + lease - margin, or
+     *     the claim lease's end when {@code onClaim})
+     * @param onClaim true when a release handed the lock over with a claim lease
      */
     public RedisGrant(String resource, long fencingToken, long sentNanos, long validUntilNanos,
-            KeyLayout.LockKeys keys, String owner, LossReporter reporter) {
-        this(resource, fencingToken, sentNanos, validUntilNanos, keys, owner, reporter, 0);
+            boolean onClaim, KeyLayout.LockKeys keys, String owner, LossReporter reporter) {
+        this(resource, fencingToken, sentNanos, validUntilNanos, onClaim, keys, owner, reporter,
+                0);
     }
 
     private RedisGrant(String resource, long fencingToken, long sentNanos, long validUntilNanos,
-            KeyLayout.LockKeys keys, String owner, LossReporter reporter, int handoffs) {
+            boolean onClaim, KeyLayout.LockKeys keys, String owner, LossReporter reporter,
+            int handoffs) {
         super(resource, fencingToken, Instant.now(), sentNanos, reporter);
         this.keys = keys;
         this.owner = owner;
         this.validUntilNanos = validUntilNanos;
+        this.onClaim = onClaim;
         this.handoffs = handoffs;
     }
 
@@ -41,7 +48,7 @@ public final class RedisGrant extends Grant {
      */
     public RedisGrant handedOn(LossReporter reporter) {
         return new RedisGrant(resource(), fencingToken() + 1, System.nanoTime(), validUntilNanos,
-                keys, owner, reporter, handoffs + 1);
+                onClaim, keys, owner, reporter, handoffs + 1);
     }
 
     /** How many times this lease passed between threads of this JVM since Redis granted it. */
@@ -64,11 +71,22 @@ public final class RedisGrant extends Grant {
         return validUntilNanos;
     }
 
-    /** Records a confirmed renewal; validity only moves forward. */
+    /** Records a confirmed renewal (which ends a claim lease); validity only moves forward. */
     public void renewed(long validUntil) {
         if (validUntil - validUntilNanos > 0) {
             validUntilNanos = validUntil;
         }
+        onClaim = false;
+    }
+
+    /** True while the lease is the claim lease a release handed over, not yet renewed. */
+    public boolean isOnClaim() {
+        return onClaim;
+    }
+
+    /** True when the lease's validity has ended by {@code nowNanos}. */
+    public boolean expiredAt(long nowNanos) {
+        return nowNanos - validUntilNanos >= 0;
     }
 
     /** Marks the start of a release, after which renewal results are ignored. */

@@ -4,7 +4,6 @@ import io.holdfast.lock.internal.Durations;
 import io.holdfast.lock.internal.LockMetrics;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.SlotHash;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +24,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a manager's leases alive and notices when one can no longer be guaranteed. One scheduler
  * thread per manager: every lease/3 it renews every held lease with one script call per hash
- * slot (one per tick outside Cluster); every lease/20 it checks validity, and marks lost any grant
- * whose lease was not confirmed before its validity ended (lease minus a safety margin, measured
- * on the monotonic clock from when the acquire or renewal was sent).
+ * slot (one per tick outside Cluster), followed by {@code WAIT} when replica acknowledgements are
+ * configured (a renewal too few replicas acknowledged confirms nothing); every claim/20 (the
+ * claim lease a release hands a waiter is the shortest lease a grant has, see
+ * {@link LockProtocol#claim}) it checks validity, and marks lost any grant whose lease was not
+ * confirmed before its validity ended (its lease or claim minus a safety margin, measured on the
+ * monotonic clock from when the acquire or renewal was sent). The check period is below the
+ * claim's safety margin, so a loss is reported before Redis can expire the key.
  */
 public final class Renewer implements AutoCloseable {
 
@@ -34,8 +38,10 @@ public final class Renewer implements AutoCloseable {
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final Supplier<List<RedisGrant>> grants;
-    private final RedisClusterAsyncCommands<String, String> commands;
+    private final RedisBackend backend;
     private final boolean cluster;
+    private final int minReplicaAcks;
+    private final long replicaAckTimeoutMillis;
     private final long leaseNanos;
     private final long marginNanos;
     private final long claimNanos;
@@ -45,6 +51,8 @@ public final class Renewer implements AutoCloseable {
     private final Consumer<RedisGrant> abandon;
     private final ScheduledExecutorService scheduler;
     private final boolean renew;
+    /** Delay before a failed renewal is tried again. */
+    private final long retryNanos;
     private volatile String lastFailure = "renewals unanswered";
 
     /**
@@ -57,8 +65,10 @@ public final class Renewer implements AutoCloseable {
     public Renewer(Supplier<List<RedisGrant>> grants, RedisBackend backend, Duration lease,
             boolean renew, LockMetrics metrics, Consumer<RedisGrant> abandon) {
         this.grants = grants;
-        this.commands = backend.commands();
+        this.backend = backend;
         this.cluster = backend.isCluster();
+        this.minReplicaAcks = backend.settings().minReplicaAcks();
+        this.replicaAckTimeoutMillis = backend.settings().replicaAckTimeout().toMillis();
         this.leaseNanos = lease.toNanos();
         this.marginNanos = safetyMargin(lease).toNanos();
         Duration claim = LockProtocol.claim(lease);
@@ -74,7 +84,8 @@ public final class Renewer implements AutoCloseable {
             return t;
         };
         this.scheduler = Executors.newSingleThreadScheduledExecutor(factory);
-        long checkEvery = Math.max(TimeUnit.MILLISECONDS.toNanos(5), leaseNanos / 20);
+        long checkEvery = checkPeriod(lease).toNanos();
+        this.retryNanos = 2 * checkEvery;
         scheduler.scheduleWithFixedDelay(this::checkValidity, checkEvery, checkEvery,
                 TimeUnit.NANOSECONDS);
         if (renew) {
@@ -90,6 +101,16 @@ public final class Renewer implements AutoCloseable {
      */
     public static Duration safetyMargin(Duration lease) {
         return lease.dividedBy(10).plusMillis(2);
+    }
+
+    /**
+     * How often validity is checked: every claim/20 (at least 1ms), below the claim's safety
+     * margin ({@link #safetyMargin} of the claim, claim/10 + 2ms), so that a lost claim is
+     * reported before Redis expires it.
+     */
+    public static Duration checkPeriod(Duration lease) {
+        return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1),
+                LockProtocol.claim(lease).toNanos() / 20));
     }
 
     /** The validity end for a lease whose acquire or renewal was sent at {@code sentNanos}. */
@@ -116,7 +137,7 @@ public final class Renewer implements AutoCloseable {
                     renew(List.of(grant));
                 }
             }, claimNanos / 3, TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             LOG.debug("manager closed: the claim lease of {} is not extended", grant.resource());
         }
     }
@@ -145,17 +166,26 @@ public final class Renewer implements AutoCloseable {
             args[i + 1] = group.get(i).owner();
         }
         long sent = System.nanoTime();
-        CompletableFuture<List<Object>> renewal =
-                Script.RENEW.run(commands, ScriptOutputType.MULTI, keys, args);
+        CompletableFuture<Replicated<List<Object>>> renewal = Script.RENEW.runAndWait(
+                minReplicaAcks == 0 ? backend.commands() : backend.commandsForKey(keys[0]),
+                ScriptOutputType.MULTI, keys, args,
+                minReplicaAcks, replicaAckTimeoutMillis);
         renewal.orTimeout(leaseNanos, TimeUnit.NANOSECONDS)
-                .whenComplete((result, failure) -> {
+                .whenComplete((acked, failure) -> {
+                    if (failure == null && acked.acks() < minReplicaAcks) {
+                        failure = new IllegalStateException("renewal reached " + acked.acks()
+                                + " of " + minReplicaAcks + " replicas within "
+                                + replicaAckTimeoutMillis + "ms (replicaAcks)");
+                    }
                     if (failure != null) {
                         renewal.cancel(false); // timed out: not to be replayed after a reconnect
                         lastFailure = "last renewal failed: " + Failures.explain(failure);
                         LOG.debug("renewal of {} leases failed: {}", keys.length, lastFailure);
                         group.forEach(g -> metrics.renewal(false));
+                        retrySoon(group);
                         return;
                     }
+                    List<Object> result = acked.value();
                     for (int i = 0; i < keys.length; i++) {
                         RedisGrant g = group.get(i);
                         if (g.isReleasing() || g.isOver()) {
@@ -173,21 +203,51 @@ public final class Renewer implements AutoCloseable {
                 });
     }
 
+    /**
+     * After a failed renewal: reloads a Cluster topology and renews {@code group} again in one
+     * retry period (2 validity checks) rather than at the next tick, while a lease of it is still
+     * valid then, so that after a failover a lease reaches the promoted replica before it runs out.
+     */
+    private void retrySoon(List<RedisGrant> group) {
+        backend.refreshTopology();
+        long at = System.nanoTime() + retryNanos;
+        List<RedisGrant> live = group.stream()
+                .filter(g -> !g.isReleasing() && !g.isOver() && !g.expiredAt(at)).toList();
+        if (live.isEmpty()) {
+            return;
+        }
+        try {
+            scheduler.schedule(() -> renew(live), retryNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("manager closed: no renewal retry");
+        }
+    }
+
     private void checkValidity() {
         try {
             long now = System.nanoTime();
             for (RedisGrant g : grants.get()) {
-                if (!g.isReleasing() && now - g.validUntilNanos() >= 0 && g.markLost(renew
-                        ? "lease not confirmed by Redis within " + Durations.format(Duration.ofNanos(
-                                leaseNanos - marginNanos)) + " (" + lastFailure + ")"
-                        : "lease of " + Durations.format(Duration.ofNanos(leaseNanos))
-                                + " ended and renewal is disabled")) {
+                if (!g.isReleasing() && g.expiredAt(now) && g.markLost(lossReason(g))) {
                     abandon.accept(g);
                 }
             }
         } catch (RuntimeException e) {
             LOG.warn("lease validity check failed", e);
         }
+    }
+
+    /** Why {@code g}'s validity ended: the figure named is the one it was held to. */
+    private String lossReason(RedisGrant g) {
+        if (g.isOnClaim()) {
+            return "claim lease (handed over by a release) not confirmed by Redis within "
+                    + Durations.format(Duration.ofNanos(claimNanos - claimMarginNanos))
+                    + " of the claim's " + Durations.format(Duration.ofNanos(claimNanos)) + " ("
+                    + lastFailure + ")";
+        }
+        return renew ? "lease not confirmed by Redis within " + Durations.format(Duration.ofNanos(
+                leaseNanos - marginNanos)) + " (" + lastFailure + ")"
+                : "lease of " + Durations.format(Duration.ofNanos(leaseNanos))
+                        + " ended and renewal is disabled";
     }
 
     /** Number of threads this renewer runs (always one); for hygiene tests. */

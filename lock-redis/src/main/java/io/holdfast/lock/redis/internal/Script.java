@@ -63,20 +63,54 @@ public final class Script {
      */
     public <T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, String> commands,
             ScriptOutputType type, String[] keys, String... args) {
-        CommandFuture<T> result = new CommandFuture<>();
+        CommandFuture<Replicated<T>> sent = send(commands, type, keys, args, 0, 0);
+        return CommandFuture.of(sent.thenApply(Replicated::value), sent);
+    }
+
+    /**
+     * Runs the script like {@link #run} and then {@code WAIT replicas timeoutMillis} on the same
+     * connection, pipelined right behind the command that ran it: behind {@code EVALSHA}, or, when
+     * that found {@code NOSCRIPT} (Redis 7.0 does not replicate the script cache, so after a
+     * failover every client's first call takes this path), behind the {@code EVAL} that actually
+     * wrote. The acknowledgements are those of the {@code WAIT} that followed the write.
+     */
+    public <T> CompletableFuture<Replicated<T>> runAndWait(
+            RedisClusterAsyncCommands<String, String> commands, ScriptOutputType type,
+            String[] keys, String[] args, int replicas, long timeoutMillis) {
+        return send(commands, type, keys, args, replicas, timeoutMillis);
+    }
+
+    private <T> CommandFuture<Replicated<T>> send(RedisClusterAsyncCommands<String, String> commands,
+            ScriptOutputType type, String[] keys, String[] args, int replicas,
+            long timeoutMillis) {
+        CommandFuture<Replicated<T>> result = new CommandFuture<>();
         RedisFuture<T> first = commands.evalsha(sha, type, keys, args);
+        CompletableFuture<Long> firstAcks = acks(commands, result, replicas, timeoutMillis);
         result.track(first);
         first.whenComplete((value, failure) -> {
             if (failure != null && Failures.unwrap(failure) instanceof RedisNoScriptException
                     && !result.isDone()) {
                 RedisFuture<T> again = commands.eval(text, type, keys, args);
+                CompletableFuture<Long> againAcks = acks(commands, result, replicas,
+                        timeoutMillis);
                 result.track(again);
-                result.follow(again);
+                result.follow(again.thenCombine(againAcks, Replicated::new));
             } else {
-                result.follow(first);
+                result.follow(first.thenCombine(firstAcks, Replicated::new));
             }
         });
         return result;
+    }
+
+    /** Sends {@code WAIT} now if replicas are asked for; else a completed 0. */
+    private static CompletableFuture<Long> acks(RedisClusterAsyncCommands<String, String> commands,
+            CommandFuture<?> result, int replicas, long timeoutMillis) {
+        if (replicas == 0) {
+            return CompletableFuture.completedFuture(0L);
+        }
+        RedisFuture<Long> wait = commands.waitForReplication(replicas, timeoutMillis);
+        result.track(wait);
+        return wait.toCompletableFuture();
     }
 
     private static Script load(String prelude, String file) {

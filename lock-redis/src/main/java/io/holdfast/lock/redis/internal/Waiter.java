@@ -70,7 +70,7 @@ public final class Waiter {
             return a.granted() ? factory.create(a.token(), sent, false) : null;
         }
         GrantNotifications.Expected expected =
-                notifications == null ? null : notifications.expect(owner);
+                notifications == null ? null : notifications.expect(keys.lock(), owner);
         try {
             LockProtocol.Attempt a = protocol.acquire(keys, owner, LockProtocol.Mode.JOIN,
                     deadlineNanos);
@@ -97,10 +97,18 @@ public final class Waiter {
         }
     }
 
+    /**
+     * The wait of a queued owner. A grant message is trusted without a round trip only if its
+     * token is greater than the fence the last busy reply reported: the release that sent it ran
+     * after that attempt, so its claim lease started after that attempt was sent, and validity is
+     * measured from then. A message with a smaller token is stale (its claim ended before our
+     * attempt ran: the attempt found the lock not ours) and is ignored. A refresh that finds the
+     * owner no longer queued (a stale grant popped it, or its entry expired) joins again.
+     */
     private RedisGrant queued(KeyLayout.LockKeys keys, String owner, long deadlineNanos,
             GrantFactory factory, long firstSent, GrantNotifications.Expected expected,
             boolean recheckFirst, LockProtocol.Attempt busy) throws InterruptedException {
-        long lastSent = firstSent;
+        long busySent = firstSent;
         long backoff = POLL_INITIAL_NANOS;
         boolean recheck = recheckFirst;
         LockProtocol.Attempt last = busy;
@@ -132,20 +140,23 @@ public final class Waiter {
                 }
                 wake = token != null ? WaitStats.Wake.NOTIFIED : WaitStats.Wake.TIMER;
                 stats.woke(wake);
-                // a grant made after our last request was sent: its claim lease started later;
-                // with replica acks, confirm it by a refresh followed by WAIT instead
-                if (token != null && protocol.minReplicaAcks() == 0) {
+                if (token != null && token <= last.fence()) {
+                    LOG.debug("ignoring a stale grant of lock key {} (token {}, fence {})",
+                            keys.lock(), token, last.fence());
+                } else if (token != null && protocol.minReplicaAcks() == 0) {
+                    // with replica acks, a refresh followed by WAIT confirms the grant instead
                     stats.granted(wake);
-                    return factory.create(token, lastSent, true);
+                    return factory.create(token, busySent, true);
                 }
             }
             recheck = false;
-            lastSent = System.nanoTime();
-            last = protocol.acquire(keys, owner, LockProtocol.Mode.QUEUED, deadlineNanos);
+            long sent = System.nanoTime();
+            last = protocol.acquire(keys, owner, last.queued() ? LockProtocol.Mode.QUEUED : LockProtocol.Mode.JOIN, deadlineNanos);
             if (last.granted()) {
                 stats.granted(wake);
-                return factory.create(last.token(), lastSent, false);
+                return factory.create(last.token(), sent, false);
             }
+            busySent = sent;
         }
     }
 

@@ -1,5 +1,6 @@
 -- Shared by acquire.lua and release.lua (prepended to both). A lock's keys: KEYS[1] lock (owner
--- value '<ownerId>:<thread>:<ms>:<leaseMs>', a trailing '!' while processes wait in its queue),
+-- value '<ownerId>:<thread>:<epoch ms>:<attempt>:<claim ms>:<lease ms>', the format of the Java
+-- type OwnerValue, unique per acquire attempt; a trailing '!' while processes wait in its queue),
 -- KEYS[2] fence (the last token reserved; never expires), KEYS[3] queue (sorted set of waiting
 -- owner values by arrival), KEYS[4] queue expiries (hash: owner value -> ms after which the
 -- entry is dead; waiters refresh theirs). Lua numbers are doubles, exact below 2^53; values are
@@ -22,10 +23,18 @@ local function next_token(now, reserve)
   end
   return now
 end
--- Hands a free lock to the oldest live waiter: pops dead entries on the way, sets the lock to the
--- waiter for 'claim' ms (its process extends it to the full lease), marked when more wait, and
--- publishes '<owner> <token>' on the waiter's manager channel (prefix .. ownerId). Returns the
--- token, or nil when nobody live waits.
+-- The claim lease of an owner value: the waiter's own (its value names it), so that the waiter,
+-- which trusts its own claim, never trusts a longer one than Redis set; 'default' for a value of
+-- the previous format (no claim field).
+local function claim_of(owner, default)
+  return string.match(owner, '^[^:]+:%d+:%d+:%d+:(%d+):%d+$') or default
+end
+-- Hands a free lock to the oldest live waiter: pops dead entries on the way (an entry is dead
+-- after its own deadline in KEYS[4], whatever the queue key's TTL), sets the lock to the waiter
+-- for the waiter's claim lease (its process extends it to the full lease), marked when more
+-- wait, and publishes '<owner> <token> <lock key>' on the waiter's manager channel (prefix ..
+-- ownerId): the waiter accepts it only for that lock and that owner value. Returns the token, or
+-- nil when nobody live waits. 'claim' is used only for a waiter of the previous value format.
 local function grant_next(now, reserve, channel_prefix, claim)
   local now_ms = math.floor(now / 1000)
   while true do
@@ -42,9 +51,9 @@ local function grant_next(now, reserve, channel_prefix, claim)
       if redis.call('zcard', KEYS[3]) > 0 then
         value = owner .. '!'
       end
-      redis.call('set', KEYS[1], value, 'PX', claim)
+      redis.call('set', KEYS[1], value, 'PX', claim_of(owner, claim))
       redis.call('publish', channel_prefix .. string.match(owner, '^[^:]*'),
-        owner .. ' ' .. string.format('%d', token))
+        owner .. ' ' .. string.format('%d', token) .. ' ' .. KEYS[1])
       return token
     end
   end
