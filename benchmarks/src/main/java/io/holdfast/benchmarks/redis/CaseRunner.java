@@ -89,6 +89,9 @@ final class CaseRunner {
                 aggregate.add(readReport(outputs.get(i), workers.get(i), dir));
             }
             for (Process worker : workers) {
+                worker.getOutputStream().close(); // ends S5's holder, now that nobody tries any more
+            }
+            for (Process worker : workers) {
                 if (!worker.waitFor(60, TimeUnit.SECONDS)) {
                     worker.destroyForcibly();
                 }
@@ -116,7 +119,9 @@ final class CaseRunner {
         if (options.profile() != null) {
             Path recording = options.profile().toAbsolutePath()
                     .resolve(log.getParent().getFileName() + "-worker-" + jvm + ".jfr");
-            command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording);
+            // every park and monitor wait recorded (thread wake-ups), CPU samples at the highest rate
+            command.add("-XX:StartFlightRecording=settings=profile,locking-threshold=0ms,method-profiling=max,"
+                    + "dumponexit=true,filename=" + recording);
         }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * contender without what the scenario needs (S6: shared locks) prints {@code UNSUPPORTED <why>}
  * instead of {@code READY} and exits.
  *
- * <p>S5 (misses): JVM 0 takes resource 0 before {@code READY} and holds it until {@code stopAt};
+ * <p>S5 (misses): JVM 0 takes resource 0 before {@code READY} and holds it until the harness closes
+ * its stdin (after every worker reported, so no {@code tryAcquire} is still in flight);
  * every other JVM's threads call {@code tryAcquire} on it in a loop. A miss is counted as a window
  * grant, its latency as a cycle; a {@code tryAcquire} that succeeds is an error.
  *
@@ -76,6 +77,12 @@ public final class Worker {
                     : worker.run(Long.parseLong(go[1]), Long.parseLong(go[2]), Long.parseLong(go[3]));
             System.out.println(report);
             System.out.flush();
+            if (held != null) {
+                // keep holding until every other JVM has stopped trying: the harness closes stdin then
+                while (in.readLine() != null) {
+                    continue;
+                }
+            }
             // skip closing the client (Redisson's shutdown alone takes seconds): the harness flushes Redis
             // before the next case, and exiting drops every connection
             System.exit(0);
@@ -116,12 +123,12 @@ public final class Worker {
         return null;
     }
 
-    /** S5's JVM 0: holds the resource until the others stopped missing it. */
+    /** S5's JVM 0: holds the resource through the window; {@link #main} keeps it until stdin closes. */
     private boolean isHolder() {
         return scenario.shape == Scenario.Shape.MISS && jvm == 0;
     }
 
-    /** The holder's report: one grant (for the exclusion check), no window figures. */
+    /** The holder's report at {@code stopAt}: one grant (for the exclusion check), no window figures. */
     private String hold(Object held, long stopAt) throws Exception {
         cells.increment(0);
         long token = contender.token(held);
@@ -129,7 +136,6 @@ public final class Worker {
             cells.advanceToken(0, token);
         }
         sleepUntil(stopAt);
-        contender.release(held);
         return REPORT + " grants=1 window=0 tokens=" + (token >= 0 ? 1 : 0);
     }
 
