@@ -80,8 +80,10 @@ final class CaseRunner {
             }
             Worker.sleepUntil(warmupEnd);
             Map<String, Long> before = kind.usesRedis ? probe.commandCalls() : Map.of();
+            long scriptMicros = kind.usesRedis ? probe.scriptMicros() : 0;
             Worker.sleepUntil(measureEnd);
             Map<String, Long> after = kind.usesRedis ? probe.commandCalls() : Map.of();
+            scriptMicros = kind.usesRedis ? probe.scriptMicros() - scriptMicros : 0;
             long[] sentExecuted = kind.usesRedis ? probe.monitorSample(TimeUnit.NANOSECONDS.toMillis(TAIL_NANOS) - 150)
                     : new long[] {0, 0};
             Aggregate aggregate = new Aggregate();
@@ -101,7 +103,7 @@ final class CaseRunner {
                     aggregate.errors, aggregate.tokenChecks, aggregate.tokenViolations, aggregate.firstError, aggregate.diagnostics, aggregate.minThreadShare(), aggregate.waits,
                     aggregate.cycles, aggregate.handoffLatency, ServerProbe.executedBetween(before, after),
                     sentExecuted[1] == 0 ? Double.NaN : (double) sentExecuted[0] / sentExecuted[1],
-                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), "");
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), scriptMicros, "");
         } finally {
             watchdog.interrupt();
             for (Process worker : workers) {

@@ -19,10 +19,10 @@ final class Report {
                     r.unsupported());
         }
         return String.format(Locale.ROOT, "rep %d %s %-14s %9.0f ops/s  cycle p50 %5.2f RTT  wait max %7.1f ms  "
-                        + "handoff %5s  cmds %5s/%5s  cpu %6.1f us  load %.1f  %s%s",
+                        + "handoff %5s  cmds %5s/%5s  redis scripts %5s us  cpu %6.1f us  load %.1f  %s%s",
                 r.repetition(), r.scenario(), r.kind().label, r.opsPerSecond(), r.inRtt(r.cycles().quantile(0.5)),
                 r.waits().max() / 1e6, percent(r.handoffShare()), number(r.sentPerCycle()),
-                number(r.executedPerCycle()), r.cpuMicrosPerCycle(), r.loadAverage(),
+                number(r.executedPerCycle()), number(r.scriptMicrosPerCycle()), r.cpuMicrosPerCycle(), r.loadAverage(),
                 (r.exclusive() ? "exclusive" : "EXCLUSION VIOLATED (" + r.counter() + " != " + r.allGrants() + ")")
                         + ", tokens " + r.tokenVerdict(),
                 r.errors() == 0 ? "" : "  errors " + r.errors() + ": " + r.firstError())
