@@ -3,6 +3,9 @@
 
 Usage: jfr-where.py <recording.jfr>... [--top N]
 
+Only events from the first sample or park of a benchmark thread ("bench-...", started at GO) on
+are counted, so the JVM's start-up and the contender's connection are left out.
+
 Per thread group (thread name without its trailing number): CPU samples (jdk.ExecutionSample) and
 their share, the top leaf frames and the top first frames of holdfast / Lettuce / Netty code;
 then park events (jdk.ThreadPark, recorded with locking-threshold=0ms): how often and how long
@@ -47,7 +50,14 @@ def main(argv):
     park_nanos = collections.defaultdict(list)
     park_site = collections.defaultdict(collections.Counter)
     for path in argv:
-        for e in events(path, "jdk.ExecutionSample"):
+        sampled = events(path, "jdk.ExecutionSample")
+        parked = events(path, "jdk.ThreadPark")
+        go = min((e["values"]["startTime"] for e in sampled + parked
+                  if group(e["values"].get("sampledThread") or e["values"].get("eventThread")) == "bench"),
+                 default="")
+        sampled = [e for e in sampled if e["values"]["startTime"] >= go]
+        parked = [e for e in parked if e["values"]["startTime"] >= go]
+        for e in sampled:
             g = group(e["values"]["sampledThread"])
             frames = e["values"]["stackTrace"]["frames"] if e["values"]["stackTrace"] else []
             samples[g] += 1
@@ -55,7 +65,7 @@ def main(argv):
                 leaf[g][frame_name(frames[0])] += 1
                 ours = next((frame_name(f) for f in frames if frame_name(f).startswith(OURS)), "(JDK only)")
                 first_ours[g][ours] += 1
-        for e in events(path, "jdk.ThreadPark"):
+        for e in parked:
             g = group(e["values"]["eventThread"])
             parks[g] += 1
             d = e["values"]["duration"]  # ISO-8601, e.g. PT0.000123S
