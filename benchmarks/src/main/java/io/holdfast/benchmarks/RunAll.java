@@ -13,8 +13,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * Everything issue 6 asks for, in one command: the Redis harness (S1-S4, all contenders), the JMH
- * in-process benchmarks with the GC profiler, and the memory check. Arguments go to
+ * Everything issues 6 and 16 ask for, in one command: the Redis harness (S1-S6 and the
+ * exclusive-task table, all contenders), the JMH in-process benchmarks with the GC profiler, and
+ * the memory check. Arguments go to
  * {@link RedisLockBench}. Prints Markdown.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar</pre>

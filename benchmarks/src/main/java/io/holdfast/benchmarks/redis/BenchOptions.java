@@ -1,6 +1,7 @@
 package io.holdfast.benchmarks.redis;
 
 import io.holdfast.lock.internal.Durations;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,10 +13,14 @@ import java.util.stream.Collectors;
 /**
  * Command-line options of {@link RedisLockBench}: {@code --contenders a,b} (labels of
  * {@link ContenderKind}), {@code --scenarios S1,S3}, {@code --repetitions 3}, {@code --warmup 2s},
- * {@code --measure 4s}, {@code --worker-heap 512m}. Immutable.
+ * {@code --measure 4s}, {@code --worker-heap 512m}, {@code --profile <dir>} (a JFR recording per worker
+ * JVM, kept in that directory), {@code --task-overhead true|false} (the exclusive-task table, default
+ * true). Immutable.
+ *
+ * @param profile where worker JVMs write their JFR recordings, or null for no recording
  */
 record BenchOptions(List<ContenderKind> contenders, List<Scenario> scenarios, int repetitions, Duration warmup,
-        Duration measure, String workerHeap) {
+        Duration measure, String workerHeap, Path profile, boolean taskOverhead) {
 
     /** Every contender. */
     static final List<ContenderKind> DEFAULT_CONTENDERS = List.of(ContenderKind.HOLDFAST, ContenderKind.REDISSON,
@@ -37,7 +42,7 @@ record BenchOptions(List<ContenderKind> contenders, List<Scenario> scenarios, in
 
     static BenchOptions ofDefaults() {
         return new BenchOptions(DEFAULT_CONTENDERS, List.of(Scenario.values()), 3, Duration.ofSeconds(2),
-                Duration.ofSeconds(4), "512m");
+                Duration.ofSeconds(4), "512m", null, true);
     }
 
     /** Parses {@code --name value} pairs over the defaults. */
@@ -49,6 +54,8 @@ record BenchOptions(List<ContenderKind> contenders, List<Scenario> scenarios, in
         Duration warmup = o.warmup;
         Duration measure = o.measure;
         String heap = o.workerHeap;
+        Path profile = o.profile;
+        boolean taskOverhead = o.taskOverhead;
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("option " + args[i] + " needs a value");
@@ -63,11 +70,13 @@ record BenchOptions(List<ContenderKind> contenders, List<Scenario> scenarios, in
                 case "--warmup" -> warmup = Durations.parse(args[i], value);
                 case "--measure" -> measure = Durations.parse(args[i], value);
                 case "--worker-heap" -> heap = value;
+                case "--profile" -> profile = Path.of(value);
+                case "--task-overhead" -> taskOverhead = Boolean.parseBoolean(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; known: --contenders, "
-                        + "--scenarios, --repetitions, --warmup, --measure, --worker-heap");
+                        + "--scenarios, --repetitions, --warmup, --measure, --worker-heap, --profile, --task-overhead");
             }
         }
-        return new BenchOptions(contenders, scenarios, repetitions, warmup, measure, heap);
+        return new BenchOptions(contenders, scenarios, repetitions, warmup, measure, heap, profile, taskOverhead);
     }
 
     long warmupNanos() {

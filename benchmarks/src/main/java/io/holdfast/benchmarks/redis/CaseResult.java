@@ -16,11 +16,24 @@ import java.util.List;
  * @param diagnostics contender-specific counters, one entry per worker JVM that had any
  * @param sentPerExecuted from the MONITOR sample: commands clients sent per command Redis executed
  * @param loadAverage the host's one-minute load average at the end of the case (other work skews figures)
+ * @param scriptMicros microseconds Redis spent running scripts in the window (its share of a cycle's time)
+ * @param unsupported why the contender could not run the scenario (then nothing was measured), or ""
  */
 record CaseResult(ContenderKind kind, Scenario scenario, int repetition, long rttNanos, double seconds,
         long grants, long allGrants, long counter, long handoffs, long cpuNanos, long errors, long tokenChecks, long tokenViolations, String firstError, List<String> diagnostics,
         double minThreadShare, Histogram waits, Histogram cycles, Histogram handoffLatency,
-        long commandsExecuted, double sentPerExecuted, double loadAverage) {
+        long commandsExecuted, double sentPerExecuted, double loadAverage, long scriptMicros, String unsupported) {
+
+    /** A case the contender could not run, e.g. S6 on a backend without shared locks. */
+    static CaseResult unsupported(ContenderKind kind, Scenario scenario, int repetition, long rttNanos, String why) {
+        return new CaseResult(kind, scenario, repetition, rttNanos, Double.NaN, 0, 0, 0, 0, 0, 0, 0, 0, "",
+                List.of(), Double.NaN, new Histogram(), new Histogram(), new Histogram(), 0, Double.NaN, Double.NaN,
+                0, why);
+    }
+
+    boolean isSupported() {
+        return unsupported.isEmpty();
+    }
 
     double opsPerSecond() {
         return grants / seconds;
@@ -45,6 +58,10 @@ record CaseResult(ContenderKind kind, Scenario scenario, int repetition, long rt
 
     double sentPerCycle() {
         return executedPerCycle() * sentPerExecuted;
+    }
+
+    double scriptMicrosPerCycle() {
+        return kind.usesRedis && grants > 0 ? (double) scriptMicros / grants : Double.NaN;
     }
 
     double cpuMicrosPerCycle() {

@@ -37,6 +37,9 @@ final class CaseRunner {
     CaseResult run(ContenderKind kind, Scenario scenario, int repetition, long rttNanos)
             throws IOException, InterruptedException {
         Path dir = Files.createDirectories(workDirectory.resolve(repetition + "-" + scenario + "-" + kind.label));
+        if (options.profile() != null) {
+            Files.createDirectories(options.profile());
+        }
         Path cellsFile = dir.resolve("cells");
         SharedCells cells = SharedCells.create(cellsFile, scenario.resources);
         Path lockDir = Files.createDirectories(dir.resolve("locks"));
@@ -61,7 +64,10 @@ final class CaseRunner {
             for (Process worker : workers) {
                 BufferedReader out = new BufferedReader(new InputStreamReader(worker.getInputStream(),
                         StandardCharsets.UTF_8));
-                expectReady(out, worker, dir);
+                String unsupported = expectReady(out, worker, dir);
+                if (unsupported != null) {
+                    return CaseResult.unsupported(kind, scenario, repetition, rttNanos, unsupported);
+                }
                 outputs.add(out);
             }
             long warmupEnd = System.nanoTime() + options.warmupNanos();
@@ -74,13 +80,18 @@ final class CaseRunner {
             }
             Worker.sleepUntil(warmupEnd);
             Map<String, Long> before = kind.usesRedis ? probe.commandCalls() : Map.of();
+            long scriptMicros = kind.usesRedis ? probe.scriptMicros() : 0;
             Worker.sleepUntil(measureEnd);
             Map<String, Long> after = kind.usesRedis ? probe.commandCalls() : Map.of();
+            scriptMicros = kind.usesRedis ? probe.scriptMicros() - scriptMicros : 0;
             long[] sentExecuted = kind.usesRedis ? probe.monitorSample(TimeUnit.NANOSECONDS.toMillis(TAIL_NANOS) - 150)
                     : new long[] {0, 0};
             Aggregate aggregate = new Aggregate();
             for (int i = 0; i < workers.size(); i++) {
                 aggregate.add(readReport(outputs.get(i), workers.get(i), dir));
+            }
+            for (Process worker : workers) {
+                worker.getOutputStream().close(); // ends S5's holder, now that nobody tries any more
             }
             for (Process worker : workers) {
                 if (!worker.waitFor(60, TimeUnit.SECONDS)) {
@@ -92,7 +103,7 @@ final class CaseRunner {
                     aggregate.errors, aggregate.tokenChecks, aggregate.tokenViolations, aggregate.firstError, aggregate.diagnostics, aggregate.minThreadShare(), aggregate.waits,
                     aggregate.cycles, aggregate.handoffLatency, ServerProbe.executedBetween(before, after),
                     sentExecuted[1] == 0 ? Double.NaN : (double) sentExecuted[0] / sentExecuted[1],
-                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), scriptMicros, "");
         } finally {
             watchdog.interrupt();
             for (Process worker : workers) {
@@ -107,6 +118,13 @@ final class CaseRunner {
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xmx" + options.workerHeap());
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        if (options.profile() != null) {
+            Path recording = options.profile().toAbsolutePath()
+                    .resolve(log.getParent().getFileName() + "-worker-" + jvm + ".jfr");
+            // every park and monitor wait recorded (thread wake-ups), CPU samples at the highest rate
+            command.add("-XX:StartFlightRecording=settings=profile,locking-threshold=0ms,method-profiling=max,"
+                    + "dumponexit=true,filename=" + recording);
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Worker.class.getName());
@@ -119,11 +137,15 @@ final class CaseRunner {
         return new ProcessBuilder(command).redirectError(log.toFile()).start();
     }
 
-    private static void expectReady(BufferedReader out, Process worker, Path dir) throws IOException {
+    /** Waits for the worker's {@code READY}; returns null then, or why it cannot run the case. */
+    private static String expectReady(BufferedReader out, Process worker, Path dir) throws IOException {
         String line;
         while ((line = out.readLine()) != null) {
             if (Worker.READY.equals(line)) {
-                return;
+                return null;
+            }
+            if (line.startsWith(Worker.UNSUPPORTED + " ")) {
+                return line.substring(Worker.UNSUPPORTED.length() + 1);
             }
             if (line.startsWith(Worker.FAILED)) {
                 break;

@@ -13,6 +13,26 @@ interface Contender extends AutoCloseable {
     /** Releases what {@link #acquire} returned, from the thread that acquired it. */
     void release(Object handle) throws Exception;
 
+    /**
+     * One attempt that does not wait for other holders (S5): the handle to release, or null when
+     * another holder has the lock.
+     *
+     * @throws UnsupportedOperationException if this contender has no such call
+     */
+    default Object tryAcquire(String resource) throws Exception {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no tryAcquire");
+    }
+
+    /**
+     * Blocks until this thread holds {@code resource} of a read-write lock (S6), shared or
+     * exclusive; returns the handle to {@link #release}.
+     *
+     * @throws UnsupportedOperationException if this contender (or this build of it) has no shared locks
+     */
+    default Object acquireReadWrite(String resource, boolean shared) throws Exception {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no shared locks");
+    }
+
     /** The fencing token of the grant {@code handle} stands for, or -1 if this lock has none. */
     default long token(Object handle) {
         return -1;

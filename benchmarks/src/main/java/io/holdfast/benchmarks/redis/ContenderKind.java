@@ -27,12 +27,16 @@ enum ContenderKind {
     }
 
     /**
-     * Whether this contender takes part in {@code scenario}: the file manager (no Redis) only in S1
-     * and S3, where its uncontended cost and cross-process handoff are what matter; its S2 and S4
-     * would only measure the shared in-JVM queue again.
+     * Whether this contender takes part in {@code scenario}: the file manager (no Redis) only in S1,
+     * S3, S5 and S6, where its uncontended cost, cross-process handoff, misses and shared locks are
+     * what matter; its S2 and S4 would only measure the shared in-JVM queue again. S6 needs a
+     * read-write lock: holdfast (when its backend has shared locks) and Redisson's {@code RReadWriteLock}.
      */
     boolean runs(Scenario scenario) {
-        return usesRedis || scenario == Scenario.S1 || scenario == Scenario.S3;
+        if (scenario == Scenario.S6) {
+            return this == HOLDFAST || this == REDISSON || this == HOLDFAST_FILE;
+        }
+        return usesRedis || scenario == Scenario.S1 || scenario == Scenario.S3 || scenario == Scenario.S5;
     }
 
     /** Connects a contender; {@code lockDirectory} is only used by the file-based one. */

@@ -34,12 +34,19 @@ final class NaiveContender implements Contender {
 
     @Override
     public Object acquire(String resource) throws InterruptedException {
-        String key = "naive:" + resource;
-        String token = owner + sequence.incrementAndGet();
-        while (!"OK".equals(redis.set(key, token, NX_PX))) {
+        Object handle;
+        while ((handle = tryAcquire(resource)) == null) {
             Thread.sleep(100);
         }
-        return new String[] {key, token};
+        return handle;
+    }
+
+    /** One {@code SET NX PX}: the floor for a miss (one command, one round trip). */
+    @Override
+    public Object tryAcquire(String resource) {
+        String key = "naive:" + resource;
+        String token = owner + sequence.incrementAndGet();
+        return "OK".equals(redis.set(key, token, NX_PX)) ? new String[] {key, token} : null;
     }
 
     @Override

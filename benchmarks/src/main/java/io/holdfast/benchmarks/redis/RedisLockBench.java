@@ -11,8 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Redis lock harness of issue 6: holdfast against Redisson, Spring Integration's
- * {@code RedisLockRegistry} (both lock types) and a naive polling lock, on scenarios S1-S4, against one
+ * The Redis lock harness of issues 6 and 16: holdfast against Redisson, Spring Integration's
+ * {@code RedisLockRegistry} (both lock types) and a naive polling lock, on scenarios S1-S6 and the
+ * exclusive-task overhead ({@link TaskOverhead}), against one
  * private {@code redis-server} on a free port. Every case runs in fresh worker JVMs; repetitions are
  * interleaved (each repetition runs every scenario and every contender, in a rotated order). Prints a
  * line per case and then Markdown tables of the medians. See {@code docs/BENCHMARKS.md}.
@@ -21,6 +22,9 @@ import java.util.List;
  * holdfast,redisson] [--scenarios S1,S3] [--repetitions 3] [--warmup 2s] [--measure 4s]</pre>
  */
 public final class RedisLockBench {
+
+    /** Calls per row of the exclusive-task table. */
+    private static final int TASK_CALLS = 2_000;
 
     private RedisLockBench() {
     }
@@ -32,8 +36,11 @@ public final class RedisLockBench {
         System.out.println(Report.tables(results, options));
     }
 
-    /** Runs every case of {@code options}, printing one line per case to {@code log}. */
-    static List<CaseResult> run(BenchOptions options, PrintStream log) throws IOException, InterruptedException {
+    /**
+     * Runs every case of {@code options}, printing one line per case to {@code log}, then (unless
+     * turned off) the exclusive-task table.
+     */
+    static List<CaseResult> run(BenchOptions options, PrintStream log) throws Exception {
         Path work = Files.createTempDirectory("holdfast-bench");
         RedisTopologySpec spec = RedisTopologySpec.standalone().name("bench").build();
         List<CaseResult> results = new ArrayList<>();
@@ -51,11 +58,23 @@ public final class RedisLockBench {
                         if (!kind.runs(scenario)) {
                             continue;
                         }
-                        CaseResult result = runner.run(kind, scenario, rep, rtt);
+                        CaseResult result;
+                        try {
+                            result = runner.run(kind, scenario, rep, rtt);
+                        } catch (IllegalStateException e) {
+                            // a worker that did not start or report (e.g. a connect timeout on a loaded
+                            // host) costs its case, not the run; the tables count only the cases that ran
+                            log.printf("rep %d %s %s FAILED, case left out: %s%n", rep, scenario, kind.label,
+                                    e.getMessage());
+                            continue;
+                        }
                         results.add(result);
                         log.println(Report.caseLine(result));
                     }
                 }
+            }
+            if (options.taskOverhead()) {
+                log.println(TaskOverhead.table(redis.uri(), probe, probe.pingRttNanos(), TASK_CALLS));
             }
         } finally {
             Trees.delete(work);

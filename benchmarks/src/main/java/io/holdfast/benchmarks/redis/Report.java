@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
 /** Markdown tables of the medians over repetitions, one table per scenario. */
@@ -15,11 +14,15 @@ final class Report {
 
     /** One line per case, printed as the harness goes. */
     static String caseLine(CaseResult r) {
+        if (!r.isSupported()) {
+            return String.format(Locale.ROOT, "rep %d %s %-14s n/a (%s)", r.repetition(), r.scenario(), r.kind().label,
+                    r.unsupported());
+        }
         return String.format(Locale.ROOT, "rep %d %s %-14s %9.0f ops/s  cycle p50 %5.2f RTT  wait max %7.1f ms  "
-                        + "handoff %5s  cmds %5s/%5s  cpu %6.1f us  load %.1f  %s%s",
+                        + "handoff %5s  cmds %5s/%5s  redis scripts %5s us  cpu %6.1f us  load %.1f  %s%s",
                 r.repetition(), r.scenario(), r.kind().label, r.opsPerSecond(), r.inRtt(r.cycles().quantile(0.5)),
                 r.waits().max() / 1e6, percent(r.handoffShare()), number(r.sentPerCycle()),
-                number(r.executedPerCycle()), r.cpuMicrosPerCycle(), r.loadAverage(),
+                number(r.executedPerCycle()), number(r.scriptMicrosPerCycle()), r.cpuMicrosPerCycle(), r.loadAverage(),
                 (r.exclusive() ? "exclusive" : "EXCLUSION VIOLATED (" + r.counter() + " != " + r.allGrants() + ")")
                         + ", tokens " + r.tokenVerdict(),
                 r.errors() == 0 ? "" : "  errors " + r.errors() + ": " + r.firstError())
@@ -29,6 +32,10 @@ final class Report {
     static String tables(List<CaseResult> results, BenchOptions options) {
         StringBuilder text = new StringBuilder();
         for (Scenario scenario : options.scenarios()) {
+            if (scenario.shape == Scenario.Shape.MISS) {
+                text.append(missTable(scenario, results, options));
+                continue;
+            }
             text.append("\n### ").append(scenario).append(": ").append(scenario.title).append("\n\n")
                     .append("| contender | ops/s | × Redisson | lock+unlock p50 / p99 (RTT) | wait p50 / p99 / max (ms) "
                             + "| handoff share | handoff p50 / p99 (RTT) [p50 µs] | commands sent / executed per cycle "
@@ -42,23 +49,73 @@ final class Report {
                 }
             }
         }
+        List<CaseResult> measured = results.stream().filter(CaseResult::isSupported).toList();
         long rtt = (long) median(results, CaseResult::rttNanos);
         text.append("\nMedians of ").append(options.repetitions()).append(" repetitions of ")
                 .append(options.measure().toMillis() / 1000.0).append(" s (after ")
                 .append(options.warmup().toMillis() / 1000.0).append(" s warm-up) per case; 1 RTT = one Lettuce PING "
                         + "round trip, median ").append(rtt / 1000).append(" µs. Host load average (1 min) during the cases: "
-                        + "median ").append(String.format(Locale.ROOT, "%.1f", median(results, CaseResult::loadAverage)))
-                .append(", max ").append(String.format(Locale.ROOT, "%.1f", results.stream()
+                        + "median ").append(String.format(Locale.ROOT, "%.1f", median(measured, CaseResult::loadAverage)))
+                .append(", max ").append(String.format(Locale.ROOT, "%.1f", measured.stream()
                         .mapToDouble(CaseResult::loadAverage).max().orElse(Double.NaN)))
                 .append(" on ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs.\n");
         return text.toString();
     }
 
-    private static String row(ContenderKind kind, List<CaseResult> runs, List<CaseResult> all) {
+    /**
+     * S5: misses per second, the ratios to Redisson and to Spring's registry (each in the same
+     * repetition), miss latency in RTTs, commands per miss.
+     */
+    private static String missTable(Scenario scenario, List<CaseResult> results, BenchOptions options) {
+        StringBuilder text = new StringBuilder("\n### ").append(scenario).append(": ").append(scenario.title)
+                .append("\n\n| contender | misses/s | × Redisson | × Spring pub/sub | × Spring spin "
+                        + "| miss p50 / p99 (RTT) [p50 µs] | commands sent / executed per miss | client CPU µs per miss "
+                        + "| slowest thread (share of mean) | errors (a tryAcquire that got the lock) |\n"
+                        + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+        for (ContenderKind kind : options.contenders()) {
+            List<CaseResult> runs = results.stream().filter(r -> r.kind() == kind && r.scenario() == scenario).toList();
+            if (runs.isEmpty()) {
+                continue;
+            }
+            if (runs.stream().noneMatch(CaseResult::isSupported)) {
+                text.append(unsupportedRow(kind, runs, 8)).append('\n');
+                continue;
+            }
+            long errors = runs.stream().mapToLong(CaseResult::errors).sum();
+            text.append(String.format(Locale.ROOT, "| %s | %,.0f | %s | %s | %s | %.2f / %.2f [%.0f] | %s / %s | %.1f "
+                            + "| %.2f | %s |%n",
+                    kind.label, median(runs, CaseResult::opsPerSecond), ratio(runs, results, ContenderKind.REDISSON),
+                    ratio(runs, results, ContenderKind.SPRING_PUB_SUB), ratio(runs, results, ContenderKind.SPRING_SPIN),
+                    median(runs, r -> r.inRtt(r.cycles().quantile(0.5))), median(runs, r -> r.inRtt(r.cycles().quantile(0.99))),
+                    median(runs, r -> r.cycles().quantile(0.5) / 1e3),
+                    number(median(runs, CaseResult::sentPerCycle)), number(median(runs, CaseResult::executedPerCycle)),
+                    median(runs, CaseResult::cpuMicrosPerCycle), median(runs, CaseResult::minThreadShare),
+                    errors == 0 ? "0" : "**" + errors + "**: " + runs.stream().map(CaseResult::firstError)
+                            .filter(e -> !e.isEmpty()).findFirst().orElse("")));
+        }
+        return text.toString();
+    }
+
+    private static String unsupportedRow(ContenderKind kind, List<CaseResult> runs, int emptyColumns) {
+        return "| " + kind.label + " | n/a (" + runs.get(0).unsupported() + ")" + " | –".repeat(emptyColumns) + " |";
+    }
+
+    /** The median over repetitions of {@code runs}' ops/s over {@code base}'s in the same scenario and repetition. */
+    private static String ratio(List<CaseResult> runs, List<CaseResult> all, ContenderKind base) {
         List<Double> ratios = new ArrayList<>();
         for (CaseResult run : runs) {
-            redissonOf(run, all).ifPresent(base -> ratios.add(run.opsPerSecond() / base.opsPerSecond()));
+            all.stream().filter(r -> r.kind() == base && r.scenario() == run.scenario()
+                            && r.repetition() == run.repetition() && r.isSupported() && run.isSupported())
+                    .findFirst().ifPresent(b -> ratios.add(run.opsPerSecond() / b.opsPerSecond()));
         }
+        return ratios.isEmpty() ? "–" : String.format(Locale.ROOT, "%.2f×", medianOf(ratios));
+    }
+
+    private static String row(ContenderKind kind, List<CaseResult> runs, List<CaseResult> all) {
+        if (runs.stream().noneMatch(CaseResult::isSupported)) {
+            return unsupportedRow(kind, runs, 9);
+        }
+        runs = runs.stream().filter(CaseResult::isSupported).toList();
         long exclusive = runs.stream().filter(CaseResult::exclusive).count();
         long errors = runs.stream().mapToLong(CaseResult::errors).sum();
         long tokenViolations = runs.stream().mapToLong(CaseResult::tokenViolations).sum();
@@ -66,7 +123,7 @@ final class Report {
         return String.format(Locale.ROOT, "| %s | %,.0f | %s | %.2f / %.2f | %.2f / %.2f / %.1f | %s | %s | %s / %s "
                         + "| %.1f | %.2f | %s |",
                 kind.label, median(runs, CaseResult::opsPerSecond),
-                ratios.isEmpty() ? "–" : String.format(Locale.ROOT, "%.2f×", medianOf(ratios)),
+                ratio(runs, all, ContenderKind.REDISSON),
                 median(runs, r -> r.inRtt(r.cycles().quantile(0.5))), median(runs, r -> r.inRtt(r.cycles().quantile(0.99))),
                 median(runs, r -> r.waits().quantile(0.5) / 1e6), median(runs, r -> r.waits().quantile(0.99) / 1e6),
                 median(runs, r -> r.waits().max() / 1e6),
@@ -87,11 +144,6 @@ final class Report {
                 median(runs, r -> r.inRtt(r.handoffLatency().quantile(0.5))),
                 median(runs, r -> r.inRtt(r.handoffLatency().quantile(0.99))),
                 median(runs, r -> r.handoffLatency().quantile(0.5) / 1e3));
-    }
-
-    private static Optional<CaseResult> redissonOf(CaseResult run, List<CaseResult> all) {
-        return all.stream().filter(r -> r.kind() == ContenderKind.REDISSON && r.scenario() == run.scenario()
-                && r.repetition() == run.repetition()).findFirst();
     }
 
     static double median(List<CaseResult> runs, ToDoubleFunction<CaseResult> metric) {

@@ -69,6 +69,21 @@ final class ServerProbe implements AutoCloseable {
         return calls;
     }
 
+    /**
+     * Microseconds Redis spent running scripts so far ({@code usec} of {@code evalsha} and {@code eval}
+     * in {@code INFO commandstats}; includes the commands the scripts ran).
+     */
+    long scriptMicros() {
+        long micros = 0;
+        for (String line : redis.info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+                int start = line.indexOf("usec=") + "usec=".length();
+                micros += Long.parseLong(line.substring(start, line.indexOf(',', start)));
+            }
+        }
+        return micros;
+    }
+
     static long executedBetween(Map<String, Long> before, Map<String, Long> after) {
         long total = 0;
         for (Map.Entry<String, Long> entry : after.entrySet()) {

@@ -13,7 +13,8 @@ import java.nio.file.StandardOpenOption;
  * lost and the total falls short of the number of grants), and the last holder with the
  * {@link System#nanoTime()} at which it started releasing (comparable across the JVMs of one host),
  * from which handoffs and their latency are computed, and the last fencing token granted, which
- * every later grant's token must exceed. Only the lock under test orders the accesses.
+ * every later grant's token must exceed, and whether an exclusive holder is inside (S6: a shared
+ * holder must never see one). Only the lock under test orders the accesses.
  */
 final class SharedCells {
 
@@ -24,6 +25,7 @@ final class SharedCells {
     private static final int HOLDER = 8;
     private static final int RELEASED_AT = 16;
     private static final int LAST_TOKEN = 24;
+    private static final int WRITER = 32;
 
     private final MappedByteBuffer cells;
     private final int resources;
@@ -41,6 +43,7 @@ final class SharedCells {
             created.cells.putLong(r * STRIDE + HOLDER, NOBODY);
             created.cells.putLong(r * STRIDE + RELEASED_AT, 0);
             created.cells.putLong(r * STRIDE + LAST_TOKEN, Long.MIN_VALUE);
+            created.cells.putLong(r * STRIDE + WRITER, 0);
         }
         created.cells.force();
         return created;
@@ -85,6 +88,16 @@ final class SharedCells {
     void releasing(int resource, long holder, long nanos) {
         cells.putLong(resource * STRIDE + HOLDER, holder);
         cells.putLong(resource * STRIDE + RELEASED_AT, nanos);
+    }
+
+    /** Marks an exclusive holder of {@code resource} as inside (true, after acquiring) or leaving (false). */
+    void writer(int resource, boolean inside) {
+        cells.putLong(resource * STRIDE + WRITER, inside ? 1 : 0);
+    }
+
+    /** Whether an exclusive holder of {@code resource} is inside: never true for a shared holder. */
+    boolean writerInside(int resource) {
+        return cells.getLong(resource * STRIDE + WRITER) != 0;
     }
 
     /** The sum of every counter: must equal the total number of grants once all workers stopped. */

@@ -33,6 +33,13 @@ final class SpringContender implements Contender {
         return lock;
     }
 
+    /** {@code obtain(key).tryLock()}: the registry's local lock, then one attempt in Redis. */
+    @Override
+    public Object tryAcquire(String resource) {
+        Lock lock = registry.obtain(resource);
+        return lock.tryLock() ? lock : null;
+    }
+
     @Override
     public void release(Object handle) {
         ((Lock) handle).unlock();

@@ -22,7 +22,7 @@ class RedisLockBenchSmokeTest {
     void harness_runsS1_andEveryContenderIsExclusive() throws Exception {
         BenchOptions options = new BenchOptions(
                 List.of(ContenderKind.HOLDFAST, ContenderKind.NAIVE, ContenderKind.HOLDFAST_FILE),
-                List.of(Scenario.S1), 1, Duration.ofMillis(300), Duration.ofSeconds(1), "256m");
+                List.of(Scenario.S1), 1, Duration.ofMillis(300), Duration.ofSeconds(1), "256m", null, false);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
 
         List<CaseResult> results = RedisLockBench.run(options, new PrintStream(log, true, StandardCharsets.UTF_8));
@@ -53,7 +53,7 @@ class RedisLockBenchSmokeTest {
         // cold worker JVMs on 2 CPUs hand over only a few dozen times a second while the JIT
         // works: a window of 3 s after 1 s of warm-up holds enough grants for the share to mean something
         BenchOptions options = new BenchOptions(List.of(ContenderKind.HOLDFAST), List.of(Scenario.S3), 1,
-                Duration.ofSeconds(1), Duration.ofSeconds(3), "256m");
+                Duration.ofSeconds(1), Duration.ofSeconds(3), "256m", null, false);
 
         CaseResult r = RedisLockBench.run(options, new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8)).get(0);
@@ -65,5 +65,49 @@ class RedisLockBenchSmokeTest {
         // 4 JVMs, 1 resource: the release hands the lock to the oldest waiter, in another JVM
         assertThat(r.grants()).isPositive();
         assertThat(r.handoffs()).isGreaterThan(r.grants() / 2);
+    }
+
+    @Test
+    @Timeout(180)
+    void misses_areCountedAndNeverGetTheHeldLock_andTheTaskTableIsPrinted() throws Exception {
+        BenchOptions options = new BenchOptions(List.of(ContenderKind.HOLDFAST), List.of(Scenario.S5), 1,
+                Duration.ofMillis(500), Duration.ofSeconds(1), "128m", null, true);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+        CaseResult r = RedisLockBench.run(options, new PrintStream(log, true, StandardCharsets.UTF_8)).get(0);
+
+        assertThat(r.errors()).as("errors: %s", r.firstError()).isZero();
+        assertThat(r.grants()).as("misses in the window").isPositive();
+        assertThat(r.cycles().count()).isEqualTo(r.grants());
+        // only the holder JVM was granted the lock, once, and kept it
+        assertThat(r.allGrants()).isEqualTo(1);
+        assertThat(r.counter()).isEqualTo(1);
+        assertThat(r.executedPerCycle()).as("commands executed per miss").isPositive();
+        assertThat(Report.tables(List.of(r), options)).contains("| holdfast |", "misses/s");
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("Exclusive-task overhead",
+                "tick that runs", "tick skipped", "`tryAcquire` miss");
+    }
+
+    @Test
+    @Timeout(180)
+    void readMostly_runsWhereSharedLocksExist_andSaysNotAvailableElsewhere() throws Exception {
+        BenchOptions options = new BenchOptions(List.of(ContenderKind.HOLDFAST, ContenderKind.HOLDFAST_FILE),
+                List.of(Scenario.S6), 1, Duration.ofMillis(300), Duration.ofSeconds(1), "128m", null, false);
+
+        List<CaseResult> results = RedisLockBench.run(options, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8));
+
+        assertThat(results).hasSize(2);
+        for (CaseResult r : results) {
+            if (!r.isSupported()) {
+                assertThat(r.unsupported()).startsWith("shared locks on ").contains("not yet available");
+                continue;
+            }
+            assertThat(r.errors()).as("%s errors: %s", r.kind(), r.firstError()).isZero();
+            assertThat(r.grants()).isPositive();
+            assertThat(r.counter()).as("%s exclusive grants vs counter", r.kind()).isEqualTo(r.allGrants());
+            assertThat(r.tokenViolations()).isZero();
+        }
+        assertThat(Report.tables(results, options)).contains("| holdfast |", "| holdfast-file |");
     }
 }
