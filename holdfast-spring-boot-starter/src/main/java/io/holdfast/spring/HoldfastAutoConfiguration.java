@@ -4,6 +4,9 @@ import io.holdfast.lock.ExclusiveTasks;
 import io.holdfast.lock.LockManager;
 import io.holdfast.lock.LockService;
 import io.holdfast.lock.StatusManager;
+import io.holdfast.lock.redis.RedisOptions;
+import io.holdfast.lock.spi.BackendOption;
+import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +24,10 @@ import org.springframework.core.env.Environment;
  * {@link LockManager} and {@link StatusManager}, an {@link ExclusiveTasks} runner and the
  * {@link ExclusiveTask @ExclusiveTask} method interceptor. Every bean backs off when the
  * application defines one of the same type. Metrics go to the application's
- * {@link MeterRegistry}, if it has one. {@code holdfast.enabled=false} turns it all off.
+ * {@link MeterRegistry}, if it has one; a Redis backend uses the application's Lettuce
+ * {@link ClientResources} when it has them, and every {@link BackendOption} bean (such as
+ * {@link RedisOptions}) applies after the properties. {@code holdfast.enabled=false} turns it all
+ * off.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
@@ -40,13 +46,21 @@ public class HoldfastAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public LockService holdfastLockService(HoldfastProperties properties, Environment environment,
-            ObjectProvider<MeterRegistry> registry) {
+            ObjectProvider<MeterRegistry> registry, ObjectProvider<ClientResources> clientResources,
+            ObjectProvider<BackendOption> options) {
         EnvironmentMapping mapping = EnvironmentMapping.resolve(properties, environment);
         if (!mapping.overrides().isEmpty()) {
             LOG.info("holdfast: properties override environment variables: {}", mapping.overrides());
         }
+        LockService.Builder builder = LockService.builder().fromEnvironment(mapping.variables())
+                .meterRegistry(registry.getIfAvailable());
+        // the application's Lettuce event loops and timers (Spring Data Redis defines them), so a
+        // service runs one set; the application keeps ownership and shuts them down
+        clientResources.ifAvailable(resources ->
+                builder.option(RedisOptions.customize(b -> b.clientResources(resources))));
+        options.orderedStream().forEach(builder::option); // the application's own, last
         try {
-            return LockService.fromEnvironment(mapping.variables(), registry.getIfAvailable());
+            return builder.build();
         } catch (IllegalArgumentException e) {
             // the renamed message replaces the original (same text, variable names only) as root cause
             IllegalArgumentException renamed = new IllegalArgumentException(mapping.rename(e.getMessage()), e.getCause());

@@ -3,7 +3,18 @@ package io.holdfast.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.holdfast.lock.redis.RedisLockManager;
+import io.holdfast.lock.redis.RedisLockSettings;
+import io.holdfast.lock.redis.RedisOptions;
+import io.holdfast.lock.redis.WaitStrategy;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
 import io.holdfast.lock.ExclusiveTasks;
+import io.holdfast.lock.Lease;
+import io.holdfast.lock.LockManager;
 import io.holdfast.lock.LockService;
 import io.holdfast.lock.testkit.redis.RedisExtension;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -120,6 +131,30 @@ class RedisStarterIT {
     private double runs(String task, String result) {
         var c = registry.find("holdfast.task.runs").tag("task", task).tag("result", result).counter();
         return c == null ? 0 : c.count();
+    }
+
+    @Test
+    void theApplicationsClientResources_andRedisOptionBeans_areUsed_andTheResourcesStayTheApplications() {
+        ClientResources resources = DefaultClientResources.create();
+        try {
+            new ApplicationContextRunner()
+                    .withConfiguration(AutoConfigurations.of(HoldfastAutoConfiguration.class))
+                    .withPropertyValues("holdfast.use-new-locks=true", "holdfast.redis.url=" + redis.uri())
+                    .withBean(ClientResources.class, () -> resources)
+                    .withBean(RedisOptions.class, () -> RedisOptions.customize(b -> b.waitStrategy(WaitStrategy.POLL)))
+                    .run(c -> {
+                        RedisLockSettings settings = ((RedisLockManager) c.getBean(LockService.class).locks()).settings();
+                        assertThat(settings.clientResources()).containsSame(resources);
+                        assertThat(settings.waitStrategy()).isEqualTo(WaitStrategy.POLL);
+                        try (Lease lease = c.getBean(LockManager.class).acquire("shared-resources", PATIENCE)) {
+                            assertThat(lease.isHeld()).isTrue();
+                        }
+                    });
+            // the context closed its LockService; the application's event loops still run
+            assertThat(resources.eventExecutorGroup().isShuttingDown()).isFalse();
+        } finally {
+            resources.shutdown();
+        }
     }
 
     @Test
