@@ -31,11 +31,12 @@ class FileDemosTest {
         String config = Files.readString(dir.resolve("cfg/config.csv"));
         assertThat(config).startsWith("# inverter settings").contains("\n# key,value\n\n")
                 .contains("_note_1,1\n");
-        assertThat(Files.readString(dir.resolve("cfg/state.csv"))).startsWith("cycle,1\n");
+        assertThat(Files.readString(dir.resolve("cfg/state.csv"))).startsWith("cycle,1,");
+        assertThat(Files.readString(dir.resolve("cfg/logs.csv"))).startsWith("log,1\n");
     }
 
     @Test
-    void configEditor_withLocksThatDoNotSpanProcesses_isCaughtLosingUpdates() {
+    void configEditor_withLocksThatDoNotSpanProcesses_isCaughtWritingDuringAnEdit() {
         int exit = new CommandLine(new ConfigEditorDemo(IN_PROCESS_ONLY)).execute(
                 "--duration", "3s", "--think", "150ms", "--dir", dir.resolve("cfg").toString());
 

@@ -1,7 +1,11 @@
 package io.holdfast.lock;
 
+import java.util.List;
+
 /**
- * One grant of a lock to one thread.
+ * One grant of a lock to one thread: exclusive ({@link LockManager#acquire}), shared
+ * ({@link LockManager#acquireShared}), or of several resources at once
+ * ({@link LockManager#acquireAll}).
  *
  * <p>A lease is released once: {@link #release()} and {@link #close()} are idempotent. A lease can
  * be <em>lost</em> when the backend can no longer guarantee it (a Redis lease that could not be
@@ -10,15 +14,45 @@ package io.holdfast.lock;
  */
 public interface Lease extends AutoCloseable {
 
-    /** The resource this lease locks. */
+    /**
+     * The resource this lease locks.
+     *
+     * @throws IllegalStateException if the lease covers several resources ({@link #resources()})
+     */
     String resource();
 
     /**
+     * The resources this lease locks, in the global order they were taken in: one, or several for
+     * a lease of {@link LockManager#acquireAll}.
+     */
+    default List<String> resources() {
+        return List.of(resource());
+    }
+
+    /**
      * The fencing token: strictly greater than the token of every earlier grant of this resource
-     * on this backend. Send it with every write to the protected resource, which should reject a
-     * token smaller than the largest it has seen.
+     * on this backend, shared and exclusive alike. Send it with every write to the protected
+     * resource, which should keep the largest token it has seen <em>per resource</em> and reject
+     * a smaller one. Concurrent shared holders have distinct tokens; a resource that readers only
+     * read needs no check.
+     *
+     * @throws IllegalStateException if the lease covers several resources: use
+     *     {@link #fencingToken(String)}
      */
     long fencingToken();
+
+    /**
+     * The fencing token of one of the resources this lease covers (see {@link #fencingToken()}).
+     *
+     * @throws IllegalArgumentException if the lease does not cover {@code resource}
+     */
+    default long fencingToken(String resource) {
+        if (!resources().contains(resource)) {
+            throw new IllegalArgumentException("this lease covers " + resources() + ", not '"
+                    + resource + "'");
+        }
+        return fencingToken();
+    }
 
     /** True until the lease is released or lost. Safe to call from any thread. */
     boolean isHeld();

@@ -157,8 +157,10 @@ public final class LockService implements AutoCloseable {
             List<LockManager> locks = new ArrayList<>();
             List<StatusManager> status = new ArrayList<>();
             for (LockBackendProvider p : providers) {
-                locks.add(create(p, "lock manager", () -> p.createLocks(config), secrets, opened));
-                status.add(create(p, "status manager", () -> p.createStatus(config), secrets, opened));
+                LockManager lockManager = create(p, "lock manager", () -> p.createLocks(config), secrets, opened);
+                locks.add(lockManager);
+                status.add(create(p, "status manager", () -> p.createStatus(config, lockManager), secrets,
+                        opened));
             }
             LockService service = locks.size() == 1
                     ? new LockService(settings, locks.get(0), status.get(0), registry)

@@ -10,7 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 
-/** The {@link Lock} view of one resource: each thread keeps a stack of the leases it took here. */
+/**
+ * The {@link Lock} view of one resource, exclusive or shared: each thread keeps a stack of the
+ * leases it took here.
+ */
 public final class LockView implements Lock {
 
     /** The wait used by {@link #lock()}: effectively forever. */
@@ -18,12 +21,23 @@ public final class LockView implements Lock {
 
     private final LockManager manager;
     private final String resource;
+    private final boolean shared;
     private final ThreadLocal<ArrayDeque<Lease>> leases = ThreadLocal.withInitial(ArrayDeque::new);
 
-    /** Creates the view; the name is validated here so that mistakes show early. */
+    /** Creates an exclusive view; the name is validated here so that mistakes show early. */
     public LockView(LockManager manager, String resource) {
+        this(manager, resource, false);
+    }
+
+    /** Creates an exclusive or a shared view; the name is validated here. */
+    public LockView(LockManager manager, String resource, boolean shared) {
         this.manager = manager;
         this.resource = Names.require("resource", resource);
+        this.shared = shared;
+    }
+
+    private Lease take(Duration wait) throws InterruptedException {
+        return shared ? manager.acquireShared(resource, wait) : manager.acquire(resource, wait);
     }
 
     @Override
@@ -32,7 +46,7 @@ public final class LockView implements Lock {
         try {
             while (true) {
                 try {
-                    leases.get().push(manager.acquire(resource, FOREVER));
+                    leases.get().push(take(FOREVER));
                     return;
                 } catch (InterruptedException e) {
                     interrupted = true;
@@ -47,12 +61,13 @@ public final class LockView implements Lock {
 
     @Override
     public void lockInterruptibly() throws InterruptedException {
-        leases.get().push(manager.acquire(resource, FOREVER));
+        leases.get().push(take(FOREVER));
     }
 
     @Override
     public boolean tryLock() {
-        Optional<Lease> lease = manager.tryAcquire(resource);
+        Optional<Lease> lease = shared ? manager.tryAcquireShared(resource)
+                : manager.tryAcquire(resource);
         lease.ifPresent(leases.get()::push);
         return lease.isPresent();
     }
@@ -60,7 +75,7 @@ public final class LockView implements Lock {
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
         try {
-            leases.get().push(manager.acquire(resource, Duration.ofNanos(unit.toNanos(Math.max(0, time)))));
+            leases.get().push(take(Duration.ofNanos(unit.toNanos(Math.max(0, time)))));
             return true;
         } catch (LockTimeoutException e) {
             return false;
@@ -86,6 +101,6 @@ public final class LockView implements Lock {
 
     @Override
     public String toString() {
-        return "Lock[" + manager.backend() + ":" + resource + "]";
+        return (shared ? "ReadLock[" : "Lock[") + manager.backend() + ":" + resource + "]";
     }
 }

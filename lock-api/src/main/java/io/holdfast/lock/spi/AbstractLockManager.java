@@ -14,6 +14,7 @@ import io.holdfast.lock.internal.OwnerIds;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,16 +24,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The part every backend shares: name and wait validation, per-thread reentrancy, queueing the
- * threads of this JVM on a local {@link ReentrantLock} so that only one thread per resource talks
- * to the backend, lease handles, loss reporting, metrics and the {@link Lock} view.
+ * threads of this JVM on a local {@link ReentrantReadWriteLock} so that only one exclusive
+ * thread per resource talks to the backend, lease handles, loss reporting, metrics and the
+ * {@link Lock} view.
  *
  * <p>A backend implements {@link #grant} (take the lock for the calling thread, waiting until a
- * deadline) and {@link #revoke} (give it back). Per-resource state lives only while a thread
- * holds or waits for the resource, so memory stays flat however many names are used.
+ * deadline) and {@link #revoke} (give it back). A backend with shared locks also implements
+ * {@link #grantShared} and {@link #supportsShared}: threads of this JVM holding the local read
+ * lock call it concurrently. The local lock prefers writers (a queued exclusive request blocks
+ * new shared ones) and refuses a shared to exclusive upgrade. Per-resource state lives only
+ * while a thread holds or waits for the resource, so memory stays flat however many names are
+ * used.
  *
  * @param <G> the backend's grant type
  */
@@ -77,7 +83,36 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
     protected abstract G grant(String resource, long deadlineNanos) throws InterruptedException;
 
     /**
-     * Gives back a grant that was not lost. Called on the holding thread.
+     * Whether this backend grants shared locks ({@link #grantShared}); false by default, when
+     * shared requests fail with {@link #sharedUnsupportedMessage()}.
+     */
+    protected boolean supportsShared() {
+        return false;
+    }
+
+    /** The message of the {@link UnsupportedOperationException} for a refused shared request. */
+    protected String sharedUnsupportedMessage() {
+        return "the " + backend + " backend has no shared locks";
+    }
+
+    /**
+     * Takes the lock on {@code resource} shared for the calling thread, which holds this JVM's
+     * local read lock on it: other threads of this JVM may be granted or hold shared grants of
+     * the same resource meanwhile, so the backend shares what it holds between them (one OS lock
+     * per process, say). The token must be greater than every earlier grant's of the resource,
+     * shared or exclusive. Called only if {@link #supportsShared()}.
+     *
+     * @param deadlineNanos as for {@link #grant}
+     * @return the grant, or null if the lock was not granted by the deadline
+     * @throws InterruptedException if interrupted while waiting
+     */
+    protected G grantShared(String resource, long deadlineNanos) throws InterruptedException {
+        throw new UnsupportedOperationException(sharedUnsupportedMessage());
+    }
+
+    /**
+     * Gives back a grant that was not lost ({@link Grant#isShared()} tells which kind). Called on
+     * the holding thread, or by {@link #close()}.
      *
      * @return false if the backend found the lock no longer ours (expired, taken over)
      */
@@ -144,20 +179,36 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
         return ownerId.substring(0, 8) + "…/" + thread.getName();
     }
 
-    /** The grant this JVM holds on {@code resource}, if any (for {@link #describe}). */
+    /**
+     * The grant this JVM holds on {@code resource}, if any (for {@link #describe}): the exclusive
+     * one, else the calling thread's shared one, else any shared one.
+     */
     protected final Optional<G> localGrant(String resource) {
         Entry<G> e = entries.get(resource);
-        G g = e == null ? null : e.grant;
+        if (e == null) {
+            return Optional.empty();
+        }
+        G g = e.grant;
+        if (g == null || g.isOver()) {
+            Shared<G> mine = e.sharedHoldOf(Thread.currentThread());
+            g = mine != null ? mine.grant
+                    : e.sharedHolds().stream().map(s -> s.grant).findAny().orElse(null);
+        }
         return g == null || g.isOver() ? Optional.empty() : Optional.of(g);
     }
 
-    /** Every grant this JVM currently holds (for renewal and shutdown). */
+    /** Every grant this JVM currently holds, exclusive and shared (for renewal and shutdown). */
     protected final List<G> activeGrants() {
         List<G> grants = new ArrayList<>();
         for (Entry<G> e : entries.values()) {
             G g = e.grant;
             if (g != null && !g.isOver()) {
                 grants.add(g);
+            }
+            for (Shared<G> s : e.sharedHolds()) {
+                if (!s.grant.isOver()) {
+                    grants.add(s.grant);
+                }
             }
         }
         return grants;
@@ -172,7 +223,14 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
     public final Lease acquire(String resource, Duration wait) throws InterruptedException {
         Names.require("resource", resource);
         Durations.requireWait(wait);
-        return acquire(resource, wait, true);
+        return acquire(resource, wait, true, false);
+    }
+
+    @Override
+    public final Lease acquireShared(String resource, Duration wait) throws InterruptedException {
+        Names.require("resource", resource);
+        Durations.requireWait(wait);
+        return acquire(resource, wait, true, true);
     }
 
     /**
@@ -185,12 +243,20 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
      */
     @Override
     public final Optional<Lease> tryAcquire(String resource) {
+        return tryOnce(resource, false);
+    }
+
+    /** {@inheritDoc} The interrupt flag is handled as by {@link #tryAcquire}. */
+    @Override
+    public final Optional<Lease> tryAcquireShared(String resource) {
+        return tryOnce(resource, true);
+    }
+
+    private Optional<Lease> tryOnce(String resource, boolean shared) {
         Names.require("resource", resource);
         boolean interrupted = Thread.interrupted();
         try {
-            return Optional.of(acquire(resource, Duration.ZERO, false));
-        } catch (LockTimeoutException e) {
-            return Optional.empty();
+            return Optional.ofNullable(acquire(resource, Duration.ZERO, false, shared));
         } catch (InterruptedException e) {
             interrupted = true;
             return Optional.empty();
@@ -289,42 +355,71 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
         }
     }
 
-    private Lease acquire(String resource, Duration wait, boolean mayWait)
+    /**
+     * Takes the lock or, when {@code mayWait} is false (a try), returns null on a miss without
+     * building an exception or asking the backend who holds the lock: a miss costs the one
+     * attempt, the common case of instances that all try a scheduled job on every tick.
+     */
+    private Lease acquire(String resource, Duration wait, boolean mayWait, boolean shared)
             throws InterruptedException {
         ensureOpen();
+        if (shared && !supportsShared()) {
+            throw new UnsupportedOperationException(sharedUnsupportedMessage());
+        }
         Entry<G> held = entries.get(resource);
-        if (held != null && held.isHeldByCurrentThread()) {
-            return reenter(held);
+        Lease again = held == null ? null : reenter(held, shared);
+        if (again != null) {
+            return again;
         }
         long start = System.nanoTime();
         long deadline = start + Durations.toNanosSaturated(wait);
         Entry<G> e = join(resource);
+        Lock local = shared ? e.readLock() : e.writeLock();
         boolean locked = false;
         boolean granted = false;
         try {
-            locked = mayWait
-                    ? e.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)
-                    : e.tryLock();
+            if (mayWait) {
+                locked = local.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            } else {
+                // a shared attempt must not barge past a queued exclusive request: the timed
+                // form honours the queue, the untimed one would not
+                locked = shared ? local.tryLock(0, TimeUnit.NANOSECONDS) : local.tryLock();
+            }
             G g = null;
             if (locked) {
                 G handedOn = e.takeHandedOn();
-                g = handedOn == null ? null : takeOver(handedOn);
-                if (g == null) {
-                    g = grant(resource, mayWait ? deadline : start);
+                if (shared) {
+                    dropHandedOn(handedOn); // an exclusive lease meant for a writer
+                    g = grantShared(resource, mayWait ? deadline : start);
+                } else {
+                    g = handedOn == null ? null : takeOver(handedOn);
+                    if (g == null) {
+                        g = grant(resource, mayWait ? deadline : start);
+                    }
                 }
             }
             if (g == null) {
                 metrics.timedOut(System.nanoTime() - start);
+                if (!mayWait) {
+                    return null;
+                }
                 throw new LockTimeoutException(resource, wait, timeoutDetail(resource));
             }
-            e.grant = g;
-            e.holdCount = 1;
+            Shared<G> hold = null;
+            if (shared) {
+                g.markShared();
+                hold = new Shared<>(g);
+                e.addSharedHold(g.thread(), hold);
+            } else {
+                e.grant = g;
+                e.holdCount = 1;
+            }
             activeHolds.incrementAndGet();
             granted = true;
             if (timed) {
                 metrics.acquired(System.nanoTime() - start);
             }
-            return new Handle<>(this, e, g);
+            return new Handle<>(this, e, g, hold);
         } catch (InterruptedException | RuntimeException | Error ex) {
             if (!(ex instanceof LockTimeoutException)) {
                 metrics.failed(System.nanoTime() - start);
@@ -333,7 +428,7 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
         } finally {
             if (!granted) {
                 if (locked) {
-                    e.unlock();
+                    local.unlock();
                 }
                 leave(resource, e);
             }
@@ -366,15 +461,38 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
         }
     }
 
-    private Lease reenter(Entry<G> e) {
-        G g = e.grant;
+    /**
+     * A new lease of the calling thread's hold of {@code e}, or null if it holds none: an
+     * exclusive hold takes both kinds of request, a shared one only shared requests.
+     *
+     * @throws IllegalMonitorStateException for an exclusive request by a shared holder
+     */
+    private Lease reenter(Entry<G> e, boolean shared) {
+        Shared<G> mine = null;
+        if (!e.isWriteLockedByCurrentThread()) {
+            mine = e.sharedHoldOf(Thread.currentThread());
+            if (mine == null) {
+                return null;
+            }
+            if (!shared) {
+                throw new IllegalMonitorStateException("thread '" + Thread.currentThread().getName()
+                        + "' holds lock '" + mine.grant.resource() + "' shared and cannot upgrade"
+                        + " to exclusive (two upgrading readers would wait for each other forever);"
+                        + " release its shared leases first, then acquire exclusively");
+            }
+        }
+        G g = mine == null ? e.grant : mine.grant;
         if (g.isLost()) {
             throw new LeaseLostException("lock '" + g.resource() + "' is held by this thread but its"
                     + " lease was lost (" + g.lossReason() + "); release the outer lease and"
                     + " acquire again");
         }
-        e.holdCount++;
-        return new Handle<>(this, e, g);
+        if (mine == null) {
+            e.holdCount++;
+        } else {
+            mine.count++;
+        }
+        return new Handle<>(this, e, g, mine);
     }
 
     /**
@@ -414,15 +532,19 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
     private boolean release(Handle<G> h) {
         Entry<G> e = h.entry;
         G g = h.grant;
-        e.holdCount--;
-        if (e.holdCount > 0) {
+        Shared<G> shared = h.shared;
+        if (shared != null ? --shared.count > 0 : --e.holdCount > 0) {
             return !g.isLost();
         }
         boolean wasHeld = !g.isLost();
-        e.grant = null;
+        if (shared != null) {
+            e.removeSharedHold(g.thread());
+        } else {
+            e.grant = null;
+        }
         activeHolds.decrementAndGet();
         try {
-            if (wasHeld && e.hasQueuedThreads() && !closed && mayHandOn(g)) {
+            if (shared == null && wasHeld && e.hasQueuedThreads() && !closed && mayHandOn(g)) {
                 e.handOn(g);
             } else if (wasHeld) {
                 wasHeld = revoke(g);
@@ -434,7 +556,7 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
             if (timed) {
                 metrics.held(System.nanoTime() - g.acquiredNanos());
             }
-            e.unlock();
+            (shared != null ? e.readLock() : e.writeLock()).unlock();
             leave(g.resource(), e);
         }
         return wasHeld;
@@ -449,10 +571,11 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
 
     /**
      * Per-resource state in this JVM, present while some thread holds or waits; it is itself the
-     * local lock that queues this JVM's threads.
+     * local read-write lock that queues this JVM's threads. Its non-fair policy already blocks a
+     * new reader while an exclusive request is first in the queue; the fair one is FIFO.
      */
     @SuppressWarnings("serial") // never serialized
-    private static final class Entry<G extends Grant> extends ReentrantLock {
+    private static final class Entry<G extends Grant> extends ReentrantReadWriteLock {
         @SuppressWarnings("rawtypes")
         static final AtomicIntegerFieldUpdater<Entry> USERS =
                 AtomicIntegerFieldUpdater.newUpdater(Entry.class, "users");
@@ -463,6 +586,12 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
         volatile G grant;
         /** Leases of the current hold not yet released; holding thread only. */
         int holdCount;
+        /** The shared holds, by holding thread; created by the first shared grant. */
+        private volatile ConcurrentHashMap<Thread, Shared<G>> readers;
+
+        @SuppressWarnings("rawtypes")
+        static final AtomicReferenceFieldUpdater<Entry, ConcurrentHashMap> READERS =
+                AtomicReferenceFieldUpdater.newUpdater(Entry.class, ConcurrentHashMap.class, "readers");
         /** A lease released to the next local waiter ({@link #mayHandOn}), until taken. */
         volatile G handedOn;
 
@@ -476,6 +605,29 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
 
         void handOn(G g) {
             handedOn = g;
+        }
+
+        /** The calling thread's shared hold, or null. */
+        Shared<G> sharedHoldOf(Thread t) {
+            ConcurrentHashMap<Thread, Shared<G>> m = readers;
+            return m == null ? null : m.get(t);
+        }
+
+        /** Every shared hold now. */
+        Collection<Shared<G>> sharedHolds() {
+            ConcurrentHashMap<Thread, Shared<G>> m = readers;
+            return m == null ? List.of() : m.values();
+        }
+
+        void addSharedHold(Thread t, Shared<G> hold) {
+            if (readers == null) {
+                READERS.compareAndSet(this, null, new ConcurrentHashMap<>(4));
+            }
+            readers.put(t, hold);
+        }
+
+        void removeSharedHold(Thread t) {
+            readers.remove(t);
         }
 
         /** The lease handed on, taken by exactly one caller, or null. */
@@ -495,17 +647,31 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
         }
     }
 
+    /** One thread's shared hold of a resource. */
+    private static final class Shared<G extends Grant> {
+        final G grant;
+        /** Leases of the hold not yet released; holding thread only. */
+        int count = 1;
+
+        Shared(G grant) {
+            this.grant = grant;
+        }
+    }
+
     /** One lease of a hold. */
     private static final class Handle<G extends Grant> implements Lease {
         private final AbstractLockManager<G> manager;
         private final Entry<G> entry;
         private final G grant;
+        /** The shared hold this lease belongs to; null for an exclusive hold. */
+        private final Shared<G> shared;
         private volatile boolean released;
 
-        Handle(AbstractLockManager<G> manager, Entry<G> entry, G grant) {
+        Handle(AbstractLockManager<G> manager, Entry<G> entry, G grant, Shared<G> shared) {
             this.manager = manager;
             this.entry = entry;
             this.grant = grant;
+            this.shared = shared;
         }
 
         @Override
@@ -563,7 +729,8 @@ public abstract class AbstractLockManager<G extends Grant> implements LockManage
 
         @Override
         public String toString() {
-            return "Lease[" + manager.backend + ":" + resource() + ", token " + fencingToken()
+            return "Lease[" + manager.backend + ":" + resource() + (shared != null ? ", shared" : "")
+                    + ", token " + fencingToken()
                     + (isHeld() ? ", held" : released ? ", released" : ", lost") + "]";
         }
     }

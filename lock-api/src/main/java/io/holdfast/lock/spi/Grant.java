@@ -30,6 +30,7 @@ public class Grant {
     private List<Runnable> listeners;
     private volatile boolean lost;
     private volatile boolean ended;
+    private volatile boolean shared;
     private String lossReason;
 
     /**
@@ -96,6 +97,19 @@ public class Grant {
     /** The thread that holds the grant. */
     public final Thread thread() {
         return thread;
+    }
+
+    /**
+     * True for a shared grant ({@link AbstractLockManager#grantShared}), false for an exclusive
+     * one. Set when the grant is issued.
+     */
+    public final boolean isShared() {
+        return shared;
+    }
+
+    /** Marks the grant as shared; called once by the manager when it issues it. */
+    final void markShared() {
+        shared = true;
     }
 
     /** True once the grant was lost. */
@@ -169,7 +183,7 @@ public class Grant {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + resource + ", token " + fencingToken
-                + (lost ? ", lost" : ended ? ", released" : ", held") + "]";
+        return getClass().getSimpleName() + "[" + resource + (shared ? ", shared" : "")
+                + ", token " + fencingToken + (lost ? ", lost" : ended ? ", released" : ", held") + "]";
     }
 }

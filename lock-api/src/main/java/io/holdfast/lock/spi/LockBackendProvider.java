@@ -36,6 +36,20 @@ public interface LockBackendProvider {
     StatusManager createStatus(BackendConfig config);
 
     /**
+     * Creates the status manager of a service whose lock manager this provider just created, so
+     * the two can share a connection and an owner id; {@link io.holdfast.lock.LockService} calls
+     * this. The caller closes both managers, in either order. By default the same as
+     * {@link #createStatus(BackendConfig)}.
+     *
+     * @param locks the lock manager {@link #createLocks} returned for the same configuration
+     * @throws IllegalArgumentException if a setting this backend needs is missing or invalid
+     * @throws io.holdfast.lock.LockUnavailableException if the backend cannot be reached
+     */
+    default StatusManager createStatus(BackendConfig config, LockManager locks) {
+        return createStatus(config);
+    }
+
+    /**
      * Opens the operator's view of this backend's stored state, for tools such as the
      * {@code holdfast} CLI; the caller closes it. Opening does not connect: the admin connects
      * on its first read. A backend whose state lives only inside its process ({@code local}) has

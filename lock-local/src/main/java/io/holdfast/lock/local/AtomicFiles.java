@@ -30,11 +30,13 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
  * Crash-safe file writes: readers see the old content or the new, never a torn file, even if the
- * writer dies or the machine loses power mid-write. A file is known by its real path (symbolic
+ * writer dies or the machine loses power mid-write; {@link #read(Path, LockManager, Duration)}
+ * reads under the shared lock that {@link #update} takes exclusively. A file is known by its real path (symbolic
  * links resolved): writing through a link replaces the file it points to, and updates through two
  * paths of one file exclude each other. Temporary files of writers that died are removed by later
  * writes to the same directory. Stateless; thread-safe.
@@ -87,22 +89,50 @@ public final class AtomicFiles {
      */
     public static String update(Path target, LockManager locks, Duration wait,
             UnaryOperator<String> transform) throws InterruptedException {
+        Objects.requireNonNull(transform, "transform");
+        return underLock(target, locks, wait, false, real -> {
+            String before = read(real);
+            String after = Objects.requireNonNull(transform.apply(before), "transform result");
+            if (!after.equals(before)) {
+                replace(real, after.getBytes(StandardCharsets.UTF_8));
+            }
+            return after;
+        });
+    }
+
+    /**
+     * Reads {@code target} as UTF-8 (a missing file reads as empty) under the <em>shared</em>
+     * lock {@link #lockResource(Path)} on {@code locks}: readers run together, and never while an
+     * {@link #update} or any other exclusive holder of that resource writes, so even a writer
+     * that rewrites the file in place is never seen half done. A waiting writer is served before
+     * readers that arrive after it.
+     *
+     * @return the content
+     * @throws io.holdfast.lock.LockTimeoutException if the lock was not granted within {@code wait}
+     * @throws UnsupportedOperationException if {@code locks} has no shared locks
+     * @throws UncheckedIOException if the file cannot be read or is not UTF-8
+     * @throws InterruptedException if interrupted while waiting for the lock
+     */
+    public static String read(Path target, LockManager locks, Duration wait)
+            throws InterruptedException {
+        return underLock(target, locks, wait, true, AtomicFiles::read);
+    }
+
+    /** Runs {@code body} on the real path of {@code target} under its lock, exclusive or shared. */
+    private static String underLock(Path target, LockManager locks, Duration wait, boolean shared,
+            Function<Path, String> body) throws InterruptedException {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(locks, "locks");
-        Objects.requireNonNull(transform, "transform");
         long deadline = System.nanoTime() + Durations.toNanosSaturated(Durations.requireWait(wait));
         for (Duration left = wait; ; left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))) {
             Path real = realPath(target);
-            try (Lease lease = locks.acquire(resourceOf(real), left)) {
+            String resource = resourceOf(real);
+            try (Lease lease = shared ? locks.acquireShared(resource, left)
+                    : locks.acquire(resource, left)) {
                 if (!realPath(target).equals(real)) {
                     continue; // a link now points elsewhere: lock the file it names
                 }
-                String before = read(real);
-                String after = Objects.requireNonNull(transform.apply(before), "transform result");
-                if (!after.equals(before)) {
-                    replace(real, after.getBytes(StandardCharsets.UTF_8));
-                }
-                return after;
+                return body.apply(real);
             }
         }
     }

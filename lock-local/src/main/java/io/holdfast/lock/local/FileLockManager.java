@@ -25,6 +25,11 @@ import java.util.Optional;
  * Host-wide locks: exclusive across the threads and the processes of one machine that use the same
  * directory, through OS file locks ({@code fcntl} on Linux).
  *
+ * <p>Shared locks ({@link #acquireShared}) are OS shared locks on the same file: the threads of
+ * this JVM share one, and it prefers writers across processes (a waiting exclusive request
+ * announces itself in the file and new shared requests wait for it). Shared grants draw their
+ * tokens from the same counter, so tokens increase across shared and exclusive grants.
+ *
  * <p>Each resource has a lock file {@code <directory>/<encoded name>.lock}. Threads of this JVM
  * queue in memory; one at a time takes the OS lock, waiting for other processes by polling with a
  * backoff from 50µs up to {@link FileLockSettings#maxPollInterval()}. Waiting processes announce
@@ -59,6 +64,8 @@ public final class FileLockManager extends AbstractLockManager<FileLockManager.F
     private static final System.Logger LOG = System.getLogger(FileLockManager.class.getName());
     private static final long PID = ProcessHandle.current().pid();
     private static final String SUFFIX = ".lock";
+    /** How {@link #inspect} marks a lock held shared. */
+    private static final String SHARED_BY = "shared by ";
 
     private final LockDirectory directory;
     private final Duration maxPoll;
@@ -90,19 +97,53 @@ public final class FileLockManager extends AbstractLockManager<FileLockManager.F
 
     @Override
     protected FileGrant grant(String resource, long deadlineNanos) throws InterruptedException {
+        return attempt(resource, deadlineNanos, false);
+    }
+
+    @Override
+    protected boolean supportsShared() {
+        return true;
+    }
+
+    @Override
+    protected FileGrant grantShared(String resource, long deadlineNanos)
+            throws InterruptedException {
+        return attempt(resource, deadlineNanos, true);
+    }
+
+    private FileGrant attempt(String resource, long deadlineNanos, boolean shared)
+            throws InterruptedException {
         long start = System.nanoTime();
         if (deadlineNanos - start > 0) {
-            return lockAndCount(resource, start, deadlineNanos);
+            return shared ? shareAndCount(resource, start, deadlineNanos)
+                    : lockAndCount(resource, start, deadlineNanos);
         }
         // A single attempt never waits, so an interrupt must not fail it; but file channels close
         // themselves when used by an interrupted thread. Hide the flag for the attempt.
         boolean interrupted = Thread.interrupted();
         try {
-            return lockAndCount(resource, start, deadlineNanos);
+            return shared ? shareAndCount(resource, start, deadlineNanos)
+                    : lockAndCount(resource, start, deadlineNanos);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private FileGrant shareAndCount(String resource, long start, long deadlineNanos)
+            throws InterruptedException {
+        OsLock os = OsLock.acquireShared(directory, directory.fileFor(resource, SUFFIX),
+                deadlineNanos, maxPoll, this::isClosed, LockRecord::heldByOtherLiveProcess);
+        if (os == null) {
+            return null;
+        }
+        try {
+            long token = os.nextToken(counter -> LockRecord.nextToken(counter, Clock.systemUTC()));
+            return new FileGrant(resource, token, Instant.now(), start, this, os);
+        } catch (RuntimeException e) {
+            os.close();
+            throw e;
         }
     }
 
@@ -135,6 +176,11 @@ public final class FileLockManager extends AbstractLockManager<FileLockManager.F
 
     @Override
     protected boolean revoke(FileGrant grant) {
+        if (grant.os.isShared()) {
+            boolean exclusive = grant.os.stillNamesLockedFile();
+            grant.os.close(); // readers leave no holder line
+            return exclusive;
+        }
         boolean interrupted = Thread.interrupted(); // else the channel would close before the write
         try {
             boolean exclusive = grant.os.stillNamesLockedFile();
@@ -174,20 +220,7 @@ public final class FileLockManager extends AbstractLockManager<FileLockManager.F
                         && x.fencingToken() == lease.fencingToken())
                 .orElseThrow(() -> new IllegalArgumentException(lease + " is not a lease of " + this
                         + " held by thread " + Thread.currentThread().getName()));
-        boolean interrupted = Thread.interrupted(); // else the channel would close itself
-        try {
-            FileChannel ch = g.os.channel();
-            if (LockRecord.counter(g.os.read()) < token) {
-                write(ch, ByteBuffer.allocate(LockRecord.COUNTER_BYTES).putLong(token).array());
-            }
-        } catch (IOException e) {
-            throw new LockUnavailableException("cannot raise the fencing counter in "
-                    + directory.fileFor(lease.resource(), SUFFIX) + ": " + e, e);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        g.os.nextToken(counter -> Math.max(counter, token));
     }
 
     @Override
@@ -195,12 +228,14 @@ public final class FileLockManager extends AbstractLockManager<FileLockManager.F
         Optional<FileGrant> mine = localGrant(resource);
         if (mine.isPresent()) {
             FileGrant g = mine.get();
-            return Optional.of(new LockInfo(resource,
-                    LockRecord.holderName(ownerId(), g.thread().getName(), PID), g.fencingToken(),
+            return Optional.of(new LockInfo(resource, (g.isShared() ? SHARED_BY : "")
+                    + LockRecord.holderName(ownerId(), g.thread().getName(), PID), g.fencingToken(),
                     g.acquiredAt(), Optional.empty()));
         }
         return OsLock.probe(directory.fileFor(resource, SUFFIX), LockRecord::heldByOtherLiveProcess)
-                .flatMap(content -> LockRecord.describe(resource, content));
+                .map(content -> LockRecord.describe(resource, content).orElseGet(() ->
+                        new LockInfo(resource, SHARED_BY + "readers (no exclusive holder)",
+                                LockRecord.counter(content), Instant.EPOCH, Optional.empty())));
     }
 
     @Override

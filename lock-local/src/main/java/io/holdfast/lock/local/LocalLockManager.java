@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Locks among the threads of one JVM, with the full {@link LockManager} contract (reentrancy,
- * fencing tokens, timeouts, interrupts). Two managers do not exclude each other: share one.
+ * fencing tokens, timeouts, interrupts, shared locks). Two managers do not exclude each other:
+ * share one.
  *
  * <p>Per-resource state exists only while a thread holds or waits for the resource, so any number
  * of distinct names can be used. Thread-safe.
@@ -38,6 +39,17 @@ public final class LocalLockManager extends AbstractLockManager<Grant> {
     @Override
     protected Grant grant(String resource, long deadlineNanos) {
         return new LocalGrant(resource, tokens.incrementAndGet(), lossReporter());
+    }
+
+    @Override
+    protected boolean supportsShared() {
+        return true;
+    }
+
+    /** The local read lock already admits only readers; this only issues the token. */
+    @Override
+    protected Grant grantShared(String resource, long deadlineNanos) {
+        return grant(resource, deadlineNanos);
     }
 
     @Override

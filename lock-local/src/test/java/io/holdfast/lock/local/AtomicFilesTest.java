@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.holdfast.lock.Lease;
 import io.holdfast.lock.internal.Names;
 import io.holdfast.lock.local.process.BigWriter;
 import io.holdfast.lock.testkit.jvm.TestJvm;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,6 +116,56 @@ class AtomicFilesTest {
         assertThat(content).startsWith(header);
         List<String> lines = List.of(content.substring(header.length()).split("\n"));
         assertThat(lines).hasSize(400).doesNotHaveDuplicates();
+    }
+
+    /**
+     * A legacy writer rewrites the file in place, in two steps, under the exclusive lock that
+     * {@link AtomicFiles#update} uses; readers through {@link AtomicFiles#read} never see the
+     * half-written state. Without the shared lock they would (the writer pauses in between).
+     */
+    @Test
+    void read_underTheSharedLock_neverSeesAFileRewrittenInPlace() throws Exception {
+        Path f = dir.resolve("config.txt");
+        String half = "x".repeat(512);
+        Files.writeString(f, half + half);
+        int rewrites = 200;
+        try (FileLockManager writerLocks = FileLockManager.create(FileLockSettings.of(dir.resolve("locks")));
+                FileLockManager readerLocks = FileLockManager.create(FileLockSettings.of(dir.resolve("locks")))) {
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            try {
+                AtomicBoolean writing = new AtomicBoolean(true);
+                Future<?> writer = pool.submit(() -> {
+                    String resource = AtomicFiles.lockResource(f);
+                    for (int i = 0; i < rewrites; i++) {
+                        try (Lease lease = writerLocks.acquire(resource, WAIT)) {
+                            Files.writeString(f, half); // truncates: the file is torn until the next write
+                            Thread.sleep(1);
+                            Files.writeString(f, half, StandardOpenOption.APPEND);
+                        }
+                    }
+                    writing.set(false);
+                    return null;
+                });
+                List<Future<Integer>> readers = new ArrayList<>();
+                for (int r = 0; r < 2; r++) {
+                    readers.add(pool.submit(() -> {
+                        int torn = 0;
+                        while (writing.get()) {
+                            if (AtomicFiles.read(f, readerLocks, WAIT).length() != 2 * half.length()) {
+                                torn++;
+                            }
+                        }
+                        return torn;
+                    }));
+                }
+                writer.get();
+                for (Future<Integer> r : readers) {
+                    assertThat(r.get()).as("reads of a half-written file").isZero();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
     }
 
     @Test

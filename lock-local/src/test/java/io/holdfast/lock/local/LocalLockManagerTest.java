@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockInfo;
+import io.holdfast.lock.LockMetricNames;
 import io.holdfast.lock.spi.AbstractLockManager;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +19,35 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.junit.jupiter.api.Test;
 
 class LocalLockManagerTest {
+
+    @Test
+    void sharedHolds_ofManyResources_leaveNoEntries() throws Exception {
+        try (LocalLockManager locks = LocalLockManager.create()) {
+            Map<Object, Object> entries = entries(locks);
+            Lease kept = locks.acquireShared("kept", Duration.ZERO);
+            for (int i = 0; i < 100_000; i++) {
+                Lease outer = locks.acquireShared("resource-" + i, Duration.ZERO);
+                locks.acquireShared("resource-" + i, Duration.ZERO).release();
+                outer.release();
+            }
+            assertThat(entries).as("per-resource state after release").containsOnlyKeys("kept");
+            kept.release();
+            assertThat(entries).isEmpty();
+        }
+    }
+
+    @Test
+    void lostSharedLease_isCounted_likeAnExclusiveOne() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        LocalLockManager locks = LocalLockManager.create(
+                LocalLockSettings.builder().meterRegistry(registry).build());
+        Lease shared = locks.acquireShared("config", Duration.ZERO);
+        Lease exclusive = locks.acquire("state", Duration.ZERO);
+        locks.close();
+        assertThat(shared.isHeld()).isFalse();
+        assertThat(exclusive.isHeld()).isFalse();
+        assertThat(registry.get(LockMetricNames.LOST).counter().count()).isEqualTo(2.0);
+    }
 
     @Test
     void millionDistinctResources_acquiredAndReleased_leaveNoEntries() throws Exception {

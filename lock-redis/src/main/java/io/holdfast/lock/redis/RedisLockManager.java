@@ -58,7 +58,7 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
     private final GrantNotifications notifications;
     private final Waiter waiter;
     private final int localHandoffs;
-    /** Tells operators which process this owner id is (to move into the shared root, issue 11). */
+    /** Tells operators which process this owner id is (its locks and, when shared, its flags). */
     private final InstanceRegistrar registrar;
 
     private RedisLockManager(RedisLockSettings settings, RedisBackend backend) {
@@ -170,6 +170,13 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
      * Hands a released lease to the next local waiter while the budget of consecutive handoffs
      * lasts and the lease is known valid for at least half of it more.
      */
+    /** Shared locks are refused (not yet implemented on Redis); {@code acquireAll} works. */
+    @Override
+    protected String sharedUnsupportedMessage() {
+        return "shared locks on Redis are not available yet; use the file backend"
+                + " (FileLockManager, or USE_NEW_LOCKS=false) for shared locks on one host";
+    }
+
     @Override
     protected boolean mayHandOn(RedisGrant grant) {
         return grant.handoffs() < localHandoffs && !grant.isReleasing()
@@ -206,6 +213,19 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
     protected String timeoutDetail(String resource) {
         String holder = super.timeoutDetail(resource);
         return (holder.isEmpty() ? "" : holder + ", ") + "backend " + backend.endpoint();
+    }
+
+    /** These connections, for a status manager that shares them; it closes its share. */
+    RedisBackend shareBackend() {
+        if (isClosed()) {
+            throw new IllegalStateException("the lock manager is closed: create the status manager from an open one");
+        }
+        return backend.share();
+    }
+
+    /** The owner id, for a status manager that writes flags under it. */
+    String sharedOwnerId() {
+        return ownerId();
     }
 
     @Override

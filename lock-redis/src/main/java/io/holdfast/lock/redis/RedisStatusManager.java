@@ -54,23 +54,37 @@ public final class RedisStatusManager implements StatusManager {
     private final RedisBackend backend;
     private final CommandRunner runner;
     private final KeyLayout layout;
+<<<<<<< HEAD
     private final String ownerId = OwnerIds.random();
     private final int minReplicaAcks;
     private final long replicaAckTimeoutMillis;
+=======
+    private final String ownerId;
+>>>>>>> main
     /** Makes every value this manager writes unique, so a retried claim recognises itself. */
     private final AtomicLong writes = new AtomicLong();
-    /** Tells operators which process this owner id is (to move into the shared root, issue 11). */
+    /** Tells operators which process this owner id is; null when the lock manager's does. */
     private final InstanceRegistrar registrar;
     private volatile boolean closed;
 
-    private RedisStatusManager(RedisBackend backend) {
+    /**
+     * @param ownerId the owner id to write into flags
+     * @param registrar this process's registration for operators, or null when the lock manager
+     *     whose connections and owner id this manager shares keeps it
+     */
+    private RedisStatusManager(RedisBackend backend, String ownerId, InstanceRegistrar registrar) {
         this.backend = backend;
+        this.ownerId = ownerId;
         RedisLockSettings s = backend.settings();
         this.runner = new CommandRunner(s, backend.endpoint(), retryCounter(s));
         this.layout = new KeyLayout(s.namespace());
+<<<<<<< HEAD
         this.minReplicaAcks = s.minReplicaAcks();
         this.replicaAckTimeoutMillis = s.replicaAckTimeout().toMillis();
         this.registrar = InstanceRegistrar.start(backend, ownerId, "flags");
+=======
+        this.registrar = registrar;
+>>>>>>> main
     }
 
     /** Counts only retries: the lock meters belong to the lock manager. */
@@ -96,7 +110,27 @@ public final class RedisStatusManager implements StatusManager {
      */
     public static RedisStatusManager create(RedisLockSettings settings) {
         Objects.requireNonNull(settings, "settings");
-        return new RedisStatusManager(RedisBackend.open(settings));
+        RedisBackend backend = RedisBackend.open(settings);
+        String ownerId = OwnerIds.random();
+        try {
+            return new RedisStatusManager(backend, ownerId, InstanceRegistrar.start(backend, ownerId, "flags"));
+        } catch (RuntimeException | Error e) {
+            backend.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A status manager on the lock manager's Redis client and connections, writing flags under
+     * the same owner id as its locks (so operators see one instance holding both). Opens no
+     * connection; the connections close when both managers are closed, in either order. This is
+     * how {@link io.holdfast.lock.LockService} builds a Redis service.
+     *
+     * @throws IllegalStateException if the lock manager is closed
+     */
+    public static RedisStatusManager create(RedisLockManager locks) {
+        Objects.requireNonNull(locks, "locks");
+        return new RedisStatusManager(locks.shareBackend(), locks.sharedOwnerId(), null);
     }
 
     /** Shorthand for {@code create(RedisLockSettings.of(uri))}. */
@@ -258,7 +292,9 @@ public final class RedisStatusManager implements StatusManager {
     public void close() {
         if (!closed) {
             closed = true;
-            registrar.close();
+            if (registrar != null) {
+                registrar.close();
+            }
             backend.close();
         }
     }

@@ -6,6 +6,15 @@ import io.holdfast.lock.Lease;
 import io.holdfast.lock.testkit.redis.RedisExtension;
 import java.time.Duration;
 import java.util.UUID;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -14,7 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * two round trips (one EVALSHA each) and seven executed commands (EVALSHA, SET NX PX, TIME,
  * SET GET of the fencing token; EVALSHA, GET, DEL). TIME keeps tokens increasing when Redis loses
  * the counter; the release reads before it deletes, so a value that is not ours is never touched
- * (issue 10, defect 5). Redisson executes 12 for the same.
+ * (issue 10, defect 5). Redisson executes 12 for the same. A {@code tryAcquire} that misses sends one
+ * command, as {@code MONITOR} sees what clients send (not what scripts run).
  */
 class CommandCostIT {
 
@@ -46,6 +56,78 @@ class CommandCostIT {
             assertThat(stats).contains("cmdstat_evalsha:calls=" + (2 * cycles) + ",");
             assertThat(ours).isEqualTo(7L * cycles);
             assertThat(stats).doesNotContain("cmdstat_publish").doesNotContain("cmdstat_eval:");
+        }
+    }
+
+    @Test
+    void tryAcquireOnABusyLock_sendsOneCommand() throws Exception {
+        String namespace = "miss-" + UUID.randomUUID().toString().substring(0, 8);
+        int misses = 50;
+        try (RedisLockManager m = RedisLockManager.create(RedisLockSettings.builder().uri(redis.uri())
+                        .namespace(namespace).lease(Duration.ofMinutes(1)).build());
+                RawRedis raw = new RawRedis(redis.uri())) {
+            // another instance holds the lock (a plain value: no renewal traffic in the window)
+            raw.sync().set(RawRedis.lockKey(namespace, "job"), "other:1:1:60000", SetArgs.Builder.px(60_000));
+            assertThat(m.tryAcquire("job")).isEmpty(); // scripts cached
+            try (Monitor monitor = Monitor.start(redis.uri())) {
+                for (int i = 0; i < misses; i++) {
+                    assertThat(m.tryAcquire("job")).isEmpty();
+                }
+                List<String> sent = monitor.stop().stream().filter(line -> line.contains(namespace)).toList();
+                assertThat(sent).as("commands on the namespace's keys for %d misses", misses).hasSize(misses)
+                        .allSatisfy(line -> assertThat(line).containsIgnoringCase("\"evalsha\""));
+            }
+        }
+    }
+
+    /** What clients send, seen through {@code MONITOR} on a raw socket; script calls excluded. */
+    private static final class Monitor implements AutoCloseable {
+        private static final String END = "holdfast-monitor-end";
+        private final Socket socket;
+        private final BufferedReader in;
+
+        private Monitor(Socket socket) throws IOException {
+            this.socket = socket;
+            this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        }
+
+        static Monitor start(String uri) throws IOException {
+            RedisURI u = RedisURI.create(uri);
+            Socket socket = new Socket(u.getHost(), u.getPort());
+            socket.setSoTimeout(10_000);
+            Monitor m = new Monitor(socket);
+            m.send("MONITOR");
+            assertThat(m.in.readLine()).isEqualTo("+OK");
+            return m;
+        }
+
+        private void send(String... args) throws IOException {
+            StringBuilder b = new StringBuilder("*" + args.length + "\r\n");
+            for (String a : args) {
+                b.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+            }
+            socket.getOutputStream().write(b.toString().getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+        }
+
+        /** The client commands seen until now, in order. */
+        List<String> stop() throws IOException {
+            try (RawRedis marker = new RawRedis(RedisURI.create(socket.getInetAddress().getHostAddress(),
+                    socket.getPort()).toString())) {
+                marker.sync().echo(END);
+            }
+            List<String> lines = new ArrayList<>();
+            for (String line = in.readLine(); line != null && !line.contains(END); line = in.readLine()) {
+                if (!line.contains(" lua]")) {
+                    lines.add(line);
+                }
+            }
+            return lines;
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
         }
     }
 }

@@ -3,12 +3,11 @@ package io.holdfast.lock.internal.env;
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockInfo;
 import io.holdfast.lock.LockManager;
-import io.holdfast.lock.LockTimeoutException;
+import io.holdfast.lock.internal.Leases;
 import io.holdfast.lock.spi.AbstractLockManager;
 import io.holdfast.lock.spi.FencingCounter;
 import io.holdfast.lock.spi.Grant;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,8 +26,9 @@ import java.util.Optional;
  * {@link #withTokensOfFirst} makes the lease carry the first's token instead: it is shared by the
  * processes of the host, where the second's would repeat.
  *
- * <p>Reentrancy, in-JVM queueing and lease handles come from {@link AbstractLockManager}; a grant
- * holds one lease of each manager. The grant is lost when either lease is lost. This manager owns
+ * <p>Shared grants take both managers' locks shared, in the same order (a manager without shared
+ * locks refuses them). Reentrancy, in-JVM queueing and lease handles come from
+ * {@link AbstractLockManager}; a grant holds one lease of each manager. The grant is lost when either lease is lost. This manager owns
  * both managers and closes them.
  */
 public final class DualLockManager extends AbstractLockManager<DualLockManager.DualGrant> {
@@ -74,15 +74,31 @@ public final class DualLockManager extends AbstractLockManager<DualLockManager.D
 
     @Override
     protected DualGrant grant(String resource, long deadlineNanos) throws InterruptedException {
+        return compose(resource, deadlineNanos, false);
+    }
+
+    @Override
+    protected boolean supportsShared() {
+        return true;
+    }
+
+    @Override
+    protected DualGrant grantShared(String resource, long deadlineNanos)
+            throws InterruptedException {
+        return compose(resource, deadlineNanos, true);
+    }
+
+    private DualGrant compose(String resource, long deadlineNanos, boolean shared)
+            throws InterruptedException {
         long start = System.nanoTime();
-        Lease outer = take(first, resource, deadlineNanos);
+        Lease outer = Leases.takeBy(first, resource, deadlineNanos, shared);
         if (outer == null) {
             return null;
         }
         Lease inner;
         long token;
         try {
-            inner = take(second, resource, deadlineNanos);
+            inner = Leases.takeBy(second, resource, deadlineNanos, shared);
             if (inner == null) {
                 outer.release();
                 return null;
@@ -141,20 +157,6 @@ public final class DualLockManager extends AbstractLockManager<DualLockManager.D
             second.close();
         } finally {
             first.close();
-        }
-    }
-
-    /** One attempt if the deadline has passed, else a wait until it; null when not granted. */
-    private static Lease take(LockManager m, String resource, long deadlineNanos)
-            throws InterruptedException {
-        long remaining = deadlineNanos - System.nanoTime();
-        if (remaining <= 0) {
-            return m.tryAcquire(resource).orElse(null);
-        }
-        try {
-            return m.acquire(resource, Duration.ofNanos(remaining));
-        } catch (LockTimeoutException e) {
-            return null;
         }
     }
 

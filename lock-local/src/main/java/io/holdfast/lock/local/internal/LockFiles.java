@@ -18,8 +18,9 @@ import java.util.Arrays;
 
 /**
  * File operations of {@link OsLock}: identity, creation and opening without following links,
- * and byte-range locks. Byte ranges: the lock region is {@code [0, WAITERS_BYTE)} (the content
- * and far beyond), then the waiters byte, then the gate byte.
+ * and byte-range locks. Byte ranges: the lock region is {@code [0, COUNTER_BYTE)} (the content
+ * and far beyond; exclusive for a writer, shared for readers), then the counter byte, the intent
+ * byte, the waiters byte and the gate byte.
  */
 public final class LockFiles {
 
@@ -27,8 +28,15 @@ public final class LockFiles {
     static final long GATE_BYTE = Long.MAX_VALUE - 1;
     /** The waiters byte: shared-locked by processes waiting for the lock region. */
     public static final long WAITERS_BYTE = Long.MAX_VALUE - 2;
-    /** The lock region, {@code [0, WAITERS_BYTE)}. */
-    static final long LOCK_REGION = WAITERS_BYTE;
+    /** The intent byte: shared-locked by processes whose exclusive request waits. */
+    static final long INTENT_BYTE = Long.MAX_VALUE - 3;
+    /**
+     * The counter byte: locked exclusively for the moment a shared holder raises the fencing
+     * counter (shared holders of several processes may do so at once).
+     */
+    static final long COUNTER_BYTE = Long.MAX_VALUE - 4;
+    /** The size of the lock region {@code [0, COUNTER_BYTE)}. */
+    static final long LOCK_REGION = COUNTER_BYTE;
 
     private LockFiles() {}
 
@@ -123,8 +131,20 @@ public final class LockFiles {
 
     /** True if another process announces that it waits for the lock on {@code ch}'s file. */
     static boolean othersWait(FileChannel ch) {
+        return othersHold(ch, WAITERS_BYTE);
+    }
+
+    /**
+     * True if another process announces an exclusive request for {@code ch}'s file: new shared
+     * holders then wait for it (writer preference across processes).
+     */
+    static boolean othersIntend(FileChannel ch) {
+        return othersHold(ch, INTENT_BYTE);
+    }
+
+    private static boolean othersHold(FileChannel ch, long announcementByte) {
         try {
-            FileLock test = tryLock(ch, WAITERS_BYTE, 1, false);
+            FileLock test = tryLock(ch, announcementByte, 1, false);
             if (test == null) {
                 return true;
             }

@@ -2,6 +2,7 @@ package io.holdfast.lock.local.internal;
 
 import io.holdfast.lock.LockUnavailableException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -15,11 +16,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongUnaryOperator;
 import java.util.function.Predicate;
 
 /**
  * An exclusive OS lock ({@code fcntl} on Linux) on one file of a {@link LockDirectory}, held by
- * one thread of this JVM.
+ * one thread of this JVM, or a share of this JVM's shared OS lock on it.
  *
  * <p><b>Descriptors.</b> POSIX drops <em>all</em> of a process's locks on a file when <em>any</em>
  * descriptor of it is closed, and the JDK refuses overlapping locks within one JVM. Three rules
@@ -55,6 +57,14 @@ import java.util.function.Predicate;
  * waiter gets an attempt first. Without this a process that releases and acquires again re-takes
  * the lock before any waiter polls, and the other processes starve.
  *
+ * <p><b>Shared locks.</b> The JDK refuses two overlapping locks in one JVM, shared or not, so the
+ * threads of this copy share one shared OS lock per file ({@link #acquireShared}): the first
+ * takes the permit and the lock, the others join it, the last one out releases both. Writers are
+ * preferred: an exclusive request of this JVM waiting for the permit, or one of another process
+ * announced on the intent byte while it polls, keeps new shares from being taken, so the shared
+ * holders drain and the writer gets the lock. Shared holders of several processes raise the
+ * fencing counter under a short exclusive lock of the counter byte ({@link #nextToken}).
+ *
  * <p>Byte ranges are those of {@link LockFiles}. The permit holder publishes the latest known
  * holder record, so that {@link #probe} can answer without opening the file while this JVM uses
  * it.
@@ -76,15 +86,19 @@ public final class OsLock implements AutoCloseable {
     private final FileChannel channel;
     private final FileLock lock;
     private final byte[] content;
+    /** The JVM's shared hold this lock is a share of; null for an exclusive lock. */
+    private final SharedHold hold;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    private OsLock(Path file, Object key, Slot slot, FileChannel channel, FileLock lock, byte[] content) {
+    private OsLock(Path file, Object key, Slot slot, FileChannel channel, FileLock lock,
+            byte[] content, SharedHold hold) {
         this.file = file;
         this.key = key;
         this.slot = slot;
         this.channel = channel;
         this.lock = lock;
         this.content = content;
+        this.hold = hold;
     }
 
     /**
@@ -102,28 +116,61 @@ public final class OsLock implements AutoCloseable {
      */
     public static OsLock acquire(LockDirectory dir, Path file, long deadlineNanos, Duration maxPoll,
             BooleanSupplier closed, Predicate<byte[]> heldElsewhere) throws InterruptedException {
+        long maxPollNanos = maxPoll.toNanos();
+        return onIdentifiedFile(dir, file, deadlineNanos, (key, slot) -> {
+            boolean announce = deadlineNanos - System.nanoTime() > 0;
+            if (announce) {
+                slot.writersWaiting.incrementAndGet(); // no new shares while this request waits
+            }
+            boolean permitted;
+            try {
+                permitted = awaitPermit(file, slot, deadlineNanos, closed);
+            } finally {
+                if (announce) {
+                    slot.writersWaiting.decrementAndGet();
+                }
+            }
+            if (!permitted) {
+                return Attempt.NOT_GRANTED;
+            }
+            Object outcome = null;
+            try {
+                outcome = lockFile(file, key, slot, deadlineNanos, maxPollNanos, closed,
+                        heldElsewhere);
+                return outcome;
+            } finally {
+                if (!(outcome instanceof OsLock)) {
+                    slot.record = null;
+                    slot.permit.release();
+                }
+            }
+        });
+    }
+
+    /** One attempt on the file of a key: an {@link OsLock}, or an {@link Attempt}. */
+    @FunctionalInterface
+    private interface SlotAttempt {
+        Object run(Object key, Slot slot) throws InterruptedException;
+    }
+
+    /**
+     * Runs {@code attempt} on the file {@code file} names, identified (created if missing) and
+     * joined, again on the file it names now while the attempt finds it moved.
+     */
+    private static OsLock onIdentifiedFile(LockDirectory dir, Path file, long deadlineNanos,
+            SlotAttempt attempt) throws InterruptedException {
         PARKED.drain();
         for (int moves = 0; ; moves++) {
             Object key = LockFiles.identify(dir, file, PARKED);
             Slot slot = join(key);
-            boolean permitted = false;
             Object outcome = null;
             try {
-                permitted = awaitPermit(file, slot, deadlineNanos, closed);
-                if (!permitted) {
-                    return null;
-                }
-                outcome = lockFile(file, key, slot, deadlineNanos, maxPoll.toNanos(), closed,
-                        heldElsewhere);
+                outcome = attempt.run(key, slot);
                 if (outcome instanceof OsLock) {
                     return (OsLock) outcome;
                 }
             } finally {
                 if (!(outcome instanceof OsLock)) {
-                    if (permitted) {
-                        slot.record = null;
-                        slot.permit.release();
-                    }
                     leave(key, slot);
                 }
             }
@@ -135,13 +182,242 @@ public final class OsLock implements AutoCloseable {
     }
 
     /**
+     * Takes a share of this JVM's shared lock on {@code file} of {@code dir} (created if missing)
+     * for the calling thread, taking the OS lock if this JVM has none. Parameters as for
+     * {@link #acquire}. Waits while an exclusive request of this JVM, or one another process
+     * announced, waits for the file.
+     *
+     * @return the share, or null if not granted by the deadline
+     */
+    public static OsLock acquireShared(LockDirectory dir, Path file, long deadlineNanos,
+            Duration maxPoll, BooleanSupplier closed, Predicate<byte[]> heldElsewhere)
+            throws InterruptedException {
+        long maxPollNanos = maxPoll.toNanos();
+        return onIdentifiedFile(dir, file, deadlineNanos, (key, slot) -> lockShared(file, key,
+                slot, deadlineNanos, maxPollNanos, closed, heldElsewhere));
+    }
+
+    /** Returns a share or an {@link Attempt}; polls until the deadline. */
+    private static Object lockShared(Path file, Object key, Slot slot, long deadlineNanos,
+            long maxPollNanos, BooleanSupplier closed, Predicate<byte[]> heldElsewhere)
+            throws InterruptedException {
+        long backoff = FIRST_BACKOFF_NANOS;
+        while (true) {
+            if (slot.writersWaiting.get() == 0) {
+                OsLock joined = joinShared(file, key, slot);
+                if (joined != null) {
+                    return joined;
+                }
+                if (slot.permit.tryAcquire()) {
+                    Object outcome = null;
+                    try {
+                        outcome = lockFileShared(file, key, slot, heldElsewhere);
+                    } finally {
+                        if (!(outcome instanceof OsLock)) {
+                            slot.permit.release();
+                        }
+                    }
+                    if (outcome != Attempt.NOT_GRANTED) {
+                        return outcome;
+                    }
+                }
+            }
+            long remaining = deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                return Attempt.NOT_GRANTED;
+            }
+            LockSupport.parkNanos(Math.min(backoff, remaining));
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for the lock on " + file);
+            }
+            checkOpen(file, closed);
+            backoff = Math.min(backoff * 2, maxPollNanos);
+        }
+    }
+
+    /** A new share of this JVM's shared hold, or null if there is none or a writer intends. */
+    private static OsLock joinShared(Path file, Object key, Slot slot) {
+        synchronized (slot) {
+            SharedHold h = slot.shared;
+            if (h == null || slot.writersWaiting.get() > 0
+                    || quietly(() -> LockFiles.othersIntend(h.channel))) {
+                return null;
+            }
+            h.holders++;
+            return new OsLock(file, key, slot, h.channel, h.lock, h.content, h);
+        }
+    }
+
+    /** One attempt at this JVM's shared OS lock; the caller holds the permit. */
+    private static Object lockFileShared(Path file, Object key, Slot slot,
+            Predicate<byte[]> heldElsewhere) throws InterruptedException {
+        boolean interrupted = Thread.interrupted(); // else a channel call would close the channel
+        FileChannel ch = null;
+        FileLock gate = null;
+        try {
+            ch = channel(key, file);
+            if (ch == null) {
+                return Attempt.MOVED;
+            }
+            gate = LockFiles.tryGate(ch);
+            if (gate == null || LockFiles.othersIntend(ch)) {
+                return Attempt.NOT_GRANTED;
+            }
+            FileLock fl = LockFiles.tryLock(ch, 0, LockFiles.LOCK_REGION, true);
+            if (fl == null) {
+                return Attempt.NOT_GRANTED;
+            }
+            byte[] content = LockFiles.readAll(ch);
+            if (!key.equals(LockFiles.identityOrNull(file))) {
+                fl.release(); // removed or replaced meanwhile: lock the new one
+                return Attempt.MOVED;
+            }
+            if (heldElsewhere.test(content)) {
+                fl.release(); // a writer of another live process holds it, though its OS lock fell
+                return Attempt.NOT_GRANTED;
+            }
+            SharedHold h = new SharedHold(ch, fl, content);
+            OsLock share = new OsLock(file, key, slot, ch, fl, content, h);
+            synchronized (slot) {
+                slot.shared = h;
+                slot.record = content;
+            }
+            ch = null;
+            return share;
+        } catch (IOException e) {
+            throw new LockUnavailableException("cannot lock file " + file + " shared: " + e, e);
+        } finally {
+            putAway(key, ch, gate, file);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Leaves the shared hold; the last share releases the OS lock and the permit. */
+    private void leaveShared() {
+        boolean last;
+        synchronized (slot) {
+            last = --hold.holders == 0;
+            if (last) {
+                slot.shared = null;
+                slot.record = null;
+            }
+        }
+        try {
+            if (last) {
+                try {
+                    if (lock.isValid()) {
+                        lock.release();
+                    }
+                } catch (IOException e) {
+                    // closing the channel below releases the lock anyway
+                } finally {
+                    LockFiles.closeQuietly(channel);
+                    slot.permit.release();
+                }
+            }
+        } finally {
+            leave(key, slot);
+            if (last) {
+                PARKED.drain();
+            }
+        }
+    }
+
+    /**
+     * Issues the next fencing token of the file, {@code next(counter)}, and stores it as the
+     * counter. An exclusive lock writes it at once; a share takes the counter byte exclusively
+     * for the moment, since shares of other processes may do the same.
+     *
+     * @throws LockUnavailableException if the file cannot be written, or the counter byte stays
+     *     locked by another process for a second
+     */
+    public long nextToken(LongUnaryOperator next) {
+        boolean interrupted = Thread.interrupted(); // else the channel would close itself
+        try {
+            if (hold == null) {
+                return writeCounter(next);
+            }
+            synchronized (hold) {
+                FileLock mutex = null;
+                long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                while ((mutex = LockFiles.tryLock(channel, LockFiles.COUNTER_BYTE, 1, false)) == null) {
+                    if (System.nanoTime() - giveUp > 0) {
+                        throw new LockUnavailableException("the counter byte of " + file
+                                + " stayed locked by another process for a second");
+                    }
+                    LockSupport.parkNanos(FIRST_BACKOFF_NANOS);
+                }
+                try {
+                    return writeCounter(next);
+                } finally {
+                    mutex.release();
+                }
+            }
+        } catch (IOException e) {
+            throw new LockUnavailableException("cannot update the fencing counter in " + file
+                    + ": " + e, e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private long writeCounter(LongUnaryOperator next) throws IOException {
+        byte[] now = LockFiles.readAll(channel);
+        long counter = LockRecord.counter(now);
+        long token = next.applyAsLong(counter);
+        if (token != counter) {
+            ByteBuffer buf = ByteBuffer.allocate(Long.BYTES).putLong(token).flip();
+            while (buf.hasRemaining()) {
+                channel.write(buf, buf.position());
+            }
+        }
+        return token;
+    }
+
+    /** True if this is a share of a shared lock. */
+    public boolean isShared() {
+        return hold != null;
+    }
+
+    /** Runs a channel call with the interrupt flag hidden, so it cannot close the channel. */
+    private static boolean quietly(BooleanSupplier call) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return call.getAsBoolean();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** This JVM's shared OS lock on one file; guarded by its slot. */
+    private static final class SharedHold {
+        final FileChannel channel;
+        final FileLock lock;
+        final byte[] content;
+        int holders = 1;
+
+        SharedHold(FileChannel channel, FileLock lock, byte[] content) {
+            this.channel = channel;
+            this.lock = lock;
+            this.content = content;
+        }
+    }
+
+    /**
      * The content of {@code file} if some process holds its lock, without disturbing a holder in
      * this JVM: answered from memory while this copy of holdfast uses the file, otherwise by
      * testing the lock and reading the file.
      *
      * @param heldElsewhere as for {@link #acquire}: content that shows the lock held although the
      *     OS lock is free
-     * @return the record bytes (whatever the holder wrote), or empty when the lock is free
+     * @return the record bytes (whatever the holder wrote; no holder line while only shared
+     *     holders have it), or empty when the lock is free
      */
     public static Optional<byte[]> probe(Path file, Predicate<byte[]> heldElsewhere) {
         Object key = LockFiles.identityOrNull(file);
@@ -204,10 +480,17 @@ public final class OsLock implements AutoCloseable {
         return key.equals(LockFiles.identityOrNull(file));
     }
 
-    /** Releases the lock and closes the file; idempotent, callable from any thread. */
+    /**
+     * Releases the lock and closes the file (for a share: leaves the shared hold, and the last
+     * one out releases it); idempotent, callable from any thread.
+     */
     @Override
     public void close() {
         if (!released.compareAndSet(false, true)) {
+            return;
+        }
+        if (hold != null) {
+            leaveShared();
             return;
         }
         slot.record = null;
@@ -277,16 +560,15 @@ public final class OsLock implements AutoCloseable {
         if (deadlineNanos - System.nanoTime() > 0 && Thread.interrupted()) {
             throw new InterruptedException("interrupted before locking " + file);
         }
-        FileChannel ch = PARKED.take(key);
+        FileChannel ch = null;
         FileLock gate = null;
         try {
+            ch = channel(key, file);
             if (ch == null) {
-                ch = LockFiles.open(file);
-                if (ch == null) {
-                    return Attempt.MOVED;
-                }
+                return Attempt.MOVED;
             }
             FileLock waiting = null;
+            FileLock intent = null;
             long backoff = FIRST_BACKOFF_NANOS;
             long yieldUntil = System.nanoTime();
             boolean yieldDecided = false;
@@ -314,7 +596,10 @@ public final class OsLock implements AutoCloseable {
                             if (waiting != null) {
                                 waiting.release();
                             }
-                            OsLock held = new OsLock(file, key, slot, ch, fl, content);
+                            if (intent != null) {
+                                intent.release();
+                            }
+                            OsLock held = new OsLock(file, key, slot, ch, fl, content, null);
                             ch = null;
                             return held;
                         }
@@ -325,6 +610,10 @@ public final class OsLock implements AutoCloseable {
                     }
                     if (waiting == null) {
                         waiting = LockFiles.tryLock(ch, LockFiles.WAITERS_BYTE, 1, true); // null while an acquirer tests it
+                    }
+                    if (intent == null && !lastChance) {
+                        // announces a writer to readers; null while a reader tests it
+                        intent = LockFiles.tryLock(ch, LockFiles.INTENT_BYTE, 1, true);
                     }
                 }
                 now = System.nanoTime();
@@ -350,12 +639,26 @@ public final class OsLock implements AutoCloseable {
         } catch (IOException e) {
             throw new LockUnavailableException("cannot lock file " + file + ": " + e, e);
         } finally {
-            if (ch != null) {
-                if (gate != null) {
-                    LockFiles.closeQuietly(ch);
-                } else {
-                    PARKED.park(key, ch, file);
-                }
+            putAway(key, ch, gate, file);
+        }
+    }
+
+    /** The descriptor parked for the file, else a new one; null if the file is missing. */
+    private static FileChannel channel(Object key, Path file) throws IOException {
+        FileChannel ch = PARKED.take(key);
+        return ch != null ? ch : LockFiles.open(file);
+    }
+
+    /**
+     * Closes a descriptor that has the gate, parks one that has not (closing it could drop a
+     * lock of another copy of holdfast in this JVM); does nothing for null.
+     */
+    private static void putAway(Object key, FileChannel ch, FileLock gate, Path file) {
+        if (ch != null) {
+            if (gate != null) {
+                LockFiles.closeQuietly(ch);
+            } else {
+                PARKED.park(key, ch, file);
             }
         }
     }
@@ -363,14 +666,12 @@ public final class OsLock implements AutoCloseable {
     private static Optional<byte[]> probeUnderPermit(Path file, Object key,
             Predicate<byte[]> heldElsewhere) {
         boolean interrupted = Thread.interrupted(); // else the channel would close itself
-        FileChannel ch = PARKED.take(key);
+        FileChannel ch = null;
         FileLock gate = null;
         try {
+            ch = channel(key, file);
             if (ch == null) {
-                ch = LockFiles.open(file);
-                if (ch == null) {
-                    return Optional.empty();
-                }
+                return Optional.empty();
             }
             gate = LockFiles.tryGate(ch);
             FileLock fl = gate == null ? null : LockFiles.tryLock(ch, 0, LockFiles.LOCK_REGION, false);
@@ -380,17 +681,19 @@ public final class OsLock implements AutoCloseable {
                 return heldElsewhere.test(content) ? Optional.of(content) : Optional.empty();
             }
             // held by another process, or used by another copy of holdfast in this JVM
-            return content.length > LockRecord.COUNTER_BYTES ? Optional.of(content) : Optional.empty();
+            if (content.length > LockRecord.COUNTER_BYTES) {
+                return Optional.of(content);
+            }
+            FileLock readers = gate == null ? null : LockFiles.tryLock(ch, 0, LockFiles.LOCK_REGION, true);
+            if (readers != null) {
+                readers.release();
+                return Optional.of(content); // shared holders only: no holder line
+            }
+            return Optional.empty(); // a writer about to write its line, or another copy's use
         } catch (IOException e) {
             throw new LockUnavailableException("cannot read lock file " + file + ": " + e, e);
         } finally {
-            if (ch != null) {
-                if (gate != null) {
-                    LockFiles.closeQuietly(ch);
-                } else {
-                    PARKED.park(key, ch, file);
-                }
-            }
+            putAway(key, ch, gate, file);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -417,5 +720,9 @@ public final class OsLock implements AutoCloseable {
         /** Threads using the slot; guarded by the map's compute. */
         int users;
         volatile byte[] record;
+        /** Exclusive requests of this JVM waiting for the permit: no new shares meanwhile. */
+        final AtomicInteger writersWaiting = new AtomicInteger();
+        /** This JVM's shared OS lock on the file, or null; guarded by the slot. */
+        SharedHold shared;
     }
 }

@@ -25,7 +25,9 @@ import java.util.Optional;
  * <ul>
  * <li>{@code TRY <resource>}: {@code ANSWER FREE <token>} (granted, and released at once) or
  *     {@code ANSWER BUSY};
+ * <li>{@code TRYSHARE <resource>}: as {@code TRY}, for the shared lock;
  * <li>{@code HOLD <resource>}: waits up to 60s; {@code ANSWER HELD <token>};
+ * <li>{@code HOLDSHARED <resource>}: as {@code HOLD}, for the shared lock;
  * <li>{@code RELEASE <resource>}: {@code ANSWER RELEASED <what release() returned>};
  * <li>{@code CLAIM <flag>}: {@code setIfAbsent} with a TTL of a minute, waiting at most 300ms for
  *     other processes' changes: {@code ANSWER CLAIMED <true|false>} or
@@ -51,8 +53,16 @@ public final class LockShell {
                         lease.ifPresent(Lease::release);
                         break;
                     }
-                    case "HOLD": {
-                        Lease lease = locks.acquire(cmd[1], Duration.ofSeconds(60));
+                    case "TRYSHARE": {
+                        Optional<Lease> lease = locks.tryAcquireShared(cmd[1]);
+                        System.out.println(lease.map(l -> "ANSWER FREE " + l.fencingToken()).orElse("ANSWER BUSY"));
+                        lease.ifPresent(Lease::release);
+                        break;
+                    }
+                    case "HOLD":
+                    case "HOLDSHARED": {
+                        Lease lease = cmd[0].equals("HOLD") ? locks.acquire(cmd[1], Duration.ofSeconds(60))
+                                : locks.acquireShared(cmd[1], Duration.ofSeconds(60));
                         held.put(cmd[1], lease);
                         System.out.println("ANSWER HELD " + lease.fencingToken());
                         break;
@@ -105,9 +115,19 @@ public final class LockShell {
             return ask("TRY " + resource)[0].equals("FREE");
         }
 
+        /** {@code TRYSHARE}: true if the shell could take the lock shared (and released it). */
+        public boolean canShare(String resource) throws IOException, InterruptedException {
+            return ask("TRYSHARE " + resource)[0].equals("FREE");
+        }
+
         /** {@code HOLD}: the token. */
         public long hold(String resource) throws IOException, InterruptedException {
             return Long.parseLong(ask("HOLD " + resource)[1]);
+        }
+
+        /** {@code HOLDSHARED}: the token. */
+        public long holdShared(String resource) throws IOException, InterruptedException {
+            return Long.parseLong(ask("HOLDSHARED " + resource)[1]);
         }
 
         /** {@code CLAIM}: "true", "false", or "unavailable" when the flags' guard stayed busy. */
@@ -119,6 +139,14 @@ public final class LockShell {
         /** {@code RELEASE}: what the shell's release() returned. */
         public boolean release(String resource) throws IOException, InterruptedException {
             return Boolean.parseBoolean(ask("RELEASE " + resource)[1]);
+        }
+
+        /** Kills the shell's process (SIGKILL) and waits until it is gone. */
+        public void kill() throws InterruptedException {
+            jvm.process().destroyForcibly();
+            if (!jvm.process().waitFor(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("the shell process did not end");
+            }
         }
 
         @Override

@@ -27,14 +27,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+<<<<<<< HEAD
 import java.util.concurrent.atomic.AtomicLong;
+=======
+import java.util.concurrent.atomic.AtomicInteger;
+>>>>>>> main
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Redis connections of one manager: a command connection (standalone, Sentinel-discovered
- * primary, or Cluster), and a pub/sub connection opened on first use. Clients that holdfast
- * created are shut down on {@link #close()}; a caller's client is left running.
+ * The Redis connections of one service: a command connection (standalone, Sentinel-discovered
+ * primary, or Cluster), and a pub/sub connection opened on first use, shared by the managers
+ * that {@link #share()} it. Closed when its last user closes it: clients that holdfast created
+ * are shut down then; a caller's client is left running.
  */
 public final class RedisBackend implements AutoCloseable {
 
@@ -62,9 +67,14 @@ public final class RedisBackend implements AutoCloseable {
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> commands;
     private StatefulRedisPubSubConnection<String, String> pubSub;
+<<<<<<< HEAD
     /** When the topology was last reloaded after a failed renewal (see {@link #refreshTopology}). */
     private final AtomicLong lastTopologyRefresh =
             new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(1));
+=======
+    /** Managers using these connections; the last {@link #close()} closes them. */
+    private final AtomicInteger users = new AtomicInteger(1);
+>>>>>>> main
 
     private RedisBackend(RedisLockSettings settings, RedisClient client,
             RedisClusterClient clusterClient, boolean ownsClient) {
@@ -364,6 +374,9 @@ public final class RedisBackend implements AutoCloseable {
 
     @Override
     public void close() {
+        if (users.decrementAndGet() != 0) {
+            return;
+        }
         synchronized (this) {
             if (pubSub != null) {
                 closeQuietly(pubSub);
@@ -374,6 +387,20 @@ public final class RedisBackend implements AutoCloseable {
             closeQuietly(connection);
         }
         shutdownOwned();
+    }
+
+    /**
+     * Registers one more user of these connections, who must {@link #close()} them once.
+     *
+     * @throws IllegalStateException if the backend was already closed by its last user
+     */
+    public RedisBackend share() {
+        int before = users.getAndUpdate(n -> n == 0 ? 0 : n + 1);
+        if (before == 0) {
+            throw new IllegalStateException("the Redis connections of " + endpoint
+                    + " are closed: create the status manager from an open lock manager");
+        }
+        return this;
     }
 
     private void shutdownOwned() {

@@ -16,7 +16,8 @@ import java.util.Optional;
  * The {@code redis} backend for {@link io.holdfast.lock.LockService}: {@link RedisLockManager}
  * and {@link RedisStatusManager} from {@code REDIS_URL} (standalone, Sentinel or Cluster seeds),
  * {@code LOCK_NAMESPACE}, {@code LOCK_LEASE}, {@code LOCK_REPLICA_ACKS} and
- * {@code LOCK_REPLICA_TIMEOUT}; unset settings take {@link RedisLockSettings}' defaults.
+ * {@code LOCK_REPLICA_TIMEOUT}; unset settings take {@link RedisLockSettings}' defaults. A
+ * service's two managers share one Lettuce client, its connections and one owner id.
  */
 public final class RedisBackendProvider implements LockBackendProvider {
 
@@ -36,6 +37,12 @@ public final class RedisBackendProvider implements LockBackendProvider {
     @Override
     public StatusManager createStatus(BackendConfig config) {
         return RedisStatusManager.create(settings(config));
+    }
+
+    /** Shares the Redis lock manager's client, connections and owner id. */
+    @Override
+    public StatusManager createStatus(BackendConfig config, LockManager locks) {
+        return locks instanceof RedisLockManager redis ? RedisStatusManager.create(redis) : createStatus(config);
     }
 
     /** The namespace's locks, instances, flags and audit stream; connects on first use. */

@@ -2,12 +2,14 @@ package io.holdfast.lock.redis.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockMetricNames;
 import io.holdfast.lock.LockService;
 import io.holdfast.lock.redis.RedisLockManager;
 import io.holdfast.lock.redis.RedisLockSettings;
+import io.holdfast.lock.redis.RedisStatusManager;
 import io.holdfast.lock.testkit.redis.RedisExtension;
 import io.holdfast.lock.testkit.redis.RedisTopologySpec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -65,6 +67,61 @@ class LockServiceRedisIT {
             assertThat(s.status().setIfAbsent("charge-running", PATIENCE)).isFalse();
             assertThat(s.status().clear("charge-running")).isTrue();
         }
+    }
+
+    @Test
+    void aRedisService_hasOneClientWithAtMostTwoConnections_andOneOwnerIdForLocksAndFlags() throws Exception {
+        RedisLockSettings otherInstance = RedisLockSettings.builder().uri(redis.uri()).namespace("root").build();
+        try (RedisLockManager other = RedisLockManager.create(otherInstance)) {
+            Lease held = other.acquire("pump", PATIENCE);
+            int before = connectedClients();
+            try (LockService s = LockService.fromEnvironment(env("USE_NEW_LOCKS", "true", "LOCK_NAMESPACE", "root"))) {
+                try (Lease mine = s.locks().acquire("valve", PATIENCE)) {
+                    s.status().set("charge-running", PATIENCE);
+                    String lockOwner = redis.primary().cli("GET", "root:{valve}:lock");
+                    String flagOwner = redis.primary().cli("GET", "root:flag:{charge-running}");
+                    String ownerId = lockOwner.substring(0, lockOwner.indexOf(':'));
+                    assertThat(flagOwner).as("the flag's value names the lock manager's owner id")
+                            .startsWith(ownerId + "|");
+                }
+                // queued behind another instance, the service has subscribed to its grant channel:
+                // every connection it needs is open now
+                CompletableFuture<Long> waiter = CompletableFuture.supplyAsync(() -> {
+                    try (Lease l = s.locks().acquire("pump", PATIENCE)) {
+                        return l.fencingToken();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                await().atMost(PATIENCE).until(() -> redis.primary().cli("ZCARD", "root:{pump}:queue").equals("1")
+                        && !redis.primary().cli("PUBSUB", "CHANNELS").isBlank());
+                assertThat(connectedClients() - before)
+                        .as("connections of one Redis LockService (commands, pub/sub)").isEqualTo(2);
+                held.release();
+                assertThat(waiter.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isGreaterThan(held.fencingToken());
+            }
+            assertThat(connectedClients()).as("connections after close").isEqualTo(before);
+        }
+    }
+
+    @Test
+    void aSharedStatusManager_outlivesItsLockManager_andTheLastCloseClosesTheConnections() {
+        int before = connectedClients();
+        RedisLockManager locks = RedisLockManager.create(RedisLockSettings.of(redis.uri()));
+        RedisStatusManager flags = RedisStatusManager.create(locks);
+        assertThat(connectedClients() - before).as("the status manager opened no connection").isEqualTo(1);
+        locks.close();
+        flags.set("after-locks-closed", PATIENCE);
+        assertThat(flags.isSet("after-locks-closed")).isTrue();
+        flags.close();
+        assertThat(connectedClients()).as("connections after both closed").isEqualTo(before);
+        assertThatThrownBy(() -> RedisStatusManager.create(locks)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    /** Clients connected now, not counting the redis-cli that asks. */
+    private static int connectedClients() {
+        return (int) redis.primary().cli("CLIENT", "LIST").lines().filter(l -> !l.contains("cmd=client")).count();
     }
 
     @Test

@@ -20,23 +20,30 @@ final class Holder implements AutoCloseable {
     private final CompletableFuture<Boolean> released = new CompletableFuture<>();
     private final Thread thread;
 
-    private Holder(LockManager manager, String resource) {
-        thread = new Thread(() -> run(manager, resource), "holder-" + resource.hashCode());
+    private Holder(LockManager manager, String resource, boolean shared) {
+        thread = new Thread(() -> run(manager, resource, shared), "holder-" + resource.hashCode());
         thread.setDaemon(true);
         thread.start();
     }
 
     /** Starts a thread that acquires {@code resource} and waits until it holds it. */
     static Holder hold(LockManager manager, String resource) {
-        Holder h = new Holder(manager, resource);
+        Holder h = new Holder(manager, resource, false);
         h.lease();
         return h;
     }
 
-    private void run(LockManager manager, String resource) {
+    /** Starts a thread that acquires {@code resource} shared and waits until it holds it. */
+    static Holder holdShared(LockManager manager, String resource) {
+        Holder h = new Holder(manager, resource, true);
+        h.lease();
+        return h;
+    }
+
+    private void run(LockManager manager, String resource, boolean shared) {
         Lease lease;
         try {
-            lease = manager.acquire(resource, WAIT);
+            lease = shared ? manager.acquireShared(resource, WAIT) : manager.acquire(resource, WAIT);
         } catch (Throwable t) {
             acquired.completeExceptionally(t);
             return;

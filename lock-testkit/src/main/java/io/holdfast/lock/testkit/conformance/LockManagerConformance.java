@@ -21,7 +21,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReadWriteLock;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -74,6 +83,14 @@ public abstract class LockManagerConformance {
     /** Total acquisitions in each stress test, over all threads. */
     protected int stressAcquisitions() {
         return 4000;
+    }
+
+    /**
+     * True when the backend grants shared locks; false makes the shared-lock specifications skip
+     * (visible as skipped) and checks that shared requests are refused clearly instead.
+     */
+    protected boolean sharedLocks() {
+        return true;
     }
 
     /** tryAcquire calls made while another thread inspects the same free lock. */
@@ -842,6 +859,351 @@ public abstract class LockManagerConformance {
                 }
             } finally {
                 holders.forEach(Holder::close);
+            }
+        }
+    }
+
+    private void requireShared() {
+        Assumptions.assumeTrue(sharedLocks(), () -> manager.backend()
+                + " has no shared locks: the shared-lock specification does not apply");
+    }
+
+    private static long sharedToken(LockManager m, String r) throws InterruptedException {
+        try (Lease lease = m.acquireShared(r, PATIENCE)) {
+            return lease.fencingToken();
+        }
+    }
+
+    private static long exclusiveToken(LockManager m, String r) throws InterruptedException {
+        try (Lease lease = m.acquire(r, PATIENCE)) {
+            return lease.fencingToken();
+        }
+    }
+
+    /** Shared locks with writer preference ({@link LockManager#acquireShared}). */
+    @Nested
+    class SharedLocks {
+
+        @Test
+        void readers_reallyOverlap_withDistinctTokens() {
+            requireShared();
+            List<LockManager> ms = stressManagers();
+            int readers = 4;
+            String r = resource("overlap");
+            CyclicBarrier allInside = new CyclicBarrier(readers);
+            List<Long> tokens = Race.run(readers, PATIENCE.toSeconds() * 3, i -> {
+                try (Lease lease = ms.get(i % ms.size()).acquireShared(r, PATIENCE)) {
+                    allInside.await(PATIENCE.toSeconds(), TimeUnit.SECONDS); // all hold at once
+                    assertThat(lease.isHeld()).isTrue();
+                    return lease.fencingToken();
+                }
+            });
+            assertThat(new HashSet<>(tokens)).as("tokens of concurrent shared grants").hasSize(readers);
+        }
+
+        @Test
+        void writer_excludesReaders_andReaders_excludeWriter() throws Exception {
+            requireShared();
+            String r = resource("excludes");
+            LockManager other = managersShareLocks() ? track(newManager()) : manager;
+            long writerToken;
+            Waiter<Long> reader;
+            try (Holder writer = Holder.hold(manager, r)) {
+                writerToken = writer.lease().fencingToken();
+                assertThat(onOtherThread(() -> manager.tryAcquireShared(r))).isEmpty();
+                assertThat(onOtherThread(() -> other.tryAcquireShared(r))).isEmpty();
+                reader = Waiter.start("reader", () -> sharedToken(other, r)).awaitBlocked();
+                assertThat(writer.release()).isTrue();
+            }
+            assertThat(reader.get()).isGreaterThan(writerToken);
+            try (Holder shared = Holder.holdShared(other, r)) {
+                assertThat(onOtherThread(() -> manager.tryAcquire(r))).isEmpty();
+                Waiter<Long> writer = Waiter.start("writer", () -> exclusiveToken(manager, r))
+                        .awaitBlocked();
+                long readerToken = shared.lease().fencingToken();
+                assertThat(shared.release()).isTrue();
+                assertThat(writer.get()).isGreaterThan(readerToken);
+            }
+        }
+
+        @ParameterizedTest(name = "writer on another manager: {0}")
+        @ValueSource(booleans = {false, true})
+        void readerArrivingAfterAWaitingWriter_waitsForIt(boolean writerElsewhere) {
+            requireShared();
+            String r = resource("preference-" + writerElsewhere);
+            LockManager writerManager = writerElsewhere && managersShareLocks()
+                    ? track(newManager()) : manager;
+            try (Holder first = Holder.holdShared(manager, r)) {
+                Waiter<Long> writer = Waiter.start("writer", () -> exclusiveToken(writerManager, r))
+                        .awaitBlocked();
+                assertThat(onOtherThread(() -> manager.tryAcquireShared(r)))
+                        .as("a shared attempt while an exclusive request waits").isEmpty();
+                Waiter<Long> late = Waiter.start("late-reader", () -> sharedToken(manager, r))
+                        .awaitBlocked();
+                assertThat(writer.isDone()).isFalse();
+                assertThat(first.release()).isTrue();
+                long writerToken = writer.get();
+                assertThat(late.get()).as("the late reader is served after the writer")
+                        .isGreaterThan(writerToken);
+            }
+        }
+
+        @Test
+        void continuousReaders_neverStarveAWriter() {
+            requireShared();
+            List<LockManager> ms = stressManagers();
+            int readers = 4;
+            int maxRounds = 20_000; // bounds the run if the writer starves: then readers use them all
+            String r = resource("starve");
+            AtomicBoolean writerDone = new AtomicBoolean();
+            CountDownLatch reading = new CountDownLatch(readers);
+            List<Integer> rounds = Race.run(readers + 1, PATIENCE.toSeconds() * 6, i -> {
+                if (i == readers) {
+                    reading.await();
+                    try (Lease lease = manager.acquire(r, PATIENCE.multipliedBy(3))) {
+                        writerDone.set(true);
+                    }
+                    return 0;
+                }
+                LockManager m = ms.get(i % ms.size());
+                int n = 0;
+                for (; n < maxRounds && !writerDone.get(); n++) {
+                    try (Lease lease = m.acquireShared(r, PATIENCE.multipliedBy(3))) {
+                        if (n == 0) {
+                            reading.countDown();
+                        }
+                        LockSupport.parkNanos(100_000); // readers overlap: the lock is never free
+                    }
+                }
+                return n;
+            });
+            assertThat(rounds.subList(0, readers)).as("reader rounds when the writer got the lock"
+                    + " (all %d: the writer waited for the readers to stop)", maxRounds)
+                    .allMatch(n -> n < maxRounds);
+        }
+
+        @Test
+        void mixedStress_noTornValue_andTokensIncreaseAcrossModes() {
+            requireShared();
+            List<LockManager> ms = stressManagers();
+            int threads = Math.min(8, threadsFor(ms));
+            int perThread = Math.max(4, stressAcquisitions() / threads / 2);
+            String r = resource("mixed");
+            AtomicLongArray cell = new AtomicLongArray(2); // written in two steps under the lock
+            AtomicLong maxWriter = new AtomicLong(Long.MIN_VALUE);
+            AtomicLong maxAny = new AtomicLong(Long.MIN_VALUE);
+            AtomicReference<String> violation = new AtomicReference<>();
+            Race.run(threads, PATIENCE.toSeconds() * 6, i -> {
+                LockManager m = ms.get(i % ms.size());
+                for (int n = 0; n < perThread; n++) {
+                    if ((n + i) % 4 == 0) {
+                        try (Lease lease = m.acquire(r, PATIENCE)) {
+                            long t = lease.fencingToken();
+                            if (t <= maxAny.get()) {
+                                violation.compareAndSet(null, "exclusive token " + t + " after " + maxAny.get());
+                            }
+                            maxWriter.accumulateAndGet(t, Math::max);
+                            maxAny.accumulateAndGet(t, Math::max);
+                            long v = cell.get(0) + 1;
+                            cell.set(0, v);
+                            Thread.yield();
+                            cell.set(1, v);
+                        }
+                    } else {
+                        try (Lease lease = m.acquireShared(r, PATIENCE)) {
+                            long t = lease.fencingToken();
+                            if (t <= maxWriter.get()) {
+                                violation.compareAndSet(null, "shared token " + t + " after exclusive " + maxWriter.get());
+                            }
+                            maxAny.accumulateAndGet(t, Math::max);
+                            long a = cell.get(0);
+                            Thread.yield();
+                            long b = cell.get(1);
+                            if (a != b) {
+                                violation.compareAndSet(null, "torn value " + a + "/" + b);
+                            }
+                        }
+                    }
+                }
+                return null;
+            });
+            assertThat(violation.get()).as("first violation").isNull();
+        }
+
+        @Test
+        void sharedReentry_keepsTheToken_andFreesAfterTheLastLease() throws Exception {
+            requireShared();
+            String r = resource("shared-reentry");
+            Lease outer = manager.acquireShared(r, PATIENCE);
+            Lease inner = manager.acquireShared(r, PATIENCE);
+            assertThat(inner.fencingToken()).isEqualTo(outer.fencingToken());
+            assertThat(inner.release()).isTrue();
+            assertThat(outer.isHeld()).isTrue();
+            assertThat(onOtherThread(() -> manager.tryAcquire(r))).isEmpty();
+            assertThat(outer.release()).isTrue();
+            assertThat(onOtherThread(() -> manager.tryAcquire(r).map(Lease::release))).hasValue(true);
+        }
+
+        @Test
+        void exclusiveHolder_mayAcquireShared_asPartOfItsHold() throws Exception {
+            requireShared();
+            String r = resource("downgrade");
+            Lease exclusive = manager.acquire(r, PATIENCE);
+            Lease shared = manager.tryAcquireShared(r).orElseThrow();
+            assertThat(shared.fencingToken()).isEqualTo(exclusive.fencingToken());
+            assertThat(exclusive.release()).isTrue();
+            assertThat(onOtherThread(() -> manager.tryAcquireShared(r)))
+                    .as("still held exclusively by the remaining lease").isEmpty();
+            assertThat(shared.release()).isTrue();
+            assertThat(onOtherThread(() -> manager.tryAcquire(r).map(Lease::release))).hasValue(true);
+        }
+
+        @Test
+        void upgrade_isRefused_neverDeadlocks() throws Exception {
+            requireShared();
+            String r = resource("upgrade");
+            try (Lease shared = manager.acquireShared(r, PATIENCE)) {
+                assertThatThrownBy(() -> manager.acquire(r, PATIENCE))
+                        .isInstanceOf(IllegalMonitorStateException.class)
+                        .hasMessageContaining("shared").hasMessageContaining("upgrade");
+                assertThatThrownBy(() -> manager.tryAcquire(r))
+                        .isInstanceOf(IllegalMonitorStateException.class);
+                assertThat(shared.isHeld()).isTrue();
+            }
+            assertThat(onOtherThread(() -> manager.tryAcquire(r).map(Lease::release))).hasValue(true);
+        }
+
+        @Test
+        void lostSharedLease_isReported() throws Exception {
+            requireShared();
+            LockManager m = track(newManager());
+            String r = resource("shared-lost");
+            Lease lease = m.acquireShared(r, PATIENCE);
+            AtomicInteger calls = new AtomicInteger();
+            lease.onLost(calls::incrementAndGet);
+            m.close();
+            assertThat(lease.isHeld()).isFalse();
+            assertThat(calls).hasValue(1);
+            assertThatThrownBy(lease::ensureHeld).isInstanceOf(LeaseLostException.class);
+            assertThat(lease.release()).isFalse();
+            if (managersShareLocks()) {
+                assertThat(exclusiveToken(track(newManager()), r)).isGreaterThan(lease.fencingToken());
+            }
+        }
+
+        @Test
+        void readWriteLockView_sharesHoldsWithTheManager() {
+            requireShared();
+            String r = resource("rw-view");
+            ReadWriteLock rw = manager.asReadWriteLock(r);
+            rw.readLock().lock();
+            try {
+                assertThat(onOtherThread(() -> {
+                    boolean got = rw.readLock().tryLock();
+                    if (got) {
+                        rw.readLock().unlock();
+                    }
+                    return got;
+                })).as("second reader").isTrue();
+                assertThat(onOtherThread(() -> rw.writeLock().tryLock())).as("writer").isFalse();
+            } finally {
+                rw.readLock().unlock();
+            }
+            assertThat(onOtherThread(() -> manager.tryAcquire(r).map(Lease::release))).hasValue(true);
+        }
+
+        @Test
+        void inspect_whileHeldShared_showsAHolder() throws Exception {
+            requireShared();
+            String r = resource("inspect-shared");
+            try (Holder reader = Holder.holdShared(manager, r)) {
+                assertThat(manager.inspect(r)).as("inspect by the holder's manager").isPresent();
+                if (managersShareLocks()) {
+                    assertThat(track(newManager()).inspect(r)).as("inspect by another manager")
+                            .isPresent();
+                }
+                assertThat(reader.release()).isTrue();
+            }
+            assertThat(manager.inspect(r)).isEmpty();
+        }
+
+        @Test
+        void sharedRequests_areRefusedClearly_whereUnsupported() {
+            Assumptions.assumeFalse(sharedLocks(), "the backend has shared locks");
+            String r = resource("no-shared");
+            assertThatThrownBy(() -> manager.acquireShared(r, PATIENCE))
+                    .isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("shared");
+            assertThatThrownBy(() -> manager.tryAcquireShared(r))
+                    .isInstanceOf(UnsupportedOperationException.class);
+        }
+    }
+
+    /** Several resources at once ({@link LockManager#acquireAll}). */
+    @Nested
+    class MultiLocks {
+
+        @Test
+        void acquireAll_coversEveryResource_inOrder_andReleasesThemTogether() throws Exception {
+            String a = resource("all-a");
+            String b = resource("all-b");
+            String c = resource("all-c");
+            Lease all = manager.acquireAll(List.of(c, a, b, a), PATIENCE);
+            assertThat(all.resources()).containsExactly(a, b, c);
+            assertThat(all.fencingToken(a)).isNotEqualTo(0L);
+            assertThatThrownBy(all::fencingToken).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("fencingToken(String");
+            assertThatThrownBy(() -> all.fencingToken(resource("all-d")))
+                    .isInstanceOf(IllegalArgumentException.class);
+            for (String r : List.of(a, b, c)) {
+                assertThat(onOtherThread(() -> manager.tryAcquire(r))).as(r).isEmpty();
+            }
+            assertThat(all.release()).isTrue();
+            assertThat(all.isHeld()).isFalse();
+            for (String r : List.of(a, b, c)) {
+                assertThat(onOtherThread(() -> manager.tryAcquire(r).map(Lease::release)))
+                        .as(r).hasValue(true);
+            }
+            try (Lease one = manager.acquireAll(List.of(a), PATIENCE)) {
+                assertThat(one.fencingToken()).isEqualTo(one.fencingToken(a));
+            }
+            assertThatThrownBy(() -> manager.acquireAll(List.of(), PATIENCE))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
+        void oppositeOrders_neverDeadlock() {
+            List<LockManager> ms = stressManagers();
+            String a = resource("order-a");
+            String b = resource("order-b");
+            int rounds = Math.max(20, stressAcquisitions() / 20);
+            AtomicLongArray pair = new AtomicLongArray(2);
+            Race.run(4, PATIENCE.toSeconds() * 6, i -> {
+                LockManager m = ms.get(i % ms.size());
+                List<String> order = i % 2 == 0 ? List.of(a, b) : List.of(b, a);
+                for (int n = 0; n < rounds; n++) {
+                    try (Lease both = m.acquireAll(order, PATIENCE)) {
+                        long v = pair.get(0) + 1;
+                        pair.set(0, v);
+                        Thread.yield();
+                        pair.set(1, v);
+                    }
+                }
+                return null;
+            });
+            assertThat(pair.get(0)).isEqualTo(4L * rounds).isEqualTo(pair.get(1));
+        }
+
+        @Test
+        void partialAcquisition_isRolledBack_onTimeout() throws Exception {
+            String a = resource("partial-a");
+            String b = resource("partial-b");
+            try (Holder h = Holder.hold(manager, b)) {
+                assertThatThrownBy(() -> manager.acquireAll(Arrays.asList(b, a), Duration.ofMillis(200)))
+                        .isInstanceOf(LockTimeoutException.class).hasMessageContaining(b);
+                assertThat(onOtherThread(() -> manager.tryAcquire(a).map(Lease::release)))
+                        .as("the resource taken before the timeout was released").hasValue(true);
+                assertThat(h.release()).isTrue();
             }
         }
     }

@@ -53,6 +53,20 @@ class ConformanceKitSelfTest {
         }
     }
 
+    @Test
+    void sharedTokenTest_failsWhenConcurrentReadersShareATokenOrTokensDoNotIncrease() {
+        Kit kit = new Kit(() -> new Broken(() -> 7, true), false);
+        kit.createManager();
+        try {
+            assertThatThrownBy(() -> kit.new SharedLocks().readers_reallyOverlap_withDistinctTokens())
+                    .isInstanceOf(AssertionError.class);
+            assertThatThrownBy(() -> kit.new SharedLocks().mixedStress_noTornValue_andTokensIncreaseAcrossModes())
+                    .isInstanceOf(AssertionError.class).hasMessageContaining("token");
+        } finally {
+            kit.closeManagers();
+        }
+    }
+
     /** The kit around a factory of broken managers. */
     private static final class Kit extends LockManagerConformance {
         private final java.util.function.Supplier<LockManager> factory;
@@ -88,6 +102,16 @@ class ConformanceKitSelfTest {
         @Override
         protected Grant grant(String resource, long deadlineNanos) {
             return new Grant(resource, tokens.getAsLong(), Instant.now(), System.nanoTime(), lossReporter()) {};
+        }
+
+        @Override
+        protected boolean supportsShared() {
+            return true;
+        }
+
+        @Override
+        protected Grant grantShared(String resource, long deadlineNanos) {
+            return grant(resource, deadlineNanos);
         }
 
         @Override
