@@ -54,13 +54,9 @@ public final class RedisStatusManager implements StatusManager {
     private final RedisBackend backend;
     private final CommandRunner runner;
     private final KeyLayout layout;
-<<<<<<< HEAD
-    private final String ownerId = OwnerIds.random();
+    private final String ownerId;
     private final int minReplicaAcks;
     private final long replicaAckTimeoutMillis;
-=======
-    private final String ownerId;
->>>>>>> main
     /** Makes every value this manager writes unique, so a retried claim recognises itself. */
     private final AtomicLong writes = new AtomicLong();
     /** Tells operators which process this owner id is; null when the lock manager's does. */
@@ -78,13 +74,9 @@ public final class RedisStatusManager implements StatusManager {
         RedisLockSettings s = backend.settings();
         this.runner = new CommandRunner(s, backend.endpoint(), retryCounter(s));
         this.layout = new KeyLayout(s.namespace());
-<<<<<<< HEAD
         this.minReplicaAcks = s.minReplicaAcks();
         this.replicaAckTimeoutMillis = s.replicaAckTimeout().toMillis();
-        this.registrar = InstanceRegistrar.start(backend, ownerId, "flags");
-=======
         this.registrar = registrar;
->>>>>>> main
     }
 
     /** Counts only retries: the lock meters belong to the lock manager. */

@@ -27,11 +27,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-<<<<<<< HEAD
-import java.util.concurrent.atomic.AtomicLong;
-=======
 import java.util.concurrent.atomic.AtomicInteger;
->>>>>>> main
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,14 +64,11 @@ public final class RedisBackend implements AutoCloseable {
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> commands;
     private StatefulRedisPubSubConnection<String, String> pubSub;
-<<<<<<< HEAD
     /** When the topology was last reloaded after a failed renewal (see {@link #refreshTopology}). */
     private final AtomicLong lastTopologyRefresh =
             new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(1));
-=======
     /** Managers using these connections; the last {@link #close()} closes them. */
     private final AtomicInteger users = new AtomicInteger(1);
->>>>>>> main
 
     private RedisBackend(RedisLockSettings settings, RedisClient client,
             RedisClusterClient clusterClient, boolean ownsClient) {
