@@ -246,8 +246,9 @@ public final class RedisBackend implements AutoCloseable {
         String waiter = OwnerValue.of(OwnerIds.random(), 0, 0, second, second).value();
         try {
             for (String[] argv : new String[][] {
-                    LockProtocol.acquireArgs(holder, "1000", LockProtocol.Mode.TRY, "1000"),
-                    LockProtocol.acquireArgs(waiter, "1000", LockProtocol.Mode.JOIN, "1000")}) {
+                    LockProtocol.acquireArgs(holder, "1000", LockProtocol.Mode.TRY, "1000", false),
+                    LockProtocol.acquireArgs(waiter, "1000", LockProtocol.Mode.JOIN, "1000",
+                            false)}) {
                 Script.ACQUIRE.<List<Object>>run(commands, ScriptOutputType.MULTI, keys.scriptKeys(),
                                 argv)
                         .toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
