@@ -1,5 +1,7 @@
 package io.holdfast.lock.testkit.jvm;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockManager;
 import java.nio.file.FileAlreadyExistsException;
@@ -7,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -23,6 +27,52 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class ReadWriteRounds {
 
     private ReadWriteRounds() {}
+
+    /**
+     * Starts {@code processes} workers (each runs {@link #run} with {@code threads} and
+     * {@code ops}; {@code start} is given the process number), waits for them and checks their
+     * reports and the value file {@code value} (initially {@code "0 0 0"}): no violation, every
+     * operation done, every grant's token distinct, no write lost.
+     */
+    public static void runAndCheck(int processes, int threads, int ops, Path value,
+            Duration patience, WorkerStarter start) throws Exception {
+        Files.writeString(value, "0 0 0");
+        List<TestJvm> jvms = new ArrayList<>();
+        try {
+            for (int i = 0; i < processes; i++) {
+                jvms.add(start.start(i));
+            }
+            List<Long> tokens = new ArrayList<>();
+            int writes = 0;
+            for (TestJvm jvm : jvms) {
+                List<String> out = jvm.finish(patience);
+                assertThat(out).noneMatch(l -> l.startsWith("VIOLATION"));
+                out.stream().filter(l -> l.startsWith("TOKENS")).findFirst().ifPresent(l ->
+                        Arrays.stream(l.substring(6).trim().split(" ")).map(Long::parseLong)
+                                .forEach(tokens::add));
+                String[] counts = out.stream().filter(l -> l.startsWith("COUNTS")).findFirst()
+                        .orElseThrow().split(" ");
+                assertThat(Integer.parseInt(counts[1]) + Integer.parseInt(counts[2]))
+                        .isEqualTo(threads * ops);
+                writes += Integer.parseInt(counts[2]);
+            }
+            assertThat(tokens).hasSize(processes * threads * ops);
+            assertThat(new HashSet<>(tokens))
+                    .as("every grant, shared or exclusive, has its own token").hasSize(tokens.size());
+            String[] end = Files.readString(value).trim().split(" ");
+            assertThat(Long.parseLong(end[0])).as("writes").isEqualTo(writes);
+            assertThat(end[1]).isEqualTo(end[0]);
+        } finally {
+            jvms.forEach(TestJvm::close);
+        }
+    }
+
+    /** Starts worker process number {@code i} of {@link #runAndCheck}. */
+    @FunctionalInterface
+    public interface WorkerStarter {
+        /** The started worker. */
+        TestJvm start(int i) throws Exception;
+    }
 
     /**
      * Runs {@code threads} threads of {@code ops} operations each on {@code locks}' resource
