@@ -13,7 +13,7 @@ import java.util.Optional;
  * @param name the resource name (decoded; a name too long to be stored readably shows as
  *     {@code ~<sha-256>})
  * @param backend the backend that stores it: {@code redis}, {@code file}
- * @param mode {@code exclusive} (the only mode until shared locks exist)
+ * @param mode {@code exclusive}, or {@code shared} while shared holders hold it (Redis)
  * @param ownerId the holder's owner id
  * @param thread the holder's thread as the backend recorded it
  * @param acquiredAt when the holder's acquire began (the holder's clock; on Redis this includes

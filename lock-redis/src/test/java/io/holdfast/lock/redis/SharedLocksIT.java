@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.holdfast.lock.Lease;
+import io.holdfast.lock.redis.admin.RedisLockAdmin;
 import io.holdfast.lock.testkit.redis.RedisExtension;
 import java.time.Duration;
 import java.util.UUID;
@@ -123,6 +124,14 @@ class SharedLocksIT {
         assertThat(c.tryAcquireShared("doc")).isEmpty();
         Held lateReader = new Held(c, "doc", true);
         await().atMost(Duration.ofSeconds(10)).until(() -> queued("doc") == 2);
+        try (RedisLockAdmin admin = RedisLockAdmin.create(RedisLockSettings.builder()
+                .uri(redis.uri()).namespace(namespace).build())) {
+            assertThat(admin.inspect("doc")).hasValueSatisfying(state -> {
+                assertThat(state.mode()).isEqualTo("shared");
+                assertThat(state.queueLength()).as("a writer and a reader wait").isEqualTo(2);
+                assertThat(state.token()).isEqualTo(reader.fencingToken());
+            });
+        }
         reader.release();
         Lease w = writer.lease.get(10, TimeUnit.SECONDS);
         assertThat(lateReader.lease).isNotDone(); // the writer holds the lock exclusively

@@ -87,7 +87,9 @@ final class LockReader {
         List<QueueEntry> live = new ArrayList<>();
         for (ScoredValue<String> e : raw.queue()) {
             String expiry = raw.expiries().get(e.getValue());
-            if (expiry == null || Long.parseLong(expiry) < nowMillis) {
+            // '<ms>' for an exclusive request, '<ms>s' for a shared one
+            if (expiry == null || Long.parseLong(expiry.endsWith("s")
+                    ? expiry.substring(0, expiry.length() - 1) : expiry) < nowMillis) {
                 continue; // dead: the release script skips it
             }
             OwnerValue waiter = OwnerValue.lenient(e.getValue());
@@ -97,7 +99,8 @@ final class LockReader {
                     Optional.ofNullable(instances.get(waiter.ownerId()))));
         }
         Optional<Duration> oldest = live.stream().map(e -> e.waited().orElseThrow()).max(Comparator.naturalOrder());
-        return Optional.of(new LockState(raw.name(), "redis", "exclusive", owner.ownerId(),
+        String mode = LockProtocol.SHARED_VALUE.equals(s.ownerValue()) ? "shared" : "exclusive";
+        return Optional.of(new LockState(raw.name(), "redis", mode, owner.ownerId(),
                 owner.thread(), owner.at(), s.grantToken(), s.remaining(), live.size(), oldest,
                 Optional.ofNullable(instances.get(owner.ownerId())),
                 withQueue ? live : List.of(), owner.value()));
