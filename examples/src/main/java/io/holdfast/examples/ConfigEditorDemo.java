@@ -32,9 +32,7 @@ import picocli.CommandLine.Option;
  * writer stops new shared grants (seed 000's intent file and idle handshake, done by the lock).
  * The editor checks from the files that the service wrote nothing during a session. At the end
  * no line is lost, comments and blank lines are kept, and no service write fell into an edit;
- * exit code 0 when that holds. Runs on file locks by default; on Redis, which has no shared locks
- * yet, the service's operations take the exclusive lock instead (same checks, no overlap of
- * service operations).
+ * exit code 0 when that holds. Runs on file locks by default and on Redis (shared locks on both).
  */
 @Command(name = "config-editor-demo", mixinStandardHelpOptions = true,
         description = "A service and an editor process update the same CSV files under one lock.")
@@ -118,17 +116,8 @@ public final class ConfigEditorDemo implements Callable<Integer> {
         int stateLines = 0;
         int logLines = 0;
         int threshold = 0;
-        boolean shared = true;
         for (int op = 0; System.nanoTime() < end; op = (op + 1) % 3) {
-            Optional<Lease> lease;
-            try {
-                lease = shared ? locks.tryAcquireShared(resource) : locks.tryAcquire(resource);
-            } catch (UnsupportedOperationException e) {
-                // Redis has no shared locks yet: the operations take the exclusive lock instead
-                System.err.println("service: " + e.getMessage() + "; using the exclusive lock");
-                shared = false;
-                lease = locks.tryAcquire(resource);
-            }
+            Optional<Lease> lease = locks.tryAcquireShared(resource);
             if (lease.isEmpty()) {
                 skipped++;
             } else {

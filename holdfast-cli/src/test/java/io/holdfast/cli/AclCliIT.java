@@ -23,7 +23,7 @@ class AclCliIT {
     /** What a service's user is granted (see lock-redis AclIT and the README). */
     private static final String[] SERVICE = {"~ops:*", "&ops:*", "+@connection", "+evalsha", "+eval",
             "+script|load", "+get", "+set", "+del", "+time", "+pexpire", "+pttl", "+publish",
-            "+subscribe", "+exists", "+scan", "+wait", "+getdel", "+zadd", "+zrem", "+zpopmin",
+            "+subscribe", "+exists", "+scan", "+wait", "+getdel", "+zadd", "+zrem", "+zrange", "+hgetall",
             "+zcard", "+hset", "+hget", "+hdel"};
 
     @RegisterExtension

@@ -26,7 +26,8 @@ import java.util.Optional;
  * @param holder the holding instance, when it is registered or found
  * @param queue the waiters in order, filled by {@link LockAdmin#inspect} only
  * @param stored the backend's raw holder record, for a compare-and-evict release
- * @param readers how many hold it shared (processes on the file backend); 0 when exclusive
+ * @param readers how many hold it shared (processes on the file backend, leases on Redis); 0 when
+ *     exclusive
  */
 public record LockState(String name, String backend, String mode, String ownerId, String thread,
         Instant acquiredAt, long token, Optional<Duration> leaseLeft, int queueLength,

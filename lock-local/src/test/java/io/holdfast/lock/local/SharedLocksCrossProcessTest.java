@@ -8,13 +8,13 @@ import io.holdfast.lock.local.process.AcquireAllWorker;
 import io.holdfast.lock.local.process.LockShell;
 import io.holdfast.lock.local.process.ReadWriteWorker;
 import io.holdfast.lock.local.process.ReaderLoopWorker;
+import io.holdfast.lock.testkit.jvm.ReadWriteRounds;
 import io.holdfast.lock.testkit.jvm.TestJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -34,39 +34,8 @@ class SharedLocksCrossProcessTest {
     void readersAndWriters_inFourProcesses_neverSeeATornValue_andTokensIncrease() throws Exception {
         Path locks = dir.resolve("locks");
         Path value = dir.resolve("value.txt");
-        Files.writeString(value, "0 0 0");
-        int processes = 4;
-        int threads = 2;
-        int ops = 150;
-        List<TestJvm> jvms = new ArrayList<>();
-        try {
-            for (int i = 0; i < processes; i++) {
-                jvms.add(TestJvm.start(ReadWriteWorker.class, locks.toString(), value.toString(),
-                        String.valueOf(threads), String.valueOf(ops)));
-            }
-            List<Long> tokens = new ArrayList<>();
-            int writes = 0;
-            for (TestJvm jvm : jvms) {
-                List<String> out = jvm.finish(PATIENCE);
-                assertThat(out).noneMatch(l -> l.startsWith("VIOLATION"));
-                out.stream().filter(l -> l.startsWith("TOKENS")).findFirst().ifPresent(l ->
-                        Arrays.stream(l.substring(6).trim().split(" ")).map(Long::parseLong)
-                                .forEach(tokens::add));
-                String[] counts = out.stream().filter(l -> l.startsWith("COUNTS")).findFirst()
-                        .orElseThrow().split(" ");
-                assertThat(Integer.parseInt(counts[1]) + Integer.parseInt(counts[2]))
-                        .isEqualTo(threads * ops);
-                writes += Integer.parseInt(counts[2]);
-            }
-            assertThat(tokens).hasSize(processes * threads * ops);
-            assertThat(new HashSet<>(tokens)).as("every grant, shared or exclusive, has its own token")
-                    .hasSize(tokens.size());
-            String[] end = Files.readString(value).trim().split(" ");
-            assertThat(Long.parseLong(end[0])).as("writes").isEqualTo(writes);
-            assertThat(end[1]).isEqualTo(end[0]);
-        } finally {
-            jvms.forEach(TestJvm::close);
-        }
+        ReadWriteRounds.runAndCheck(4, 2, 150, value, PATIENCE, i -> TestJvm.start(
+                ReadWriteWorker.class, locks.toString(), value.toString(), "2", "150"));
     }
 
     @Test

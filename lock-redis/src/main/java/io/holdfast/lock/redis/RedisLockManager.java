@@ -117,16 +117,33 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
 
     @Override
     protected RedisGrant grant(String resource, long deadlineNanos) throws InterruptedException {
+        return grant(resource, false, deadlineNanos);
+    }
+
+    /** Shared holds are entries of the lock's readers key (see ARCHITECTURE.md). */
+    @Override
+    protected boolean supportsShared() {
+        return true;
+    }
+
+    @Override
+    protected RedisGrant grantShared(String resource, long deadlineNanos)
+            throws InterruptedException {
+        return grant(resource, true, deadlineNanos);
+    }
+
+    private RedisGrant grant(String resource, boolean shared, long deadlineNanos)
+            throws InterruptedException {
         KeyLayout.LockKeys keys = layout.lock(resource);
         while (true) {
             // one owner value per acquire attempt: retries and replays of it are idempotent
             String owner = protocol.newOwner(ownerId(), Thread.currentThread().getId());
             RedisGrant g;
             try {
-                g = waiter.await(keys, owner, deadlineNanos, (token, sent, claim) -> {
+                g = waiter.await(keys, owner, shared, deadlineNanos, (token, sent, claim) -> {
                     RedisGrant grant = new RedisGrant(resource, token, sent, claim
                             ? renewer.claimValidUntil(sent) : renewer.validUntil(sent), claim,
-                            keys, owner, lossReporter());
+                            shared, keys, owner, lossReporter());
                     if (claim) {
                         renewer.confirmSoon(grant);
                     }
@@ -175,16 +192,9 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
      * Hands a released lease to the next local waiter while the budget of consecutive handoffs
      * lasts and the lease is known valid for at least half of it more.
      */
-    /** Shared locks are refused (not yet implemented on Redis); {@code acquireAll} works. */
-    @Override
-    protected String sharedUnsupportedMessage() {
-        return "shared locks on Redis are not available yet; use the file backend"
-                + " (FileLockManager, or USE_NEW_LOCKS=false) for shared locks on one host";
-    }
-
     @Override
     protected boolean mayHandOn(RedisGrant grant) {
-        return grant.handoffs() < localHandoffs && !grant.isReleasing()
+        return grant.handoffs() < localHandoffs && !grant.isReleasing() && !grant.isSharedHold()
                 && grant.validUntilNanos() - System.nanoTime() > protocol.leaseNanos() / 2;
     }
 
@@ -207,8 +217,9 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
             }
             Optional<OwnerValue> owner = OwnerValue.parse(s.owner())
                     .filter(o -> o.ownerId().length() >= 8);
-            String holder = owner.map(o -> o.ownerId().substring(0, 8) + "…/thread " + o.thread())
-                    .orElse("unknown owner");
+            String holder = LockProtocol.SHARED_VALUE.equals(s.ownerValue()) ? "shared holders"
+                    : owner.map(o -> o.ownerId().substring(0, 8) + "…/thread " + o.thread())
+                            .orElse("unknown owner");
             Instant at = owner.map(OwnerValue::at).orElse(Instant.EPOCH);
             return new LockInfo(resource, holder, s.grantToken(), at, s.remaining());
         });

@@ -25,11 +25,11 @@ class AclIT {
             .serverArg("user", "locker", "on", ">lock-pw", "~app:*", "&app:*", "+@connection",
                     "+evalsha", "+eval", "+script|load", "+get", "+set", "+del", "+time", "+pexpire",
                     "+pttl", "+publish", "+subscribe", "+exists", "+scan", "+wait", "+getdel", "+zadd",
-                    "+zrem", "+zpopmin", "+zcard", "+hset", "+hget", "+hdel")
+                    "+zrem", "+zrange", "+hgetall", "+zcard", "+hset", "+hget", "+hdel")
             .serverArg("user", "notime", "on", ">nt-pw", "~app:*", "&app:*", "+@connection",
                     "+evalsha", "+eval", "+script|load", "+get", "+set", "+del", "+pexpire",
                     "+pttl", "+publish", "+subscribe", "+exists", "+scan", "+wait", "+getdel", "+zadd",
-                    "+zrem", "+zpopmin", "+zcard", "+hset", "+hget", "+hdel")
+                    "+zrem", "+zrange", "+hgetall", "+zcard", "+hset", "+hget", "+hdel")
             .serverArg("user", "noscripts", "on", ">ns-pw", "~app:*", "&app:*", "+@connection",
                     "+get", "+set", "+del")
             .build());

@@ -20,10 +20,4 @@ class SentinelLockConformanceIT extends LockManagerConformance {
     protected boolean managersShareLocks() {
         return true;
     }
-
-    /** Shared locks on Redis are not available yet: those specifications skip. */
-    @Override
-    protected boolean sharedLocks() {
-        return false;
-    }
 }

@@ -26,7 +26,7 @@ class AclIT {
     /** The commands holdfast needs, as an ACL rule list; scripts' commands are checked too. */
     static final String[] LOCK_COMMANDS = {"-@all", "+@connection", "+evalsha", "+eval", "+script|load",
             "+wait", "+subscribe", "+publish", "+get", "+set", "+getdel", "+del", "+pexpire", "+pttl",
-            "+incr", "+exists", "+scan", "+time", "+zadd", "+zrem", "+zpopmin", "+zcard", "+hset", "+hget",
+            "+incr", "+exists", "+scan", "+time", "+zadd", "+zrem", "+zrange", "+hgetall", "+zcard", "+hset", "+hget",
             "+hdel"};
 
     @RegisterExtension

@@ -41,11 +41,11 @@ class ForeignOwnerIT {
             assertThat(ownerValue).as("owner id of 128 random bits").matches("[0-9a-f]{32}:.*");
             // the intruder's own owner id, in the same format, forged into the scripts
             String forged = intruderOwner(intruder) + ownerValue.substring(32);
-            assertThat(redis.primary().cli("EVALSHA", Script.RELEASE.sha(), "4", keys.lock(), keys.fence(),
-                    keys.queue(), keys.queueExpiry(), forged, "0", "33", "holdfast:granted:", "1000", "1000"))
+            assertThat(redis.primary().cli("EVALSHA", Script.RELEASE.sha(), "5", keys.lock(), keys.fence(),
+                    keys.queue(), keys.queueExpiry(), keys.readers(), forged, "0", "33", "holdfast:granted:", "1000", "1000"))
                     .isEqualTo("0");
             redis.primary().cli("PEXPIRE", keys.lock(), "5000");
-            assertThat(redis.primary().cli("EVALSHA", Script.RENEW.sha(), "1", keys.lock(), "600000", forged))
+            assertThat(redis.primary().cli("EVALSHA", Script.RENEW.sha(), "1", keys.lock(), "600000", "x", forged))
                     .isEqualTo("0");
             assertThat(Long.parseLong(redis.primary().cli("PTTL", keys.lock()))).isLessThanOrEqualTo(5000);
             assertThat(redis.primary().cli("GET", keys.lock())).isEqualTo(ownerValue);

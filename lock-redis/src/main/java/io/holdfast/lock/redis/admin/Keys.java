@@ -57,7 +57,7 @@ final class Keys {
         }
         String prefix = namespace + ":{" + name + "}:";
         return new KeyLayout.LockKeys(prefix + LOCK, prefix + "fence", prefix + "queue",
-                prefix + "queue-expiry");
+                prefix + "queue-expiry", prefix + "readers");
     }
 
     /** Escapes Redis glob characters. */

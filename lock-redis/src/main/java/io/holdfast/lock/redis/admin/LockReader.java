@@ -67,9 +67,10 @@ final class LockReader {
                         c.zrangeWithScores(k.queue(), 0, -1).toCompletableFuture();
                 CompletableFuture<Map<String, String>> expiries =
                         c.hgetall(k.queueExpiry()).toCompletableFuture();
-                raws.add(CompletableFuture.allOf(owner, fence, ttl, queue, expiries)
+                CompletableFuture<Map<String, String>> readers = c.hgetall(k.readers()).toCompletableFuture();
+                raws.add(CompletableFuture.allOf(owner, fence, ttl, queue, expiries, readers)
                         .thenApply(v -> new Raw(n.name(), owner.join(), fence.join(), ttl.join(),
-                                queue.join(), expiries.join(), nowMicros)));
+                                queue.join(), expiries.join(), readers.join(), nowMicros)));
             }
             return RedisReads.all(raws).thenApply(v -> raws.stream().map(CompletableFuture::join).toList());
         });
@@ -87,7 +88,9 @@ final class LockReader {
         List<QueueEntry> live = new ArrayList<>();
         for (ScoredValue<String> e : raw.queue()) {
             String expiry = raw.expiries().get(e.getValue());
-            if (expiry == null || Long.parseLong(expiry) < nowMillis) {
+            // '<ms>' for an exclusive request, '<ms>s' for a shared one
+            if (expiry == null || Long.parseLong(expiry.endsWith("s")
+                    ? expiry.substring(0, expiry.length() - 1) : expiry) < nowMillis) {
                 continue; // dead: the release script skips it
             }
             OwnerValue waiter = OwnerValue.lenient(e.getValue());
@@ -97,6 +100,20 @@ final class LockReader {
                     Optional.ofNullable(instances.get(waiter.ownerId()))));
         }
         Optional<Duration> oldest = live.stream().map(e -> e.waited().orElseThrow()).max(Comparator.naturalOrder());
+        if (LockProtocol.SHARED_VALUE.equals(s.ownerValue())) {
+            // readers: owner value -> '<deadline ms> <token>'; the first live one names the holders
+            List<String> readers = raw.readers().entrySet().stream()
+                    .filter(r -> Long.parseLong(r.getValue().split(" ")[0]) >= nowMillis)
+                    .map(Map.Entry::getKey).sorted().toList();
+            if (readers.isEmpty()) {
+                return Optional.empty(); // every reader's entry ended: free for the next script
+            }
+            OwnerValue first = OwnerValue.lenient(readers.get(0));
+            return Optional.of(new LockState(raw.name(), "redis", "shared", first.ownerId(), first.thread(),
+                    first.at(), s.grantToken(), s.remaining(), live.size(), oldest,
+                    Optional.ofNullable(instances.get(first.ownerId())), withQueue ? live : List.of(),
+                    owner.value(), readers.size()));
+        }
         return Optional.of(new LockState(raw.name(), "redis", owner.ownerId(),
                 owner.thread(), owner.at(), s.grantToken(), s.remaining(), live.size(), oldest,
                 Optional.ofNullable(instances.get(owner.ownerId())),
@@ -106,5 +123,6 @@ final class LockReader {
     private record Named(String name, KeyLayout.LockKeys keys) {}
 
     private record Raw(String name, String owner, String fence, long pttl,
-            List<ScoredValue<String>> queue, Map<String, String> expiries, long nowMicros) {}
+            List<ScoredValue<String>> queue, Map<String, String> expiries, Map<String, String> readers,
+            long nowMicros) {}
 }

@@ -27,8 +27,8 @@ public final class Failures {
 
     /** Every command holdfast sends or its scripts run, for ACL rules. */
     static final String NEEDED_COMMANDS = "PING, EVALSHA, EVAL, SCRIPT LOAD, GET, SET, GETDEL, DEL,"
-            + " EXISTS, PEXPIRE, PTTL, TIME, SCAN, ZADD, ZREM, ZPOPMIN, ZCARD, HSET, HGET, HDEL,"
-            + " PUBLISH, SUBSCRIBE and WAIT";
+            + " EXISTS, PEXPIRE, PTTL, TIME, SCAN, ZADD, ZREM, ZRANGE, ZCARD, HSET, HGET, HDEL,"
+            + " HGETALL, PUBLISH, SUBSCRIBE and WAIT";
 
     private Failures() {}
 

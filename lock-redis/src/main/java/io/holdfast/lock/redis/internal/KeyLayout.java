@@ -4,8 +4,8 @@ import io.holdfast.lock.internal.NameCodec;
 
 /**
  * The key layout of one namespace. A resource's lock key {@code <ns>:{<enc>}:lock}, fence key
- * {@code <ns>:{<enc>}:fence}, wait queue {@code <ns>:{<enc>}:queue} and queue expiries
- * {@code <ns>:{<enc>}:queue-expiry} share the hash tag {@code {<enc>}}, so they live in one
+ * {@code <ns>:{<enc>}:fence}, wait queue {@code <ns>:{<enc>}:queue}, queue expiries
+ * {@code <ns>:{<enc>}:queue-expiry} and shared holders {@code <ns>:{<enc>}:readers} share the hash tag {@code {<enc>}}, so they live in one
  * Cluster slot; a flag lives at {@code <ns>:flag:{<enc>}}; a release hands the lock to a waiter by
  * publishing on the waiter's manager channel {@code <ns>:granted:<ownerId>}.
  * {@code <enc>} is {@link NameCodec#encode} with {@link NameCodec#KEY_SAFE}: injective, free of
@@ -32,7 +32,7 @@ public final class KeyLayout {
 
     private static LockKeys keys(String prefix) {
         return new LockKeys(prefix + "lock", prefix + "fence", prefix + "queue",
-                prefix + "queue-expiry");
+                prefix + "queue-expiry", prefix + "readers");
     }
 
     /**
@@ -85,12 +85,15 @@ public final class KeyLayout {
      * @param fence the fencing counter (never expires, so tokens keep increasing)
      * @param queue the waiting owners by arrival (exists only while someone waits)
      * @param queueExpiry when each queue entry dies unless its waiter refreshes it
+     * @param readers the shared holders and when each one's entry dies (exists only while
+     *     the lock is held shared)
      */
-    public record LockKeys(String lock, String fence, String queue, String queueExpiry) {
+    public record LockKeys(String lock, String fence, String queue, String queueExpiry,
+            String readers) {
 
         /** KEYS for the acquire and release scripts. */
         public String[] scriptKeys() {
-            return new String[] {lock, fence, queue, queueExpiry};
+            return new String[] {lock, fence, queue, queueExpiry, readers};
         }
     }
 }

@@ -29,6 +29,8 @@ public final class LockProtocol {
      */
     public static final int TOKENS_PER_GRANT = 1 + RedisLockSettings.MAX_LOCAL_HANDOFFS;
     private static final String RESERVE_ARG = Integer.toString(TOKENS_PER_GRANT);
+    /** The lock key's value while shared holders hold it (SHARED in tokens-and-queue.lua). */
+    public static final String SHARED_VALUE = "~shared";
 
     /** What an acquire does when the lock is busy. */
     public enum Mode {
@@ -150,12 +152,13 @@ public final class LockProtocol {
      * before returning.
      *
      * @param mode what to do with the queue when the lock is busy
+     * @param shared true for a shared grant (many holders), false for an exclusive one
      * @throws LockUnavailableException if Redis could not be reached in time
      */
-    public Attempt acquire(KeyLayout.LockKeys keys, String owner, Mode mode, long deadlineNanos)
-            throws InterruptedException {
+    public Attempt acquire(KeyLayout.LockKeys keys, String owner, Mode mode, boolean shared,
+            long deadlineNanos) throws InterruptedException {
         String[] keyArgs = keys.scriptKeys();
-        String[] argv = acquireArgs(owner, leaseArg, mode, entryArg);
+        String[] argv = acquireArgs(owner, leaseArg, mode, entryArg, shared);
         if (minReplicaAcks == 0) {
             List<Object> r = runner.<List<Object>>call("acquiring lock key " + keys.lock(),
                     () -> Script.ACQUIRE.run(backend.commands(), ScriptOutputType.MULTI, keyArgs,
@@ -183,7 +186,8 @@ public final class LockProtocol {
     }
 
     /**
-     * Deletes the lock if {@code owner} still holds it, or hands it to the oldest live waiter.
+     * Deletes the lock (or {@code owner}'s shared hold) if {@code owner} still holds it, and
+     * hands a lock left free to the oldest live waiter (or the run of shared waiters at the head).
      * Retries transient errors until {@code deadlineNanos} (at least one full attempt); never
      * interrupted.
      *
@@ -234,8 +238,10 @@ public final class LockProtocol {
     }
 
     /** The acquire script's ARGV, in the order acquire.lua reads them. */
-    static String[] acquireArgs(String owner, String leaseMillis, Mode mode, String entryMillis) {
-        return new String[] {owner, leaseMillis, mode.arg, RESERVE_ARG, entryMillis};
+    static String[] acquireArgs(String owner, String leaseMillis, Mode mode, String entryMillis,
+            boolean shared) {
+        return new String[] {owner, leaseMillis, mode.arg, RESERVE_ARG, entryMillis,
+                shared ? "1" : "0"};
     }
 
     /** The release script's ARGV, in the order release.lua reads them. */

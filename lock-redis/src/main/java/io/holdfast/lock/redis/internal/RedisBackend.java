@@ -340,6 +340,20 @@ public final class RedisBackend implements AutoCloseable {
      * its grant channels or a command the scripts run is refused at start-up rather than in the
      * middle of a wait.
      */
+    private void probeAcquire(KeyLayout.LockKeys keys, String owner, LockProtocol.Mode mode,
+            boolean shared, long timeoutNanos) throws Exception {
+        Script.ACQUIRE.<List<Object>>run(commands, ScriptOutputType.MULTI, keys.scriptKeys(),
+                        LockProtocol.acquireArgs(owner, "1000", mode, "1000", shared))
+                .toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void probeRelease(KeyLayout layout, KeyLayout.LockKeys keys, String owner,
+            long timeoutNanos) throws Exception {
+        Script.RELEASE.<Long>run(commands, ScriptOutputType.INTEGER, keys.scriptKeys(),
+                        LockProtocol.releaseArgs(owner, true, layout.grantChannelPrefix(), "1000"))
+                .toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
     private void probePermissions(long timeoutNanos) {
         KeyLayout layout = new KeyLayout(settings.namespace());
         KeyLayout.LockKeys keys = layout.probe();
@@ -347,18 +361,16 @@ public final class RedisBackend implements AutoCloseable {
         String holder = OwnerValue.of(OwnerIds.random(), 0, 0, second, second).value();
         String waiter = OwnerValue.of(OwnerIds.random(), 0, 0, second, second).value();
         try {
-            for (String[] argv : new String[][] {
-                    LockProtocol.acquireArgs(holder, "1000", LockProtocol.Mode.TRY, "1000"),
-                    LockProtocol.acquireArgs(waiter, "1000", LockProtocol.Mode.JOIN, "1000")}) {
-                Script.ACQUIRE.<List<Object>>run(commands, ScriptOutputType.MULTI, keys.scriptKeys(),
-                                argv)
-                        .toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
-            }
-            for (String owner : new String[] {holder, waiter}) {
-                Script.RELEASE.<Long>run(commands, ScriptOutputType.INTEGER, keys.scriptKeys(),
-                        LockProtocol.releaseArgs(owner, true, layout.grantChannelPrefix(), "1000"))
-                        .toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
-            }
+            // exclusive: take, queue, hand over, release; then shared: a reader takes it, a
+            // writer meets the readers, the reader releases
+            probeAcquire(keys, holder, LockProtocol.Mode.TRY, false, timeoutNanos);
+            probeAcquire(keys, waiter, LockProtocol.Mode.JOIN, false, timeoutNanos);
+            probeRelease(layout, keys, holder, timeoutNanos);
+            probeRelease(layout, keys, waiter, timeoutNanos);
+            probeAcquire(keys, waiter, LockProtocol.Mode.TRY, true, timeoutNanos);
+            probeAcquire(keys, holder, LockProtocol.Mode.TRY, false, timeoutNanos);
+            probeRelease(layout, keys, waiter, timeoutNanos);
+            probeRelease(layout, keys, holder, timeoutNanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LockUnavailableException("interrupted while connecting to " + endpoint, e);

@@ -12,6 +12,8 @@ public final class RedisGrant extends Grant {
     private final KeyLayout.LockKeys keys;
     private final String owner;
     private final int handoffs;
+    /** True for a shared hold: an entry in the readers key, not the lock key's value. */
+    private final boolean sharedHold;
     private volatile long validUntilNanos;
     /** True while the lease is a claim lease a release handed over, not yet renewed. */
     private volatile boolean onClaim;
@@ -24,17 +26,20 @@ public final class RedisGrant extends Grant {
      * @param validUntilNanos until when the lease is known valid (sent + lease - margin, or
      *     the claim lease's end when {@code onClaim})
      * @param onClaim true when a release handed the lock over with a claim lease
+     * @param sharedHold true for a shared hold (an entry in the lock's readers key)
      */
     public RedisGrant(String resource, long fencingToken, long sentNanos, long validUntilNanos,
-            boolean onClaim, KeyLayout.LockKeys keys, String owner, LossReporter reporter) {
-        this(resource, fencingToken, sentNanos, validUntilNanos, onClaim, keys, owner, reporter,
-                0);
+            boolean onClaim, boolean sharedHold, KeyLayout.LockKeys keys, String owner,
+            LossReporter reporter) {
+        this(resource, fencingToken, sentNanos, validUntilNanos, onClaim, sharedHold, keys, owner,
+                reporter, 0);
     }
 
     private RedisGrant(String resource, long fencingToken, long sentNanos, long validUntilNanos,
-            boolean onClaim, KeyLayout.LockKeys keys, String owner, LossReporter reporter,
-            int handoffs) {
+            boolean onClaim, boolean sharedHold, KeyLayout.LockKeys keys, String owner,
+            LossReporter reporter, int handoffs) {
         super(resource, fencingToken, Instant.now(), sentNanos, reporter);
+        this.sharedHold = sharedHold;
         this.keys = keys;
         this.owner = owner;
         this.validUntilNanos = validUntilNanos;
@@ -48,7 +53,12 @@ public final class RedisGrant extends Grant {
      */
     public RedisGrant handedOn(LossReporter reporter) {
         return new RedisGrant(resource(), fencingToken() + 1, System.nanoTime(), validUntilNanos,
-                onClaim, keys, owner, reporter, handoffs + 1);
+                onClaim, sharedHold, keys, owner, reporter, handoffs + 1);
+    }
+
+    /** True for a shared hold (an entry in the lock's readers key), false for the lock key. */
+    public boolean isSharedHold() {
+        return sharedHold;
     }
 
     /** How many times this lease passed between threads of this JVM since Redis granted it. */

@@ -158,13 +158,19 @@ public final class Renewer implements AutoCloseable {
     }
 
     private void renew(List<RedisGrant> group) {
-        String[] keys = new String[group.size()];
-        String[] args = new String[group.size() + 1];
+        List<String> keyList = new ArrayList<>(group.size());
+        String[] args = new String[2 * group.size() + 1];
         args[0] = leaseArg;
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = group.get(i).keys().lock();
-            args[i + 1] = group.get(i).owner();
+        for (int i = 0; i < group.size(); i++) {
+            RedisGrant g = group.get(i);
+            keyList.add(g.keys().lock());
+            if (g.isSharedHold()) {
+                keyList.add(g.keys().readers());
+            }
+            args[2 * i + 1] = g.isSharedHold() ? "s" : "x";
+            args[2 * i + 2] = g.owner();
         }
+        String[] keys = keyList.toArray(String[]::new);
         long sent = System.nanoTime();
         CompletableFuture<Replicated<List<Object>>> renewal = Script.RENEW.runAndWait(
                 minReplicaAcks == 0 ? backend.commands() : backend.commandsForKey(keys[0]),
@@ -180,13 +186,13 @@ public final class Renewer implements AutoCloseable {
                     if (failure != null) {
                         renewal.cancel(false); // timed out: not to be replayed after a reconnect
                         lastFailure = "last renewal failed: " + Failures.explain(failure);
-                        LOG.debug("renewal of {} leases failed: {}", keys.length, lastFailure);
+                        LOG.debug("renewal of {} leases failed: {}", group.size(), lastFailure);
                         group.forEach(g -> metrics.renewal(false));
                         retrySoon(group);
                         return;
                     }
                     List<Object> result = acked.value();
-                    for (int i = 0; i < keys.length; i++) {
+                    for (int i = 0; i < group.size(); i++) {
                         RedisGrant g = group.get(i);
                         if (g.isReleasing() || g.isOver()) {
                             continue;
@@ -196,8 +202,11 @@ public final class Renewer implements AutoCloseable {
                             metrics.renewal(true);
                         } else {
                             metrics.renewal(false);
-                            g.markLost("the lock key expired or was taken over before renewal"
-                                    + " (no longer owned in Redis)");
+                            g.markLost(g.isSharedHold()
+                                    ? "the shared holder's entry expired or was deleted before"
+                                            + " renewal (no longer held in Redis)"
+                                    : "the lock key expired or was taken over before renewal"
+                                            + " (no longer owned in Redis)");
                         }
                     }
                 });

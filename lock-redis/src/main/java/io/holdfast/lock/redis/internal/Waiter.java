@@ -57,22 +57,22 @@ public final class Waiter {
     }
 
     /**
-     * Takes the lock for {@code owner}, waiting until {@code deadlineNanos}.
+     * Takes the lock for {@code owner}, shared or exclusive, waiting until {@code deadlineNanos}.
      *
      * @return the grant, or null if the deadline passed first (one attempt if it already had)
      */
-    public RedisGrant await(KeyLayout.LockKeys keys, String owner, long deadlineNanos,
-            GrantFactory factory) throws InterruptedException {
+    public RedisGrant await(KeyLayout.LockKeys keys, String owner, boolean shared,
+            long deadlineNanos, GrantFactory factory) throws InterruptedException {
         long sent = System.nanoTime();
         if (deadlineNanos - sent <= 0) {
-            LockProtocol.Attempt a = protocol.acquire(keys, owner, LockProtocol.Mode.TRY,
+            LockProtocol.Attempt a = protocol.acquire(keys, owner, LockProtocol.Mode.TRY, shared,
                     deadlineNanos);
             return a.granted() ? factory.create(a.token(), sent, false) : null;
         }
         GrantNotifications.Expected expected =
                 notifications == null ? null : notifications.expect(keys.lock(), owner);
         try {
-            LockProtocol.Attempt a = protocol.acquire(keys, owner, LockProtocol.Mode.JOIN,
+            LockProtocol.Attempt a = protocol.acquire(keys, owner, LockProtocol.Mode.JOIN, shared,
                     deadlineNanos);
             if (a.granted()) {
                 return factory.create(a.token(), sent, false);
@@ -89,7 +89,8 @@ public final class Waiter {
                     expected = null;
                 }
             }
-            return queued(keys, owner, deadlineNanos, factory, sent, expected, recheck, a);
+            return queued(keys, owner, shared, deadlineNanos, factory, sent, expected, recheck,
+                    a);
         } finally {
             if (expected != null) {
                 expected.close();
@@ -105,7 +106,8 @@ public final class Waiter {
      * attempt ran: the attempt found the lock not ours) and is ignored. A refresh that finds the
      * owner no longer queued (a stale grant popped it, or its entry expired) joins again.
      */
-    private RedisGrant queued(KeyLayout.LockKeys keys, String owner, long deadlineNanos,
+    private RedisGrant queued(KeyLayout.LockKeys keys, String owner, boolean shared,
+            long deadlineNanos,
             GrantFactory factory, long firstSent, GrantNotifications.Expected expected,
             boolean recheckFirst, LockProtocol.Attempt busy) throws InterruptedException {
         long busySent = firstSent;
@@ -119,7 +121,7 @@ public final class Waiter {
                 if (left <= 0) {
                     long sent = System.nanoTime();
                     LockProtocol.Attempt a = protocol.acquire(keys, owner,
-                            LockProtocol.Mode.LEAVE, sent);
+                            LockProtocol.Mode.LEAVE, shared, sent);
                     if (a.granted()) {
                         stats.granted(wake);
                         return factory.create(a.token(), sent, false);
@@ -151,7 +153,8 @@ public final class Waiter {
             }
             recheck = false;
             long sent = System.nanoTime();
-            last = protocol.acquire(keys, owner, last.queued() ? LockProtocol.Mode.QUEUED : LockProtocol.Mode.JOIN, deadlineNanos);
+            last = protocol.acquire(keys, owner, last.queued() ? LockProtocol.Mode.QUEUED
+                    : LockProtocol.Mode.JOIN, shared, deadlineNanos);
             if (last.granted()) {
                 stats.granted(wake);
                 return factory.create(last.token(), sent, false);

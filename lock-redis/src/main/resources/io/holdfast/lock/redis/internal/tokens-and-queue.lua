@@ -3,8 +3,52 @@
 -- type OwnerValue, unique per acquire attempt; a trailing '!' while processes wait in its queue),
 -- KEYS[2] fence (the last token reserved; never expires), KEYS[3] queue (sorted set of waiting
 -- owner values by arrival), KEYS[4] queue expiries (hash: owner value -> ms after which the
--- entry is dead; waiters refresh theirs). Lua numbers are doubles, exact below 2^53; values are
--- written with '%d' because tostring() would give exponent notation.
+-- entry is dead, followed by 's' for a shared request; waiters refresh theirs), KEYS[5] readers
+-- (hash: owner value of each shared holder -> '<ms after which the entry is dead> <token>').
+-- While shared holders hold the lock, the lock key holds SHARED (marked '!' like an owner value
+-- while processes wait) with a TTL covering every reader's entry, so an exclusive SET NX fails
+-- without reading the readers. Lua numbers are doubles, exact below 2^53; values are written
+-- with '%d' because tostring() would give exponent notation.
+local SHARED = '~shared'
+local function is_shared(v)
+  return v == SHARED or v == SHARED .. '!'
+end
+-- Sets the TTL of 'key' to 'ms' unless it already lives longer.
+local function extend(key, ms)
+  if redis.call('pttl', key) < tonumber(ms) then
+    redis.call('pexpire', key, ms)
+  end
+end
+-- A queue entry's deadline (ms) and whether it is a shared request, from its KEYS[4] value.
+local function entry_of(raw)
+  if not raw then
+    return nil, false
+  end
+  local ms, s = string.match(raw, '^(%d+)(s?)$')
+  return tonumber(ms), s == 's'
+end
+-- Deletes the readers whose entry is dead by 'now_ms' (crashed or cut-off shared holders);
+-- returns how many live ones are left and the ms until the first of them ends (nil if none).
+-- The readers key is deleted when none is left.
+local function purge_readers(now_ms)
+  local all = redis.call('hgetall', KEYS[5])
+  local left, soonest = 0, nil
+  for i = 1, #all, 2 do
+    local expiry = tonumber(string.match(all[i + 1], '^%d+'))
+    if expiry < now_ms then
+      redis.call('hdel', KEYS[5], all[i])
+    else
+      left = left + 1
+      if not soonest or expiry - now_ms < soonest then
+        soonest = expiry - now_ms
+      end
+    end
+  end
+  if left == 0 and #all > 0 then
+    redis.call('del', KEYS[5])
+  end
+  return left, soonest
+end
 local function now_micros()
   local time = redis.call('time')
   return tonumber(time[1]) * 1000000 + tonumber(time[2])
@@ -29,32 +73,58 @@ end
 local function claim_of(owner, default)
   return string.match(owner, '^[^:]+:%d+:%d+:%d+:(%d+):%d+$') or default
 end
--- Hands a free lock to the oldest live waiter: pops dead entries on the way (an entry is dead
--- after its own deadline in KEYS[4], whatever the queue key's TTL), sets the lock to the waiter
--- for the waiter's claim lease (its process extends it to the full lease), marked when more
--- wait, and publishes '<owner> <token> <lock key>' on the waiter's manager channel (prefix ..
--- ownerId): the waiter accepts it only for that lock and that owner value. Returns the token, or
--- nil when nobody live waits. 'claim' is used only for a waiter of the previous value format.
+-- Hands a free lock to the oldest live waiter, or to the run of live shared waiters at the head
+-- of the queue: pops dead entries on the way (an entry is dead after its own deadline in KEYS[4],
+-- whatever the queue key's TTL), and grants each waiter its own claim lease (its process extends
+-- it to the full lease): an exclusive waiter gets the lock key, marked when more wait; shared
+-- waiters get a readers entry each and the lock key holds SHARED. Every grant takes a new token
+-- and publishes '<owner> <token> <lock key>' on the waiter's manager channel (prefix ..
+-- ownerId): the waiter accepts it only for that lock and that owner value. Returns the last
+-- token granted, or nil when nobody live waits. 'claim' is used only for a waiter of the
+-- previous value format.
 local function grant_next(now, reserve, channel_prefix, claim)
   local now_ms = math.floor(now / 1000)
+  local readers, reader_claim, token = 0, 0, nil
   while true do
-    local head = redis.call('zpopmin', KEYS[3])
+    local head = redis.call('zrange', KEYS[3], 0, 0)
     if #head == 0 then
-      return nil
+      break
     end
     local owner = head[1]
-    local expiry = tonumber(redis.call('hget', KEYS[4], owner))
+    local expiry, shared = entry_of(redis.call('hget', KEYS[4], owner))
+    local live = expiry and expiry >= now_ms
+    if live and not shared and readers > 0 then
+      break -- the writer waits for the readers just granted
+    end
+    redis.call('zrem', KEYS[3], owner)
     redis.call('hdel', KEYS[4], owner)
-    if expiry and expiry >= now_ms then
-      local token = next_token(now, reserve)
-      local value = owner
-      if redis.call('zcard', KEYS[3]) > 0 then
-        value = owner .. '!'
-      end
-      redis.call('set', KEYS[1], value, 'PX', claim_of(owner, claim))
+    if live then
+      token = next_token(now, reserve)
+      local owner_claim = tonumber(claim_of(owner, claim))
       redis.call('publish', channel_prefix .. string.match(owner, '^[^:]*'),
         owner .. ' ' .. string.format('%d', token) .. ' ' .. KEYS[1])
-      return token
+      if not shared then
+        local value = owner
+        if redis.call('zcard', KEYS[3]) > 0 then
+          value = owner .. '!'
+        end
+        redis.call('set', KEYS[1], value, 'PX', owner_claim)
+        return token
+      end
+      redis.call('hset', KEYS[5], owner, string.format('%d %d', now_ms + owner_claim, token))
+      readers = readers + 1
+      if owner_claim > reader_claim then
+        reader_claim = owner_claim
+      end
     end
   end
+  if readers > 0 then
+    local value = SHARED
+    if redis.call('zcard', KEYS[3]) > 0 then
+      value = SHARED .. '!'
+    end
+    redis.call('set', KEYS[1], value, 'PX', reader_claim)
+    extend(KEYS[5], reader_claim)
+  end
+  return token
 end

@@ -59,12 +59,6 @@ class DualFileRedisConformanceIT {
             return true;
         }
 
-        /** Shared locks on Redis are not available yet: those specifications skip. */
-        @Override
-        protected boolean sharedLocks() {
-            return false;
-        }
-
         @Override
         protected int stressAcquisitions() {
             return 1000;
