@@ -45,7 +45,7 @@ final class ProcessNode implements RedisNode {
     }
 
     /**
-     * Starts a node named {@code <name>-<role>-<port>} on a free port, retrying with another port when
+     * Starts a node named {@code <name>-<role>-<port>} (in a directory also named by the JVM's pid) on a free port, retrying with another port when
      * someone else bound it first, and returns once it answers PING.
      *
      * @param password the password clients must use, or null (always null for Sentinels)
@@ -56,7 +56,10 @@ final class ProcessNode implements RedisNode {
         IllegalStateException last = null;
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
             int port = Ports.next();
-            Path dir = Processes.root().resolve(name + "-" + role + "-" + port);
+            // the JVM's pid keeps the directory fresh: the root outlives builds, and another JVM may
+            // have used this port for a node of the same name (a Cluster node would load its
+            // nodes.conf and refuse to join a new cluster: "Node is not empty")
+            Path dir = Processes.root().resolve(name + "-" + role + "-" + port + "-" + ProcessHandle.current().pid());
             ProcessNode node = new ProcessNode(name + "/" + role, port, dir, sentinel, password, startupTimeout);
             try {
                 Files.createDirectories(dir);
