@@ -53,14 +53,6 @@ public record LockState(String name, String backend, String mode, String ownerId
         }
     }
 
-    /** The state of a lock held exclusively (no readers). */
-    public LockState(String name, String backend, String ownerId, String thread, Instant acquiredAt,
-            long token, Optional<Duration> leaseLeft, int queueLength, Optional<Duration> oldestWait,
-            Optional<InstanceInfo> holder, List<QueueEntry> queue, String stored) {
-        this(name, backend, "exclusive", ownerId, thread, acquiredAt, token, leaseLeft, queueLength,
-                oldestWait, holder, queue, stored, 0);
-    }
-
     /** The holder as an operator recognises it: {@code host:pid app}, else a short owner id. */
     public String holderName() {
         String first = holder.map(InstanceInfo::describe).orElseGet(() -> LockAdmin.shortId(ownerId));

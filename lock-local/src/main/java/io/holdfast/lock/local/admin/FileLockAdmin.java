@@ -171,24 +171,18 @@ public final class FileLockAdmin implements LockAdmin {
             return Optional.empty();
         }
         content = probed.get();
-        Holder h = Holder.parse(content, osHolder);
+        // readers write no holder record: the table names them, the first stands for all
+        Holder h = readers.isEmpty() ? Holder.parse(content, osHolder)
+                : new Holder("pid " + readers.get(0), readers.get(0), "?", Instant.EPOCH, "");
         List<QueueEntry> queue = new ArrayList<>();
         for (long pid : waiters) {
             queue.add(new QueueEntry("pid " + pid, "?", Optional.empty(),
                     Optional.of(Processes.describe("pid " + pid, pid, "locks"))));
         }
-        if (!readers.isEmpty()) {
-            // readers write no holder record: the table names them
-            long first = readers.get(0);
-            return Optional.of(new LockState(name, "file", "shared", "pid " + first, "?", Instant.EPOCH,
-                    LockRecord.counter(content), Optional.empty(), waiters.size(), Optional.empty(),
-                    Optional.of(Processes.describe("pid " + first, first, "locks")),
-                    withQueue ? queue : List.of(), "", readers.size()));
-        }
-        return Optional.of(new LockState(name, "file", h.ownerId(), h.thread(), h.at(),
-                LockRecord.counter(content), Optional.empty(), waiters.size(), Optional.empty(),
+        return Optional.of(new LockState(name, "file", readers.isEmpty() ? "exclusive" : "shared", h.ownerId(),
+                h.thread(), h.at(), LockRecord.counter(content), Optional.empty(), waiters.size(), Optional.empty(),
                 h.pid() > 0 ? Optional.of(Processes.describe(h.ownerId(), h.pid(), "locks"))
-                        : Optional.empty(), withQueue ? queue : List.of(), h.record()));
+                        : Optional.empty(), withQueue ? queue : List.of(), h.record(), readers.size()));
     }
 
     @Override

@@ -100,6 +100,8 @@ final class LockReader {
                     Optional.ofNullable(instances.get(waiter.ownerId()))));
         }
         Optional<Duration> oldest = live.stream().map(e -> e.waited().orElseThrow()).max(Comparator.naturalOrder());
+        OwnerValue holder = owner;
+        int readerCount = 0;
         if (LockProtocol.SHARED_VALUE.equals(s.ownerValue())) {
             // readers: owner value -> '<deadline ms> <token>'; the first live one names the holders
             List<String> readers = raw.readers().entrySet().stream()
@@ -108,16 +110,13 @@ final class LockReader {
             if (readers.isEmpty()) {
                 return Optional.empty(); // every reader's entry ended: free for the next script
             }
-            OwnerValue first = OwnerValue.lenient(readers.get(0));
-            return Optional.of(new LockState(raw.name(), "redis", "shared", first.ownerId(), first.thread(),
-                    first.at(), s.grantToken(), s.remaining(), live.size(), oldest,
-                    Optional.ofNullable(instances.get(first.ownerId())), withQueue ? live : List.of(),
-                    owner.value(), readers.size()));
+            holder = OwnerValue.lenient(readers.get(0));
+            readerCount = readers.size();
         }
-        return Optional.of(new LockState(raw.name(), "redis", owner.ownerId(),
-                owner.thread(), owner.at(), s.grantToken(), s.remaining(), live.size(), oldest,
-                Optional.ofNullable(instances.get(owner.ownerId())),
-                withQueue ? live : List.of(), owner.value()));
+        return Optional.of(new LockState(raw.name(), "redis", readerCount > 0 ? "shared" : "exclusive",
+                holder.ownerId(), holder.thread(), holder.at(), s.grantToken(), s.remaining(), live.size(),
+                oldest, Optional.ofNullable(instances.get(holder.ownerId())), withQueue ? live : List.of(),
+                owner.value(), readerCount));
     }
 
     private record Named(String name, KeyLayout.LockKeys keys) {}
