@@ -25,8 +25,12 @@ class HistoryCheckerTest {
 
     /** An acquire invoked at {@code from}, granted at {@code from + 1}, released at {@code to}. */
     private void hold(String owner, String resource, long token, long from, long to) {
-        at(from, owner, Op.ACQUIRE, Phase.INVOKE, resource, 0, "");
-        at(from + 1, owner, Op.ACQUIRE, Phase.OK, resource, token, "");
+        hold(owner, resource, token, from, to, "");
+    }
+
+    private void hold(String owner, String resource, long token, long from, long to, String mode) {
+        at(from, owner, Op.ACQUIRE, Phase.INVOKE, resource, 0, mode);
+        at(from + 1, owner, Op.ACQUIRE, Phase.OK, resource, token, mode);
         at(to, owner, Op.RELEASE, Phase.INVOKE, resource, token, "");
         at(to + 1, owner, Op.RELEASE, Phase.OK, resource, token, "");
     }
@@ -176,10 +180,7 @@ class HistoryCheckerTest {
 
     /** A shared hold: acquire invoked at {@code from}, granted at {@code from + 1}, released at {@code to}. */
     private void sharedHold(String owner, String resource, long token, long from, long to) {
-        at(from, owner, Op.ACQUIRE, Phase.INVOKE, resource, 0, Event.SHARED);
-        at(from + 1, owner, Op.ACQUIRE, Phase.OK, resource, token, Event.SHARED);
-        at(to, owner, Op.RELEASE, Phase.INVOKE, resource, token, "");
-        at(to + 1, owner, Op.RELEASE, Phase.OK, resource, token, "");
+        hold(owner, resource, token, from, to, Event.SHARED);
     }
 
     @Test

@@ -7,7 +7,6 @@ import io.holdfast.lock.redis.RedisLockManager;
 import io.holdfast.lock.testkit.redis.RedisExtension;
 import io.holdfast.reliability.history.CheckReport;
 import io.holdfast.reliability.history.Event;
-import io.holdfast.reliability.process.WorkerJvm;
 import io.holdfast.reliability.proxy.FaultProxy;
 import io.holdfast.reliability.worker.Contender;
 import io.holdfast.reliability.worker.Fleet;
@@ -62,23 +61,16 @@ class ReadersWritersIT {
         Event.Op part = reader ? Event.Op.READ : Event.Op.WRITE;
         Predicate<List<Event>> firstPart = since -> since.size() == 2 && since.get(0).op() == part
                 && since.get(1).op() == part && since.get(1).phase() == Event.Phase.OK;
-        CheckReport report;
-        List<Event> events;
         Event frozenGrant;
-        long stoppedAt;
-        long resumedAt;
+        FrozenRun run;
         try (Fleet fleet = Fleet.start(dir, 3, options)) {
             frozenGrant = fleet.awaitHolding(firstPart, Duration.ofSeconds(20));
-            WorkerJvm holder = fleet.worker(frozenGrant.process());
-            holder.stop();
-            stoppedAt = System.nanoTime();
-            Thread.sleep(PAUSE.toMillis());
-            resumedAt = System.nanoTime();
-            holder.cont();
-            fleet.awaitExit(Duration.ofSeconds(40));
-            events = fleet.events(List.of());
-            report = fleet.check(List.of());
+            run = FrozenRun.freeze(fleet, frozenGrant.process(), PAUSE);
         }
+        List<Event> events = run.events();
+        CheckReport report = run.report();
+        long stoppedAt = run.stoppedAt();
+        long resumedAt = run.resumedAt();
         String victim = frozenGrant.process();
         Event otherGrant = Timing.first(events, stoppedAt, e -> !e.process().equals(victim)
                 && e.op() == Event.Op.ACQUIRE && e.phase() == Event.Phase.OK
