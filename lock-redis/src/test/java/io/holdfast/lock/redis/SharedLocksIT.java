@@ -188,6 +188,77 @@ class SharedLocksIT {
         assertNothingLeft("doc");
     }
 
+    /**
+     * Gap (a) of issue 13: R1 reads; W queues (writer intent); R2 queues behind W; W gives up.
+     * Before, R2 was granted only at its next queue refresh (up to a second later, by its timer);
+     * now W's leaving script grants R2 at once, by a grant message.
+     */
+    @Test
+    void writerGivingUp_grantsTheReadersQueuedBehindIt_atOnce() throws Exception {
+        open(Duration.ofSeconds(30));
+        Lease first = a.acquireShared("doc", Duration.ofSeconds(5));
+        CompletableFuture<Boolean> writer = CompletableFuture.supplyAsync(() -> {
+            try {
+                b.acquire("doc", Duration.ofSeconds(3)).release();
+                return true;
+            } catch (io.holdfast.lock.LockTimeoutException e) {
+                return false;
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, pool);
+        await().atMost(Duration.ofSeconds(10)).until(() -> queued("doc") == 1);
+        Held second = new Held(c, "doc", true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> queued("doc") == 2);
+        assertThat(writer.get(20, TimeUnit.SECONDS)).as("the writer gave up").isFalse();
+        Lease r2 = second.lease.get(10, TimeUnit.SECONDS);
+        assertThat(c.waitStats().grantsAfterNotification()).as("granted by the writer's leaving").isOne();
+        assertThat(c.waitStats().grantsAfterTimer()).as("granted by its own refresh").isZero();
+        assertThat(r2.fencingToken()).isGreaterThan(first.fencingToken());
+        assertThat(first.isHeld()).isTrue();
+        assertThat(raw.sync().get(key("doc", "lock"))).as("nobody waits any more").isEqualTo("~shared");
+        second.release();
+        first.release();
+        assertNothingLeft("doc");
+    }
+
+    /**
+     * Gap (b) of issue 13: R1 reads; an operator force-releases the shared lock; W takes it and
+     * writes, R2 queues behind W, W's release hands the lock to R2 (SHARED again). Before, the
+     * forced release left R1's entry in the readers key, so R1's renewal found it under the new
+     * SHARED value and R1 kept "holding" across W's exclusive hold; now the forced release
+     * removes the readers and R1 reports the loss at its next renewal.
+     */
+    @Test
+    void forcedReleaseOfASharedLock_evictsTheReaders_andAWriterIsGrantedAboveTheirTokens() throws Exception {
+        open(Duration.ofSeconds(3));
+        Lease evicted = a.acquireShared("doc", Duration.ofSeconds(5));
+        AtomicInteger lost = new AtomicInteger();
+        evicted.onLost(lost::incrementAndGet);
+        try (RedisLockAdmin admin = RedisLockAdmin.create(RedisLockSettings.builder()
+                .uri(redis.uri()).namespace(namespace).build())) {
+            var state = admin.inspect("doc").orElseThrow();
+            assertThat(admin.forceRelease(state, new io.holdfast.lock.spi.LockAdmin.Operator("test", "host"),
+                    "gap b").outcome()).isEqualTo(io.holdfast.lock.spi.LockAdmin.Eviction.Outcome.RELEASED);
+        }
+        assertThat(raw.sync().exists(key("doc", "readers"))).as("readers evicted with the lock").isZero();
+        Held writer = new Held(b, "doc", false);
+        Lease w = writer.lease.get(10, TimeUnit.SECONDS);
+        assertThat(w.fencingToken()).isGreaterThan(evicted.fencingToken());
+        Held later = new Held(c, "doc", true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> queued("doc") == 1);
+        writer.release(); // hands the lock to the queued reader: SHARED again
+        Lease r2 = later.lease.get(10, TimeUnit.SECONDS);
+        assertThat(raw.sync().hlen(key("doc", "readers"))).as("only the new reader's entry").isOne();
+        await().atMost(Duration.ofSeconds(10)).until(() -> lost.get() == 1);
+        assertThat(evicted.isHeld()).isFalse();
+        assertThat(r2.isHeld()).isTrue();
+        assertThat(r2.fencingToken()).isGreaterThan(w.fencingToken());
+        evicted.release();
+        later.release();
+        assertNothingLeft("doc");
+    }
+
     /** The owner id prefix of {@code m}'s reader entry among {@code owners} (one per manager). */
     private static String ownerIdOf(RedisLockManager m, java.util.List<String> owners) {
         String id = m.sharedOwnerId();

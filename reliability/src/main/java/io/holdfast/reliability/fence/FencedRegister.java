@@ -8,8 +8,9 @@ import java.util.Objects;
 
 /**
  * The never-faulted store of the reliability suite: an in-memory {@link FencedResource} that
- * records every write, accepted or rejected, in the order it decided them. Thread-safe; each write
- * is decided under one monitor, so the record is a total order.
+ * records every write, accepted or rejected, in the order it decided them (reads are decided under
+ * the same monitor, so they fall into that order too, but are not recorded here: readers record
+ * what they saw in their history). Thread-safe.
  */
 public final class FencedRegister implements FencedResource {
 
@@ -29,6 +30,8 @@ public final class FencedRegister implements FencedResource {
     }
 
     private final Map<String, Long> highest = new HashMap<>();
+    private final Map<String, Long> highestRead = new HashMap<>();
+    private final Map<String, Integer> parts = new HashMap<>();
     private final List<Write> writes = new ArrayList<>();
 
     @Override
@@ -36,12 +39,25 @@ public final class FencedRegister implements FencedResource {
         Objects.requireNonNull(resource, "resource");
         Objects.requireNonNull(writer, "writer");
         long before = highest.getOrDefault(resource, -1L);
-        boolean accepted = token >= before;
+        boolean accepted = token >= before && token >= highestRead.getOrDefault(resource, -1L);
         if (accepted) {
+            parts.put(resource, token == before ? parts.getOrDefault(resource, 0) + 1 : 1);
             highest.put(resource, token);
         }
         writes.add(new Write(writes.size(), resource, token, writer, System.nanoTime(), accepted, before));
         return accepted;
+    }
+
+    @Override
+    public synchronized Read read(String resource, long token, String reader) {
+        Objects.requireNonNull(resource, "resource");
+        Objects.requireNonNull(reader, "reader");
+        long written = highest.getOrDefault(resource, -1L);
+        if (token < written) {
+            return new Read(false, 0, 0);
+        }
+        highestRead.merge(resource, token, Math::max);
+        return new Read(true, written, parts.getOrDefault(resource, 0));
     }
 
     /** Records a write decided elsewhere (for checker tests and imported logs), unconditionally. */

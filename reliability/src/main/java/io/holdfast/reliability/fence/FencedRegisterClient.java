@@ -39,19 +39,36 @@ public final class FencedRegisterClient implements FencedResource, AutoCloseable
 
     @Override
     public boolean write(String resource, long token, String writer) {
-        if (writer.indexOf(' ') >= 0 || writer.indexOf('\n') >= 0) {
-            throw new IllegalArgumentException("writer must not contain blanks, but was '" + writer + "'");
+        String reply = call("W", resource, token, writer);
+        if (!(reply.equals("A") || reply.equals("R"))) {
+            throw new IllegalStateException("fenced register answered '" + reply + "' to a write");
         }
-        String line = "W " + token + " " + writer + " "
+        return reply.equals("A");
+    }
+
+    @Override
+    public Read read(String resource, long token, String reader) {
+        String[] reply = call("R", resource, token, reader).split(" ");
+        if (reply.length != 3 || !(reply[0].equals("A") || reply[0].equals("R"))) {
+            throw new IllegalStateException("fenced register answered '" + String.join(" ", reply) + "' to a read");
+        }
+        return new Read(reply[0].equals("A"), Long.parseLong(reply[1]), Integer.parseInt(reply[2]));
+    }
+
+    private String call(String op, String resource, long token, String who) {
+        if (who.indexOf(' ') >= 0 || who.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("writer or reader must not contain blanks, but was '" + who + "'");
+        }
+        String line = op + " " + token + " " + who + " "
                 + Base64.getEncoder().encodeToString(resource.getBytes(StandardCharsets.UTF_8)) + "\n";
         try {
             out.write(line.getBytes(StandardCharsets.UTF_8));
             out.flush();
             String reply = in.readLine();
-            if (reply == null || !(reply.equals("A") || reply.equals("R"))) {
-                throw new IllegalStateException("fenced register answered '" + reply + "' to a write");
+            if (reply == null) {
+                throw new IllegalStateException("fenced register closed the connection");
             }
-            return reply.equals("A");
+            return reply;
         } catch (IOException e) {
             throw new UncheckedIOException("fenced register unreachable", e);
         }

@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Serves a {@link FencedRegister} on a loopback port so worker JVMs can write to it. Protocol, one
  * line each way: {@code W <token> <writer> <base64 resource>} answered {@code A} (accepted) or
- * {@code R} (rejected). Never faulted: clients connect to it directly, not through a proxy.
+ * {@code R} (rejected); {@code R <token> <reader> <base64 resource>} answered
+ * {@code A <value token> <parts>} or {@code R 0 0} (see {@link FencedResource#read}). Never faulted: clients connect to it directly, not through a proxy.
  */
 public final class FencedRegisterServer implements AutoCloseable {
 
@@ -75,13 +76,19 @@ public final class FencedRegisterServer implements AutoCloseable {
             String line;
             while ((line = in.readLine()) != null) {
                 String[] parts = line.split(" ");
-                if (parts.length != 4 || !"W".equals(parts[0])) {
+                if (parts.length != 4 || !("W".equals(parts[0]) || "R".equals(parts[0]))) {
                     out.write("E\n".getBytes(StandardCharsets.US_ASCII));
                     continue;
                 }
                 String resource = new String(Base64.getDecoder().decode(parts[3]), StandardCharsets.UTF_8);
-                boolean accepted = register.write(resource, Long.parseLong(parts[1]), parts[2]);
-                out.write((accepted ? "A\n" : "R\n").getBytes(StandardCharsets.US_ASCII));
+                String reply;
+                if ("W".equals(parts[0])) {
+                    reply = register.write(resource, Long.parseLong(parts[1]), parts[2]) ? "A" : "R";
+                } else {
+                    FencedResource.Read read = register.read(resource, Long.parseLong(parts[1]), parts[2]);
+                    reply = (read.accepted() ? "A " : "R ") + read.token() + " " + read.parts();
+                }
+                out.write((reply + "\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
             }
         } catch (IOException e) {

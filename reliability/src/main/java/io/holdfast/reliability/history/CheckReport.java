@@ -20,12 +20,17 @@ import java.util.List;
  * @param flagsLost descriptions of acknowledged flags a later read did not find
  * @param unavailability windows (nanos) from the first backend failure after a success to the next success
  * @param longestGrantGap the longest time between two consecutive grants (any owner, any resource)
+ * @param tornReads reads that saw a value a live writer was writing, or a value that changed within
+ *     one shared hold (see {@link HistoryChecker})
+ * @param halfWritesSeen reads that saw the half-written value of a writer that never completed it
+ * @param readsRefused fenced reads refused as stale (the reader had lost its lock to a writer)
  */
 public record CheckReport(long grants, long unknownAcquires, List<Overlap> overlaps, List<String> tokenReuses,
         List<String> sharedTokenWrites,
         List<String> tokenRegressions, long writesAccepted, long writesRejected,
         List<FencedRegister.Write> staleAccepted, long lossesReported, List<String> flagsLost,
-        List<Window> unavailability, Window longestGrantGap) {
+        List<Window> unavailability, Window longestGrantGap, List<String> tornReads, long halfWritesSeen,
+        long readsRefused) {
 
     /** Two holds covering a common instant. */
     public record Overlap(Hold first, Hold second) {
@@ -69,14 +74,16 @@ public record CheckReport(long grants, long unknownAcquires, List<Overlap> overl
                 + " token_regressions=" + tokenRegressions.size() + " writes_accepted=" + writesAccepted
                 + " stale_rejected=" + writesRejected + " stale_accepted=" + staleAccepted.size()
                 + " losses_reported=" + lossesReported + " flags_lost=" + flagsLost.size()
-                + " max_unavailable_ms=" + maxUnavailableMillis() + " max_grant_gap_ms=" + longestGrantGap.millis() + (extra == null || extra.isEmpty() ? "" : " " + extra);
+                + " max_unavailable_ms=" + maxUnavailableMillis() + " max_grant_gap_ms=" + longestGrantGap.millis()
+                + " torn_reads=" + tornReads.size() + " half_writes_seen=" + halfWritesSeen
+                + " reads_refused=" + readsRefused + (extra == null || extra.isEmpty() ? "" : " " + extra);
     }
 
     /** The first few overlaps, stale writes, token conflicts and regressions and lost flags, for failure messages. */
     public String details() {
         return "overlaps " + first(overlaps) + "; stale accepted " + first(staleAccepted) + "; shared-token writes "
-                + first(sharedTokenWrites) + "; token reuses " + first(tokenReuses) + "; token regressions " + first(tokenRegressions) + "; flags lost "
-                + first(flagsLost);
+                + first(sharedTokenWrites) + "; token reuses " + first(tokenReuses) + "; token regressions "
+                + first(tokenRegressions) + "; flags lost " + first(flagsLost) + "; torn reads " + first(tornReads);
     }
 
     private static String first(List<?> items) {

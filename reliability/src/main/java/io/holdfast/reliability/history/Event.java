@@ -14,17 +14,21 @@ import java.util.Objects;
  * @param op the operation
  * @param phase invoke, or the outcome
  * @param resource the lock resource or flag name
- * @param value the fencing token (acquire ok, write, release), the TTL in ms (flag set), or 1/0 for
- *     present/absent (flag read); 0 when meaningless
- * @param detail free text (error message), never null
+ * @param value the fencing token (acquire ok, write, release), the token of the value read (read ok),
+ *     the TTL in ms (flag set), or 1/0 for present/absent (flag read); 0 when meaningless
+ * @param detail free text (error message; {@link #SHARED} on a shared acquire; {@code parts=<n>} on a
+ *     read ok), never null
  */
 public record Event(long nanos, String process, String thread, Op op, Phase phase, String resource, long value,
         String detail) {
 
     /** Operations a history records. */
     public enum Op {
-        ACQUIRE, RELEASE, WRITE, LOST, FLAG_SET, FLAG_CLEAR, FLAG_READ
+        ACQUIRE, RELEASE, WRITE, READ, LOST, FLAG_SET, FLAG_CLEAR, FLAG_READ
     }
+
+    /** The detail of a shared acquire's invoke and outcome events. */
+    public static final String SHARED = "shared";
 
     /** Invocation or outcome; UNKNOWN is an outcome the client cannot know (e.g. a timed-out reply). */
     public enum Phase {

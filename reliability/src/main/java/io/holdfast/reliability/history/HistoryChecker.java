@@ -19,7 +19,16 @@ import java.util.stream.Collectors;
  *
  * <p>Holds are taken as their owners believed them (acquire OK to release invocation), a subset of
  * the time the lock key existed in a correct run, so a correct run never shows an overlap; a
- * holder paused past its lease does, which is why the fence exists.
+ * holder paused past its lease does, which is why the fence exists. Shared holds (acquire events
+ * with detail {@link Event#SHARED}) may overlap each other; an exclusive hold overlapping any
+ * other hold is an overlap.
+ *
+ * <p>Reads: a writer writes its value in two steps under one token, so a read returning
+ * {@code parts=1} saw it half-written. That is a <em>torn read</em> when the writer completed the
+ * value later (the reader read while a live writer was writing), or when two reads of one shared
+ * hold returned different values (a write landed under the reader); it is a <em>half write
+ * seen</em> when the writer never completed it (it lost its lock half-way, e.g. frozen: no lock
+ * can finish a dead writer's value, the fence only keeps it from finishing it late).
  */
 public final class HistoryChecker {
 
@@ -42,7 +51,9 @@ public final class HistoryChecker {
                 writes.stream().filter(FencedRegister.Write::accepted).count(),
                 writes.stream().filter(w -> !w.accepted()).count(), staleAccepted(writes),
                 sorted.stream().filter(e -> e.op() == Op.LOST).count(), FlagChecker.lostFlags(sorted),
-                unavailability(sorted), longestGrantGap(holds));
+                unavailability(sorted), longestGrantGap(holds), tornReads(sorted, holds, writes),
+                halfWritesSeen(sorted, writes),
+                sorted.stream().filter(e -> e.op() == Op.READ && e.phase() == Phase.FAIL).count());
     }
 
     /** Reconstructs every hold from the events (sorted by time). */
@@ -58,7 +69,7 @@ public final class HistoryChecker {
                 invoked.put(key, e.nanos());
             } else if (e.op() == Op.ACQUIRE && e.phase() == Phase.OK) {
                 open.put(key, new Hold(e.resource(), e.owner(), e.value(), invoked.getOrDefault(key, e.nanos()),
-                        e.nanos(), Long.MAX_VALUE));
+                        e.nanos(), Long.MAX_VALUE, Event.SHARED.equals(e.detail())));
             } else if ((e.op() == Op.RELEASE && e.phase() == Phase.INVOKE) || e.op() == Op.LOST) {
                 Hold hold = open.remove(key);
                 if (hold != null) {
@@ -76,7 +87,7 @@ public final class HistoryChecker {
 
     private static Hold end(Hold hold, long endNanos) {
         return new Hold(hold.resource(), hold.owner(), hold.token(), hold.invokedNanos(), hold.startNanos(),
-                Math.max(endNanos, hold.startNanos()));
+                Math.max(endNanos, hold.startNanos()), hold.shared());
     }
 
     private static Map<String, List<Hold>> byResource(List<Hold> holds) {
@@ -90,7 +101,7 @@ public final class HistoryChecker {
             for (Hold hold : ofResource) { // sorted by start
                 active.removeIf(a -> a.endNanos() <= hold.startNanos());
                 for (Hold other : active) {
-                    if (!other.owner().equals(hold.owner()) && other.overlaps(hold) && found.size() < MAX_LISTED) {
+                    if (!other.owner().equals(hold.owner()) && other.conflicts(hold) && found.size() < MAX_LISTED) {
                         found.add(new Overlap(other, hold));
                     }
                 }
@@ -98,6 +109,53 @@ public final class HistoryChecker {
             }
         }
         return found;
+    }
+
+    static List<String> tornReads(List<Event> sorted, List<Hold> holds, List<FencedRegister.Write> writes) {
+        Map<String, Long> completed = completedValues(writes);
+        List<String> torn = new ArrayList<>();
+        Map<String, List<Event>> readsByOwner = sorted.stream()
+                .filter(e -> e.op() == Op.READ && e.phase() == Phase.OK)
+                .collect(Collectors.groupingBy(e -> e.owner() + "\u0000" + e.resource()));
+        for (List<Event> reads : readsByOwner.values()) {
+            for (Event read : reads) {
+                if (parts(read) == 1 && completed.containsKey(read.resource() + "#" + read.value())) {
+                    torn.add(read.owner() + " read '" + read.resource() + "' half-written by token " + read.value()
+                            + ", which its writer completed later");
+                }
+            }
+        }
+        for (Hold hold : holds) {
+            List<Event> reads = readsByOwner.getOrDefault(hold.owner() + "\u0000" + hold.resource(), List.of())
+                    .stream().filter(e -> e.nanos() >= hold.startNanos() && e.nanos() <= hold.endNanos()).toList();
+            for (Event read : reads) {
+                if (read.value() != reads.get(0).value() || parts(read) != parts(reads.get(0))) {
+                    torn.add(hold.owner() + " read '" + hold.resource() + "' as token " + reads.get(0).value() + " "
+                            + reads.get(0).detail() + " then as token " + read.value() + " " + read.detail()
+                            + " within one hold of token " + hold.token());
+                    break;
+                }
+            }
+        }
+        return torn;
+    }
+
+    static long halfWritesSeen(List<Event> sorted, List<FencedRegister.Write> writes) {
+        Map<String, Long> completed = completedValues(writes);
+        return sorted.stream().filter(e -> e.op() == Op.READ && e.phase() == Phase.OK && parts(e) == 1
+                && !completed.containsKey(e.resource() + "#" + e.value())).count();
+    }
+
+    /** {@code resource#token} of every value whose writer got two writes accepted. */
+    private static Map<String, Long> completedValues(List<FencedRegister.Write> writes) {
+        Map<String, Long> acceptedWrites = writes.stream().filter(FencedRegister.Write::accepted)
+                .collect(Collectors.groupingBy(w -> w.resource() + "#" + w.token(), Collectors.counting()));
+        acceptedWrites.values().removeIf(n -> n < 2);
+        return acceptedWrites;
+    }
+
+    private static int parts(Event read) {
+        return read.detail().startsWith("parts=") ? Integer.parseInt(read.detail().substring("parts=".length())) : 0;
     }
 
     static List<String> tokenReuses(List<Hold> holds) {

@@ -10,8 +10,20 @@ package io.holdfast.reliability.history;
  * @param invokedNanos when the acquire was invoked
  * @param startNanos when the acquire returned
  * @param endNanos when the owner stopped believing it held the lock
+ * @param shared true for a shared (read) hold: shared holds may overlap each other
  */
-public record Hold(String resource, String owner, long token, long invokedNanos, long startNanos, long endNanos) {
+public record Hold(String resource, String owner, long token, long invokedNanos, long startNanos, long endNanos,
+        boolean shared) {
+
+    /** An exclusive hold. */
+    public Hold(String resource, String owner, long token, long invokedNanos, long startNanos, long endNanos) {
+        this(resource, owner, token, invokedNanos, startNanos, endNanos, false);
+    }
+
+    /** True if both holds cover a common instant and at least one is exclusive. */
+    public boolean conflicts(Hold other) {
+        return (!shared || !other.shared) && overlaps(other);
+    }
 
     /** True if both holds cover a common instant. */
     public boolean overlaps(Hold other) {

@@ -17,8 +17,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The workload of one thread: acquire, write to the fenced resource with the token, optionally
- * stay a while and write again, release; every step recorded. Used by worker JVMs and in-process
- * scenarios alike. Not thread-safe: one per thread.
+ * stay a while and write again (the two parts of one value, written non-atomically), release;
+ * or, as a reader, acquire shared, read the value fenced with the token, stay, read it again,
+ * release. Every step recorded. Used by worker JVMs and in-process scenarios alike. Not
+ * thread-safe: one per thread.
  */
 public final class Contender {
 
@@ -41,12 +43,37 @@ public final class Contender {
     /** Runs rounds over {@code resources} in turn while {@code go} is true, counting grants in {@code granted}. */
     public void loop(List<String> resources, Duration wait, Duration hold, BooleanSupplier go, AtomicLong granted)
             throws InterruptedException {
+        loop(resources, wait, hold, go, granted, false);
+    }
+
+    /** As {@link #loop(List, Duration, Duration, BooleanSupplier, AtomicLong)}, reading rounds if {@code reader}. */
+    public void loop(List<String> resources, Duration wait, Duration hold, BooleanSupplier go, AtomicLong granted,
+            boolean reader) throws InterruptedException {
         int i = Math.floorMod(writer.hashCode(), resources.size());
         while (go.getAsBoolean()) {
-            if (round(resources.get(i++ % resources.size()), wait, hold)) {
+            String resource = resources.get(i++ % resources.size());
+            if (reader ? readRound(resource, wait, hold) : round(resource, wait, hold)) {
                 granted.incrementAndGet();
             }
         }
+    }
+
+    /**
+     * One reading round on {@code resource}: acquire shared, read, stay {@code hold}, read again,
+     * release.
+     *
+     * @return true if the lock was granted
+     */
+    public boolean readRound(String resource, Duration wait, Duration hold) throws InterruptedException {
+        Lease lease = acquireShared(resource, wait);
+        if (lease == null) {
+            return false;
+        }
+        read(resource, lease.fencingToken());
+        Thread.sleep(hold.toMillis());
+        read(resource, lease.fencingToken());
+        release(lease);
+        return true;
     }
 
     /**
@@ -70,10 +97,20 @@ public final class Contender {
 
     /** Acquires and records it; null (recorded as a failure) if not granted. */
     public Lease acquire(String resource, Duration wait) throws InterruptedException {
-        history.record(Op.ACQUIRE, Phase.INVOKE, resource, 0, null);
+        return acquire(resource, wait, false);
+    }
+
+    /** Acquires shared and records it (detail {@link Event#SHARED}); null if not granted. */
+    public Lease acquireShared(String resource, Duration wait) throws InterruptedException {
+        return acquire(resource, wait, true);
+    }
+
+    private Lease acquire(String resource, Duration wait, boolean shared) throws InterruptedException {
+        String mode = shared ? Event.SHARED : null;
+        history.record(Op.ACQUIRE, Phase.INVOKE, resource, 0, mode);
         try {
-            Lease lease = manager.acquire(resource, wait);
-            history.record(Op.ACQUIRE, Phase.OK, resource, lease.fencingToken(), null);
+            Lease lease = shared ? manager.acquireShared(resource, wait) : manager.acquire(resource, wait);
+            history.record(Op.ACQUIRE, Phase.OK, resource, lease.fencingToken(), mode);
             String thread = Thread.currentThread().getName();
             String process = writer.substring(0, writer.indexOf('/'));
             lease.onLost(() -> history.add(new Event(System.nanoTime(), process, thread, Op.LOST, Phase.OK,
@@ -94,6 +131,18 @@ public final class Contender {
         boolean accepted = fence.write(resource, token, writer);
         history.record(Op.WRITE, accepted ? Phase.OK : Phase.FAIL, resource, token, accepted ? "accepted" : "stale");
         return accepted;
+    }
+
+    /**
+     * Reads the fenced resource with {@code token} and records what it returned: the value's token
+     * and {@code parts=<n>}, or a failure if refused as stale.
+     */
+    public FencedResource.Read read(String resource, long token) {
+        history.record(Op.READ, Phase.INVOKE, resource, token, null);
+        FencedResource.Read read = fence.read(resource, token, writer);
+        history.record(Op.READ, read.accepted() ? Phase.OK : Phase.FAIL, resource, read.token(),
+                read.accepted() ? "parts=" + read.parts() : "stale");
+        return read;
     }
 
     /** Releases and records the outcome. */

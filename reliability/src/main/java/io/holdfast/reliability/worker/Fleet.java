@@ -119,17 +119,38 @@ public final class Fleet implements AutoCloseable {
      * @throws IllegalStateException if that does not happen within {@code timeout}
      */
     public Event awaitHoldingAfterWrite(Duration timeout) throws InterruptedException {
+        return awaitHolding(since -> since.get(since.size() - 1).op() == Event.Op.WRITE
+                && since.get(since.size() - 1).phase() == Event.Phase.OK, timeout);
+    }
+
+    /**
+     * Waits until some worker's last event is of a thread holding a lock whose events since that
+     * grant match {@code since} (a non-empty list, in order), and returns the grant;
+     * {@link Event#process()} names the worker.
+     *
+     * @throws IllegalStateException if that does not happen within {@code timeout}
+     */
+    public Event awaitHolding(java.util.function.Predicate<List<Event>> since, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() - deadline < 0) {
             for (Path history : histories) {
                 List<Event> events = HistoryRecorder.load(List.of(history));
-                Event last = events.isEmpty() ? null : events.get(events.size() - 1);
-                if (last != null && last.op() == Event.Op.WRITE && last.phase() == Event.Phase.OK) {
-                    for (int i = events.size() - 1; i >= 0; i--) {
-                        if (events.get(i).op() == Event.Op.ACQUIRE && events.get(i).phase() == Event.Phase.OK) {
-                            return events.get(i);
-                        }
+                String thread = events.isEmpty() ? null : events.get(events.size() - 1).thread();
+                List<Event> after = new ArrayList<>();
+                for (int i = events.size() - 1; i >= 0; i--) {
+                    Event e = events.get(i);
+                    if (!e.thread().equals(thread)) {
+                        continue;
                     }
+                    if (e.op() == Event.Op.ACQUIRE && e.phase() == Event.Phase.OK) {
+                        java.util.Collections.reverse(after);
+                        if (!after.isEmpty() && since.test(after)) {
+                            return e;
+                        }
+                        break;
+                    }
+                    after.add(e);
                 }
             }
             Thread.sleep(5);

@@ -13,12 +13,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * A worker JVM of the reliability suite. Each of {@code threads} threads loops until {@code grants}
  * grants in total or {@code duration_ms} have passed: acquire one of {@code resources} (waiting up
  * to {@code wait_ms}), write to the fenced register with the token, stay {@code hold_ms}, write
- * again (a paused holder's late write), release. Every step is recorded in the history file.
+ * again (a paused holder's late write), release; the first {@code reader_threads} threads (0 by
+ * default) read instead: acquire shared, fenced read, stay {@code hold_ms}, read again, release.
+ * Every step is recorded in the history file.
  * Prints {@code READY} once the manager is up and {@code DONE grants=<n>} at the end.
  *
  * <p>Arguments ({@code key=value}): {@code name}, {@code history}, {@code fence_port},
  * {@code resources} (comma-separated), {@code threads}, {@code grants}, {@code duration_ms},
- * {@code wait_ms}, {@code hold_ms}, and the manager options of {@link Managers}.
+ * {@code wait_ms}, {@code hold_ms}, {@code reader_threads}, and the manager options of {@link Managers}.
  */
 public final class LockWorker {
 
@@ -54,7 +56,8 @@ public final class LockWorker {
         int threads = (int) options.number("threads", 4);
         List<Thread> running = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
-            Thread thread = new Thread(this::loop, name + "-t" + i);
+            boolean reader = i < options.number("reader_threads", 0);
+            Thread thread = new Thread(() -> loop(reader), name + (reader ? "-r" : "-t") + i);
             running.add(thread);
             thread.start();
         }
@@ -66,7 +69,7 @@ public final class LockWorker {
         return grants.get();
     }
 
-    private void loop() {
+    private void loop(boolean reader) {
         List<String> resources = List.of(options.get("resources", "r").split(","));
         Duration wait = options.millis("wait_ms", 5_000);
         Duration hold = options.millis("hold_ms", 0);
@@ -74,7 +77,7 @@ public final class LockWorker {
         try (FencedRegisterClient fence = FencedRegisterClient.connect((int) options.number("fence_port", 0))) {
             Contender contender = new Contender(manager, history, fence, writer);
             contender.loop(resources, wait, hold,
-                    () -> System.nanoTime() - deadline < 0 && grants.get() < grantLimit, grants);
+                    () -> System.nanoTime() - deadline < 0 && grants.get() < grantLimit, grants, reader);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 /**
  * Creates the lock manager a scenario tests from {@link WorkerOptions}: {@code file=<dir>} for the
  * file backend (the harness's own control experiment), otherwise Redis at {@code uri=...} with
- * {@code lease_ms}, {@code min_acks}, {@code ack_timeout_ms}, {@code timeout_ms}, {@code namespace}.
+ * {@code lease_ms}, {@code min_acks}, {@code ack_timeout_ms}, {@code timeout_ms}, {@code namespace}; a
+ * Redis manager's start-up waits up to {@code startup_ms} (20s) for Redis to be reachable.
  */
 public final class Managers {
 

@@ -3,6 +3,7 @@ package io.holdfast.reliability.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.reliability.fence.FencedRegister;
+import io.holdfast.reliability.fence.FencedResource;
 import io.holdfast.reliability.history.Event.Op;
 import io.holdfast.reliability.history.Event.Phase;
 import java.nio.file.Path;
@@ -24,8 +25,12 @@ class HistoryCheckerTest {
 
     /** An acquire invoked at {@code from}, granted at {@code from + 1}, released at {@code to}. */
     private void hold(String owner, String resource, long token, long from, long to) {
-        at(from, owner, Op.ACQUIRE, Phase.INVOKE, resource, 0, "");
-        at(from + 1, owner, Op.ACQUIRE, Phase.OK, resource, token, "");
+        hold(owner, resource, token, from, to, "");
+    }
+
+    private void hold(String owner, String resource, long token, long from, long to, String mode) {
+        at(from, owner, Op.ACQUIRE, Phase.INVOKE, resource, 0, mode);
+        at(from + 1, owner, Op.ACQUIRE, Phase.OK, resource, token, mode);
         at(to, owner, Op.RELEASE, Phase.INVOKE, resource, token, "");
         at(to + 1, owner, Op.RELEASE, Phase.OK, resource, token, "");
     }
@@ -171,6 +176,67 @@ class HistoryCheckerTest {
                 .isEqualTo(220L);
         assertThat(report.maxUnavailableMillis()).isEqualTo(220);
         assertThat(report.longestGrantGap().millis()).isEqualTo(249);
+    }
+
+    /** A shared hold: acquire invoked at {@code from}, granted at {@code from + 1}, released at {@code to}. */
+    private void sharedHold(String owner, String resource, long token, long from, long to) {
+        hold(owner, resource, token, from, to, Event.SHARED);
+    }
+
+    @Test
+    void overlappingSharedHolds_areLegal_butAnExclusiveOneOverlappingAReaderIsNot() {
+        sharedHold("p1/t1", "r", 1, 0, 10);
+        sharedHold("p2/t1", "r", 2, 5, 20);
+        assertThat(HistoryChecker.check(events, List.of()).overlaps()).isEmpty();
+        hold("p3/t1", "r", 3, 15, 30);
+        CheckReport report = HistoryChecker.check(events, List.of());
+        assertThat(report.overlaps()).singleElement().satisfies(o -> {
+            assertThat(o.first().owner()).isEqualTo("p2/t1");
+            assertThat(o.first().shared()).isTrue();
+            assertThat(o.second().shared()).isFalse();
+        });
+    }
+
+    @Test
+    void tokensIncreaseAcrossSharedAndExclusiveGrants_aReaderBelowAnEndedWriterIsARegression() {
+        hold("p1/t1", "r", 5, 0, 10);
+        sharedHold("p2/t1", "r", 4, 12, 20);
+        assertThat(HistoryChecker.check(events, List.of()).tokenRegressions()).hasSize(1);
+    }
+
+    @Test
+    void fencedReads_refuseALateWriterUnderReaders_andAStaleReaderAfterAWriter() {
+        assertThat(register.write("r", 5, "w1")).isTrue(); // first part
+        assertThat(register.read("r", 9, "r1")).isEqualTo(new FencedResource.Read(true, 5, 1)); // half-written
+        assertThat(register.write("r", 5, "w1")).as("the writer's late second part").isFalse();
+        assertThat(register.read("r", 7, "r2").accepted()).as("an older reader still reads").isTrue();
+        assertThat(register.write("r", 12, "w2")).isTrue();
+        assertThat(register.write("r", 12, "w2")).isTrue();
+        assertThat(register.read("r", 9, "r1").accepted()).as("a reader older than the last write").isFalse();
+        assertThat(register.read("r", 13, "r3")).isEqualTo(new FencedResource.Read(true, 12, 2));
+    }
+
+    @Test
+    void tornReads_areFound_halfWritesOfAWriterThatNeverCompletedAreCountedApart() {
+        register.write("r", 5, "w1/t");
+        register.write("r", 5, "w1/t"); // completed: a read of parts=1 saw it in progress
+        register.write("r", 8, "w2/t"); // never completed (lost its lock half-way)
+        sharedHold("p1/t1", "r", 3, 0, 10);
+        at(2, "p1/t1", Op.READ, Phase.OK, "r", 5, "parts=1");
+        at(8, "p1/t1", Op.READ, Phase.OK, "r", 5, "parts=1");
+        sharedHold("p2/t1", "r", 9, 20, 30);
+        at(22, "p2/t1", Op.READ, Phase.OK, "r", 8, "parts=1");
+        at(28, "p2/t1", Op.READ, Phase.OK, "r", 8, "parts=1");
+        sharedHold("p3/t1", "r", 10, 20, 30);
+        at(22, "p3/t1", Op.READ, Phase.OK, "r", 8, "parts=1");
+        at(28, "p3/t1", Op.READ, Phase.OK, "r", 12, "parts=2"); // changed under the reader
+        at(29, "p3/t1", Op.READ, Phase.FAIL, "r", 0, "stale");
+        CheckReport report = HistoryChecker.check(events, register.writes());
+        assertThat(report.tornReads()).hasSize(3).anySatisfy(t -> assertThat(t).contains("completed later"))
+                .anySatisfy(t -> assertThat(t).contains("within one hold"));
+        assertThat(report.halfWritesSeen()).isEqualTo(3);
+        assertThat(report.readsRefused()).isEqualTo(1);
+        assertThat(report.line("torn", "")).contains(" torn_reads=3 half_writes_seen=3 reads_refused=1");
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.holdfast.lock.testkit.redis.RedisExtension;
 import io.holdfast.reliability.history.CheckReport;
 import io.holdfast.reliability.history.Event;
-import io.holdfast.reliability.process.WorkerJvm;
 import io.holdfast.reliability.worker.Fleet;
 import io.holdfast.reliability.worker.WorkerOptions;
 import java.nio.file.Path;
@@ -40,23 +39,16 @@ class HolderPausedIT {
             throws InterruptedException {
         WorkerOptions options = WorkerOptions.parse("uri=" + redis.uri(), "threads=" + threads, "resources=paused",
                 "duration_ms=9000", "wait_ms=10000", "hold_ms=1500", "lease_ms=" + LEASE.toMillis());
-        CheckReport report;
-        List<Event> events;
-        long stoppedAt;
         String victim;
-        long resumedAt;
+        FrozenRun run;
         try (Fleet fleet = Fleet.start(dir, 2, options)) {
             victim = fleet.awaitHoldingAfterWrite(Duration.ofSeconds(20)).process();
-            WorkerJvm holder = fleet.worker(victim);
-            holder.stop();
-            stoppedAt = System.nanoTime();
-            Thread.sleep(PAUSE.toMillis());
-            resumedAt = System.nanoTime();
-            holder.cont();
-            fleet.awaitExit(Duration.ofSeconds(40));
-            events = fleet.events(List.of());
-            report = fleet.check(List.of());
+            run = FrozenRun.freeze(fleet, victim, PAUSE);
         }
+        List<Event> events = run.events();
+        CheckReport report = run.report();
+        long stoppedAt = run.stoppedAt();
+        long resumedAt = run.resumedAt();
         Event otherGrant = Timing.first(events, stoppedAt, e -> !e.process().equals(victim)
                 && e.op() == Event.Op.ACQUIRE && e.phase() == Event.Phase.OK).orElseThrow();
         Event lost = Timing.first(events, stoppedAt, e -> e.process().equals(victim) && e.op() == Event.Op.LOST)

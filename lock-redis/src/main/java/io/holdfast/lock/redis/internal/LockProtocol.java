@@ -158,7 +158,7 @@ public final class LockProtocol {
     public Attempt acquire(KeyLayout.LockKeys keys, String owner, Mode mode, boolean shared,
             long deadlineNanos) throws InterruptedException {
         String[] keyArgs = keys.scriptKeys();
-        String[] argv = acquireArgs(owner, leaseArg, mode, entryArg, shared);
+        String[] argv = acquireArgs(owner, leaseArg, mode, entryArg, shared, channelPrefix, claimArg);
         if (minReplicaAcks == 0) {
             List<Object> r = runner.<List<Object>>call("acquiring lock key " + keys.lock(),
                     () -> Script.ACQUIRE.run(backend.commands(), ScriptOutputType.MULTI, keyArgs,
@@ -237,11 +237,24 @@ public final class LockProtocol {
                 releaseArgs(owner, leaveQueue, channelPrefix, claimArg));
     }
 
-    /** The acquire script's ARGV, in the order acquire.lua reads them. */
+    /**
+     * The acquire script's ARGV, in the order acquire.lua reads them, without the grant channel:
+     * a waiter leaving then hands nothing on (the start-up probe).
+     */
     static String[] acquireArgs(String owner, String leaseMillis, Mode mode, String entryMillis,
             boolean shared) {
         return new String[] {owner, leaseMillis, mode.arg, RESERVE_ARG, entryMillis,
                 shared ? "1" : "0"};
+    }
+
+    /**
+     * The acquire script's ARGV with the grant channel prefix and claim, so that a writer leaving
+     * the queue grants the readers queued behind it at once.
+     */
+    static String[] acquireArgs(String owner, String leaseMillis, Mode mode, String entryMillis,
+            boolean shared, String channelPrefix, String claimMillis) {
+        return new String[] {owner, leaseMillis, mode.arg, RESERVE_ARG, entryMillis,
+                shared ? "1" : "0", channelPrefix, claimMillis};
     }
 
     /** The release script's ARGV, in the order release.lua reads them. */

@@ -1,7 +1,10 @@
 -- An operator's forced release of one lock (run after tokens-and-queue.lua, whose KEYS it uses:
--- lock, fence, queue, queue expiries). ARGV[1] the owner value the operator saw (without the
+-- lock, fence, queue, queue expiries, readers). ARGV[1] the owner value the operator saw (without the
 -- waiter mark), ARGV[2] tokens to reserve, ARGV[3] grant channel prefix, ARGV[4] claim ms.
--- Evicts only that holder: a lock that changed hands since is left alone. The fence is advanced
+-- Evicts only that holder: a lock that changed hands since is left alone. A shared lock
+-- ('~shared') evicts every reader: the readers key goes too, so that no reader's renewal can find
+-- its entry again once the lock is SHARED anew (granted to other readers); the evicted readers
+-- report the loss at their next renewal. The fence is advanced
 -- past every token the evicted holder may use (its grant's token and the ones reserved for its
 -- in-process handoffs), either by handing the lock to the oldest live waiter (grant_next, as a
 -- release does) or, when nobody live waits, by reserving a new token that no one is granted.
@@ -16,6 +19,9 @@ if v ~= ARGV[1] and v ~= ARGV[1] .. '!' then
 end
 local fence = redis.call('get', KEYS[2]) or ''
 redis.call('del', KEYS[1])
+if is_shared(v) then
+  redis.call('del', KEYS[5])
+end
 local now = now_micros()
 local reserve = tonumber(ARGV[2])
 local token = grant_next(now, reserve, ARGV[3], ARGV[4])

@@ -8,7 +8,9 @@
 -- an entry that is still there, never adds one, so a refresh delayed past the end of its acquire
 -- cannot queue a finished acquire again), 'leave' (a queued waiter giving up: take the lock if it
 -- was granted meanwhile, else leave the queue), ARGV[4] tokens to reserve, ARGV[5] queue entry
--- lifetime ms, ARGV[6] '1' for a shared request (else exclusive). Re-sending the same owner value (a retry, a replay after a reconnect, a waiter's
+-- lifetime ms, ARGV[6] '1' for a shared request (else exclusive), ARGV[7] grant channel prefix
+-- and ARGV[8] claim ms (see grant_next; optional: without them a waiter leaving hands nothing on).
+-- Re-sending the same owner value (a retry, a replay after a reconnect, a waiter's
 -- refresh after a release granted it the lock) returns the same token and extends the lease.
 -- A waiter joins the queue once (its arrival time is its place), refreshes its entry's expiry,
 -- and marks the lock so that the holder's release hands it over (see release.lua). The queue
@@ -20,7 +22,9 @@
 -- Shared requests (see tokens-and-queue.lua for the readers): granted when no exclusive owner
 -- holds the lock and no live exclusive request waits ahead in the queue (writer preference);
 -- each reader gets its own token and entry deadline. An exclusive request finding SHARED is
--- granted only once every reader's entry is gone or dead (dead ones are purged here).
+-- granted only once every reader's entry is gone or dead (dead ones are purged here). A waiter
+-- leaving the queue while readers hold grants the shared waiters it was keeping out (writer
+-- preference ends with the writer's intent), at once rather than at their next refresh.
 local owner, lease, mode, reserve = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local shared = ARGV[6] == '1'
 local function leave_queue()
@@ -124,6 +128,9 @@ if mode == 'join' or mode == 'queued' then
   end
 elseif mode == 'leave' then
   leave_queue()
+  if is_shared(v) and ARGV[7] then
+    grant_next(now, reserve, ARGV[7], ARGV[8], true)
+  end
 end
 local ttl
 if v then

@@ -6,7 +6,8 @@
 -- being abandoned never got it) is not touched at all: neither its value nor its remaining TTL.
 -- While the lock is SHARED, ARGV[1] may be a reader: its entry is deleted (a dead one counts as
 -- not ours), dead readers are purged, and the last reader to leave deletes the lock key and, if
--- processes wait, hands the lock on like an exclusive owner.
+-- processes wait, hands the lock on like an exclusive owner. An abandoned acquire (ARGV[2] '1')
+-- that leaves the queue while readers hold grants the shared waiters it was keeping out.
 if ARGV[2] == '1' then
   redis.call('zrem', KEYS[3], ARGV[1])
   redis.call('hdel', KEYS[4], ARGV[1])
@@ -26,6 +27,9 @@ end
 if is_shared(v) then
   local entry = redis.call('hget', KEYS[5], ARGV[1])
   if not entry then
+    if ARGV[2] == '1' then
+      grant_next(now_micros(), tonumber(ARGV[3]), ARGV[4], ARGV[5], true)
+    end
     return 0
   end
   redis.call('hdel', KEYS[5], ARGV[1])

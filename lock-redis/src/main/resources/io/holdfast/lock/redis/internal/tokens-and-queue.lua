@@ -81,8 +81,11 @@ end
 -- and publishes '<owner> <token> <lock key>' on the waiter's manager channel (prefix ..
 -- ownerId): the waiter accepts it only for that lock and that owner value. Returns the last
 -- token granted, or nil when nobody live waits. 'claim' is used only for a waiter of the
--- previous value format.
-local function grant_next(now, reserve, channel_prefix, claim)
+-- previous value format. With 'readers_only' (the lock is SHARED and stays so: an exclusive
+-- waiter ahead of shared ones left the queue) only the run of live shared waiters at the head is
+-- granted, a live exclusive waiter at the head stops it at once, and the lock key's TTL only
+-- grows; the lock key is marked or unmarked as processes still wait or not.
+local function grant_next(now, reserve, channel_prefix, claim, readers_only)
   local now_ms = math.floor(now / 1000)
   local readers, reader_claim, token = 0, 0, nil
   while true do
@@ -93,8 +96,8 @@ local function grant_next(now, reserve, channel_prefix, claim)
     local owner = head[1]
     local expiry, shared = entry_of(redis.call('hget', KEYS[4], owner))
     local live = expiry and expiry >= now_ms
-    if live and not shared and readers > 0 then
-      break -- the writer waits for the readers just granted
+    if live and not shared and (readers > 0 or readers_only) then
+      break -- the writer waits for the readers (just granted, or holding)
     end
     redis.call('zrem', KEYS[3], owner)
     redis.call('hdel', KEYS[4], owner)
@@ -118,13 +121,20 @@ local function grant_next(now, reserve, channel_prefix, claim)
       end
     end
   end
-  if readers > 0 then
+  if readers > 0 or readers_only then
     local value = SHARED
     if redis.call('zcard', KEYS[3]) > 0 then
       value = SHARED .. '!'
     end
-    redis.call('set', KEYS[1], value, 'PX', reader_claim)
-    extend(KEYS[5], reader_claim)
+    if readers_only then
+      redis.call('set', KEYS[1], value, 'KEEPTTL')
+      extend(KEYS[1], reader_claim)
+    else
+      redis.call('set', KEYS[1], value, 'PX', reader_claim)
+    end
+    if readers > 0 then
+      extend(KEYS[5], reader_claim)
+    end
   end
   return token
 end
