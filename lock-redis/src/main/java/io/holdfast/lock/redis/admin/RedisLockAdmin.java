@@ -6,6 +6,7 @@ import io.holdfast.lock.internal.Names;
 import io.holdfast.lock.redis.RedisLockSettings;
 import io.holdfast.lock.redis.internal.Failures;
 import io.holdfast.lock.redis.internal.KeyLayout;
+import io.holdfast.lock.redis.internal.LeaseTiming;
 import io.holdfast.lock.redis.internal.LockProtocol;
 import io.holdfast.lock.redis.internal.OwnerValue;
 import io.holdfast.lock.redis.internal.Script;
@@ -88,12 +89,12 @@ public final class RedisLockAdmin implements LockAdmin {
         m.put("LOCK_NAMESPACE", settings.namespace());
         m.put("LOCK_LEASE", Durations.format(settings.lease()));
         m.put("renewal", settings.renewal()
-                ? "every " + Durations.format(settings.lease().dividedBy(3)) : "off");
+                ? "every " + Durations.format(LeaseTiming.of(settings.lease()).renewalPeriod()) : "off");
         m.put("LOCK_REPLICA_ACKS", Integer.toString(settings.minReplicaAcks()));
         m.put("LOCK_REPLICA_TIMEOUT", Durations.format(settings.replicaAckTimeout()));
         m.put("wait strategy", settings.waitStrategy().toString());
-        m.put("queue refresh", Durations.format(LockProtocol.queueRefresh(settings.lease())));
-        m.put("claim lease", Durations.format(LockProtocol.claim(settings.lease())));
+        m.put("queue refresh", Durations.format(LeaseTiming.of(settings.lease()).queueRefresh()));
+        m.put("claim lease", Durations.format(LeaseTiming.of(settings.lease()).claim()));
         m.put("local handoffs", Integer.toString(settings.localHandoffs()));
         m.put("command timeout", Durations.format(settings.timeout()));
         m.put("retries", settings.retryAttempts() + " attempts, backoff "
@@ -210,7 +211,7 @@ public final class RedisLockAdmin implements LockAdmin {
         KeyLayout.LockKeys k = keys.lock(seen.name());
         String[] argv = {seen.stored(), Integer.toString(LockProtocol.TOKENS_PER_GRANT),
                 keys.layout().grantChannelPrefix(),
-                Long.toString(LockProtocol.claim(settings.lease()).toMillis())};
+                Long.toString(LeaseTiming.of(settings.lease()).claim().toMillis())};
         List<Object> r = reads.call("force-releasing lock key " + k.lock(), () -> reads.commands()
                 .<List<Object>>eval(FORCE_RELEASE, ScriptOutputType.MULTI, k.scriptKeys(), argv));
         long code = (Long) r.get(0);
@@ -236,7 +237,7 @@ public final class RedisLockAdmin implements LockAdmin {
         }
         return new Eviction(code == 2 ? Eviction.Outcome.HANDED_TO_WAITER : Eviction.Outcome.RELEASED,
                 evicted, seen.token(), next, newOwner, "the evicted holder reports the lease lost at"
-                        + " its next renewal (within " + Durations.format(settings.lease().dividedBy(3))
+                        + " its next renewal (within " + Durations.format(LeaseTiming.of(settings.lease()).renewalPeriod())
                         + " if it runs with LOCK_LEASE=" + Durations.format(settings.lease())
                         + "); writes fenced with token " + seen.token() + " or the following "
                         + (LockProtocol.TOKENS_PER_GRANT - 1) + " are older than token " + next,
