@@ -5,6 +5,7 @@ import io.holdfast.lock.internal.Durations;
 import io.holdfast.lock.internal.Names;
 import io.holdfast.lock.redis.RedisLockSettings;
 import io.holdfast.lock.redis.internal.Failures;
+import io.holdfast.lock.redis.internal.FlagValue;
 import io.holdfast.lock.redis.internal.KeyLayout;
 import io.holdfast.lock.redis.internal.LeaseTiming;
 import io.holdfast.lock.redis.internal.LockProtocol;
@@ -46,8 +47,6 @@ import java.util.function.Predicate;
 public final class RedisLockAdmin implements LockAdmin {
 
     /** Flag value fields: owner id, set time (epoch ms), write number, name (see RedisStatusManager). */
-    private static final int FLAG_FIELDS = 4;
-    private static final String SEP = "|";
     private static final String FORCE_RELEASE = read(Script.class, "tokens-and-queue.lua")
             + read(RedisLockAdmin.class, "force-release.lua");
 
@@ -159,27 +158,18 @@ public final class RedisLockAdmin implements LockAdmin {
         if (value == null || pttl == -2) {
             return null;
         }
-        String[] parts = value.split("\\|", FLAG_FIELDS);
-        if (parts.length != FLAG_FIELDS) {
-            return null;
-        }
-        Instant setAt;
-        try {
-            setAt = Instant.ofEpochMilli(Long.parseLong(parts[1]));
-        } catch (NumberFormatException e) {
-            setAt = Instant.EPOCH;
-        }
-        return new FlagInfo(parts[3], parts[0], setAt, pttl > 0 ? now.plusMillis(pttl) : Instant.MAX);
+        return FlagValue.parse(value).map(f -> new FlagInfo(f.flag(), f.ownerId(), f.setAt(),
+                pttl > 0 ? now.plusMillis(pttl) : Instant.MAX)).orElse(null);
     }
 
     @Override
     public void setFlag(String name, Duration ttl, Operator operator, String reason) {
         String key = keys.layout().flag(Names.require("flag", name));
         long millis = Durations.requireAtLeast("ttl", ttl, Duration.ofMillis(1)).toMillis();
-        String value = operator.ownerId() + SEP + System.currentTimeMillis() + SEP + "0" + SEP + name;
+        String value = FlagValue.of(operator.ownerId(), 0, name);
         String previous = reads.call("setting flag '" + name + "'",
                 () -> reads.commands().setGet(key, value, SetArgs.Builder.px(millis)));
-        String replaced = previous == null ? "" : "replaced " + previous.split("\\|", 2)[0];
+        String replaced = previous == null ? "" : "replaced " + FlagValue.ownerOf(previous);
         audit.append(new AuditRecord(Instant.now(), AuditRecord.FLAG_SET, name, operator.toString(),
                 reason, replaced, 0, 0));
     }
@@ -191,13 +181,13 @@ public final class RedisLockAdmin implements LockAdmin {
         if (value == null) {
             return FlagClear.NOT_SET;
         }
-        String owner = value.split("\\|", 2)[0];
+        String owner = FlagValue.ownerOf(value);
         if (!force && !owner.equals(operator.ownerId())) {
             return FlagClear.OTHER_OWNER;
         }
         // owner-checked against what was read, so a flag re-claimed meanwhile is left alone
         Long n = reads.call("clearing flag '" + name + "'", () -> Script.CLEAR.<Long>run(
-                reads.commands(), ScriptOutputType.INTEGER, new String[] {key}, owner + SEP));
+                reads.commands(), ScriptOutputType.INTEGER, new String[] {key}, FlagValue.ownerPrefix(owner)));
         if (n == null || n == 0) {
             return flag(name).isPresent() ? FlagClear.OTHER_OWNER : FlagClear.NOT_SET;
         }
