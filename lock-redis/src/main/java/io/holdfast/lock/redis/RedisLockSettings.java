@@ -508,8 +508,9 @@ public final class RedisLockSettings {
             if (!(lower.startsWith("redis://") || lower.startsWith("rediss://")
                     || lower.startsWith("redis-sentinel://") || lower.startsWith("rediss-sentinel://")
                     || lower.startsWith("redis-socket://"))) {
-                throw new IllegalArgumentException(what + " must start with redis://, rediss:// or"
-                        + " redis-sentinel://, but was '" + masked + "'; for example"
+                throw new IllegalArgumentException(what + " must start with redis://, rediss://,"
+                        + " redis-sentinel://, rediss-sentinel:// or redis-socket://, but was '"
+                        + masked + "'; for example"
                         + " redis://localhost:6379 or redis-sentinel://host:26379#mymaster");
             }
             RedisURI parsed;
