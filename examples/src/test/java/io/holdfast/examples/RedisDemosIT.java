@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.lock.testkit.redis.RedisExtension;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,11 +22,16 @@ class RedisDemosIT {
 
     @Test
     void configEditor_holdsTheLockPastItsLease_byRenewal_andLosesNoLine() {
-        // each edit session (1.2 s) outlasts the 500 ms lease: only renewal keeps the service out
+        // each edit session lasts two leases: only renewal keeps the service out. The lease is
+        // long enough that a stall of the loaded test machine shorter than validity minus the
+        // renewal period (1.5s - 0.152s - 0.5s, about 850ms) costs no lease (a 500ms lease left
+        // about 280ms and was lost once under load)
+        Duration lease = Duration.ofMillis(1500);
         Map<String, String> env = Map.of("USE_NEW_LOCKS", "true", "REDIS_URL", redis.uri(),
-                "LOCK_LEASE", "500ms");
+                "LOCK_LEASE", lease.toMillis() + "ms");
         int exit = new CommandLine(new ConfigEditorDemo(env)).execute(
-                "--duration", "3s", "--think", "1200ms", "--dir", dir.toString());
+                "--duration", "3s", "--think", lease.multipliedBy(2).toMillis() + "ms",
+                "--dir", dir.toString());
 
         assertThat(exit).isZero();
     }

@@ -11,7 +11,6 @@ import io.holdfast.lock.testkit.redis.RedisExtension;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,9 +24,8 @@ class CliProcessIT {
 
     private static Run run(Map<String, String> env, String... args) throws Exception {
         try (TestJvm cli = TestJvm.builder(HoldfastCli.class).args(args).env(env).start()) {
-            assertThat(cli.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
-            Thread.sleep(100); // let the reader drain the last lines
-            return new Run(cli.process().exitValue(), String.join("\n", cli.output()));
+            int code = cli.exit(Duration.ofSeconds(60)); // its output read to the end
+            return new Run(code, String.join("\n", cli.output()));
         }
     }
 

@@ -124,8 +124,10 @@ public interface LockManager extends AutoCloseable {
 
     /**
      * A {@link Lock} view of one resource, sharing holds with this manager. {@code lock()} waits
-     * without limit; {@code unlock()} releases the calling thread's latest lease on the resource.
-     * {@code newCondition()} throws {@link UnsupportedOperationException}.
+     * without limit; {@code unlock()} releases the latest lease the calling thread took through
+     * this view (each view keeps its own per-thread stack of leases, so a lease taken through the
+     * manager or another view is never released by it). {@code newCondition()} throws
+     * {@link UnsupportedOperationException}.
      */
     Lock asLock(String resource);
 

@@ -13,6 +13,7 @@ import io.holdfast.lock.local.process.HoldingWorker;
 import io.holdfast.lock.local.process.LockShell;
 import io.holdfast.lock.local.process.TakeTurnsWorker;
 import io.holdfast.lock.local.process.TokenWorker;
+import io.holdfast.lock.testkit.conformance.Waiter;
 import io.holdfast.lock.testkit.jvm.TestJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,19 +146,11 @@ class CrossProcessTest {
         try (TestJvm holder = TestJvm.start(HoldingWorker.class, locks.toString(), "held-elsewhere")) {
             holder.awaitLine("HELD", PATIENCE);
             FileLockManager manager = FileLockManager.create(FileLockSettings.of(locks));
-            java.util.concurrent.CompletableFuture<Throwable> waiter = new java.util.concurrent.CompletableFuture<>();
-            Thread t = new Thread(() -> {
-                try {
-                    manager.acquire("held-elsewhere", Duration.ofMinutes(10)).release();
-                    waiter.complete(null);
-                } catch (Throwable e) {
-                    waiter.complete(e);
-                }
-            });
-            t.start();
-            Thread.sleep(200);
+            Waiter<Boolean> waiter = Waiter.start("waiter",
+                    () -> manager.acquire("held-elsewhere", Duration.ofMinutes(10)).release())
+                    .awaitBlocked();
             manager.close();
-            assertThat(waiter.get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+            assertThat(waiter.failure())
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         }
     }

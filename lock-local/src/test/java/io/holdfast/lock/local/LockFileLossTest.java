@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.local.process.LockShell;
+import io.holdfast.lock.testkit.conformance.Waiter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -12,8 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,14 +69,11 @@ class LockFileLossTest {
                 LockShell.Client second = LockShell.Client.start(dir);
                 FileLockManager locks = FileLockManager.create(FileLockSettings.of(dir))) {
             long firstToken = first.hold("job");
-            CompletableFuture<Long> waiter = CompletableFuture.supplyAsync(() -> {
+            Waiter<Long> waiter = Waiter.start("waiter", () -> {
                 try (Lease l = locks.acquire("job", Duration.ofMinutes(2))) {
                     return l.fencingToken();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
                 }
-            });
-            Thread.sleep(500); // let the waiter open the old file and poll it
+            }).awaitBlocked(); // it found the old file locked and backs off before polling again
             Path file = locks.lockFile("job");
             Path fresh = dir.resolve("job.lock.new");
             Files.write(fresh, new byte[8]);
@@ -89,8 +85,7 @@ class LockFileLossTest {
                     .until(() -> !waiter.isDone());
             assertThat(firstReleased).as("the first holder's release: its file was replaced").isFalse();
             assertThat(second.release("job")).isTrue();
-            assertThat(waiter.get(PATIENCE.toSeconds(), TimeUnit.SECONDS))
-                    .isGreaterThan(Math.max(firstToken, secondToken));
+            assertThat(waiter.get()).isGreaterThan(Math.max(firstToken, secondToken));
         }
     }
 

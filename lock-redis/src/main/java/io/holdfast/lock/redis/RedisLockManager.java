@@ -73,7 +73,7 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
                         settings.timeout().toNanos())
                 : null;
         this.waiter = new Waiter(protocol, notifications,
-                LockProtocol.queueRefresh(settings.lease()).toNanos());
+                protocol.timing().queueRefresh().toNanos());
         this.renewer = new Renewer(this::activeGrants, backend, settings.lease(),
                 settings.renewal(), metrics(), g -> protocol.abandon(g.keys(), g.owner()));
         this.registrar = InstanceRegistrar.start(backend, ownerId(), "locks");
@@ -195,12 +195,12 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
     @Override
     protected boolean mayHandOn(RedisGrant grant) {
         return grant.handoffs() < localHandoffs && !grant.isReleasing() && !grant.isSharedHold()
-                && grant.validUntilNanos() - System.nanoTime() > protocol.leaseNanos() / 2;
+                && protocol.timing().mayHandOn(grant.validUntilNanos(), System.nanoTime());
     }
 
     @Override
     protected RedisGrant inherit(RedisGrant handedOn) {
-        return handedOn.validUntilNanos() - System.nanoTime() > protocol.leaseNanos() / 2
+        return protocol.timing().mayHandOn(handedOn.validUntilNanos(), System.nanoTime())
                 ? handedOn.handedOn(lossReporter()) : null;
     }
 

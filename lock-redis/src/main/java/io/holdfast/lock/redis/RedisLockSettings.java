@@ -3,6 +3,7 @@ package io.holdfast.lock.redis;
 import io.holdfast.lock.internal.Durations;
 import io.holdfast.lock.internal.Secrets;
 import io.holdfast.lock.redis.internal.Endpoints;
+import io.holdfast.lock.redis.internal.LeaseTiming;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -475,9 +476,10 @@ public final class RedisLockSettings {
                         + " creates from uri or cluster, but client(...) was set: create that client"
                         + " with the resources instead");
             }
-            if (minReplicaAcks > 0 && replicaAckTimeout.compareTo(lease.dividedBy(3)) >= 0) {
+            Duration renewalPeriod = LeaseTiming.of(lease).renewalPeriod();
+            if (minReplicaAcks > 0 && replicaAckTimeout.compareTo(renewalPeriod) >= 0) {
                 throw new IllegalStateException("replica ack timeout must be shorter than lease/3 ("
-                        + Durations.format(lease.dividedBy(3)) + "), but was "
+                        + Durations.format(renewalPeriod) + "), but was "
                         + Durations.format(replicaAckTimeout) + "; lower it or raise the lease");
             }
             return new RedisLockSettings(this);
@@ -506,8 +508,9 @@ public final class RedisLockSettings {
             if (!(lower.startsWith("redis://") || lower.startsWith("rediss://")
                     || lower.startsWith("redis-sentinel://") || lower.startsWith("rediss-sentinel://")
                     || lower.startsWith("redis-socket://"))) {
-                throw new IllegalArgumentException(what + " must start with redis://, rediss:// or"
-                        + " redis-sentinel://, but was '" + masked + "'; for example"
+                throw new IllegalArgumentException(what + " must start with redis://, rediss://,"
+                        + " redis-sentinel://, rediss-sentinel:// or redis-socket://, but was '"
+                        + masked + "'; for example"
                         + " redis://localhost:6379 or redis-sentinel://host:26379#mymaster");
             }
             RedisURI parsed;

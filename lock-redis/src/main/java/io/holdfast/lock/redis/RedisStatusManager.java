@@ -9,6 +9,7 @@ import io.holdfast.lock.internal.LockMetrics;
 import io.holdfast.lock.internal.Names;
 import io.holdfast.lock.internal.OwnerIds;
 import io.holdfast.lock.redis.internal.CommandRunner;
+import io.holdfast.lock.redis.internal.FlagValue;
 import io.holdfast.lock.redis.internal.InstanceRegistrar;
 import io.holdfast.lock.redis.internal.KeyLayout;
 import io.holdfast.lock.redis.internal.RedisBackend;
@@ -46,10 +47,6 @@ import java.util.function.Supplier;
  * {@link LockUnavailableException} when too few replicas acknowledged. Thread-safe.
  */
 public final class RedisStatusManager implements StatusManager {
-
-    private static final char SEP = '|';
-    /** Value fields: owner id, set time (epoch ms), write number, flag name (last: may hold '|'). */
-    private static final int FIELDS = 4;
 
     private final RedisBackend backend;
     private final CommandRunner runner;
@@ -176,10 +173,10 @@ public final class RedisStatusManager implements StatusManager {
         String[] keys = {key};
         Long n = minReplicaAcks == 0
                 ? call(what, () -> Script.CLEAR.run(commands(), ScriptOutputType.INTEGER, keys,
-                        ownerId + SEP))
+                        FlagValue.ownerPrefix(ownerId)))
                 : acknowledged(what, call(what, () -> Script.CLEAR.<Long>runAndWait(
                         backend.commandsForKey(key), ScriptOutputType.INTEGER, keys,
-                        new String[] {ownerId + SEP}, minReplicaAcks, replicaAckTimeoutMillis)));
+                        new String[] {FlagValue.ownerPrefix(ownerId)}, minReplicaAcks, replicaAckTimeoutMillis)));
         return n != null && n > 0;
     }
 
@@ -236,9 +233,9 @@ public final class RedisStatusManager implements StatusManager {
         if (value == null || ttl == -2) {
             return Optional.empty();
         }
-        String[] parts = value.split("\\|", FIELDS);
-        String owner = parts.length == FIELDS ? parts[0] : "unknown";
-        Instant setAt = parts.length == FIELDS ? parseMillis(parts[1]) : Instant.EPOCH;
+        Optional<FlagValue> parsed = FlagValue.parse(value);
+        String owner = parsed.map(FlagValue::ownerId).orElse("unknown");
+        Instant setAt = parsed.map(FlagValue::setAt).orElse(Instant.EPOCH);
         Instant expiresAt = ttl > 0 ? now.plusMillis(ttl) : Instant.MAX;
         return Optional.of(new FlagInfo(flag, owner, setAt, expiresAt));
     }
@@ -266,10 +263,7 @@ public final class RedisStatusManager implements StatusManager {
         for (CompletableFuture<String> v : values) {
             String value = v.join();
             if (value != null) {
-                String[] parts = value.split("\\|", FIELDS);
-                if (parts.length == FIELDS) {
-                    names.add(parts[FIELDS - 1]);
-                }
+                FlagValue.parse(value).ifPresent(f -> names.add(f.flag()));
             }
         }
         return names;
@@ -301,7 +295,7 @@ public final class RedisStatusManager implements StatusManager {
     }
 
     private String value(String flag) {
-        return ownerId + SEP + System.currentTimeMillis() + SEP + writes.incrementAndGet() + SEP + flag;
+        return FlagValue.of(ownerId, writes.incrementAndGet(), flag);
     }
 
     private static long ttlMillis(Duration ttl) {
@@ -325,12 +319,4 @@ public final class RedisStatusManager implements StatusManager {
 
     /** A flag key's value and remaining time to live, read in one round trip. */
     private record Stored(String value, long pttlMillis) {}
-
-    private static Instant parseMillis(String text) {
-        try {
-            return Instant.ofEpochMilli(Long.parseLong(text));
-        } catch (NumberFormatException e) {
-            return Instant.EPOCH;
-        }
-    }
 }

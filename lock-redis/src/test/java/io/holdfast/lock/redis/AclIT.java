@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockUnavailableException;
+import io.holdfast.lock.testkit.conformance.Waiter;
 import io.holdfast.lock.testkit.redis.RedisExtension;
 import io.holdfast.lock.testkit.redis.RedisTopologySpec;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -48,16 +47,13 @@ class AclIT {
                 RedisLockManager b = RedisLockManager.create(settings("app").build());
                 RedisStatusManager flags = RedisStatusManager.create(settings("app").build())) {
             Lease lease = a.acquire("acl-lock", Duration.ofSeconds(5));
-            CompletableFuture<Long> next = CompletableFuture.supplyAsync(() -> {
+            Waiter<Long> next = Waiter.start("acl-waiter", () -> {
                 try (Lease l = b.acquire("acl-lock", Duration.ofSeconds(20))) {
                     return l.fencingToken();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
                 }
-            });
-            Thread.sleep(200);
+            }).awaitBlocked(); // queued (subscribing and waiting need their ACL rights)
             lease.release();
-            assertThat(next.get(20, TimeUnit.SECONDS)).isGreaterThan(lease.fencingToken());
+            assertThat(next.get()).isGreaterThan(lease.fencingToken());
             assertThat(a.inspect("acl-lock")).isEmpty();
 
             assertThat(flags.setIfAbsent("export-running", Duration.ofSeconds(30))).isTrue();

@@ -1,15 +1,16 @@
 package io.holdfast.lock.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.holdfast.lock.Lease;
+import io.holdfast.lock.testkit.conformance.Waiter;
 import io.holdfast.lock.testkit.redis.RedisExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -128,26 +129,17 @@ class LocalHandoffIT {
         try (RedisLockManager m = RedisLockManager.create(settings().lease(Duration.ofSeconds(1)).build());
                 RedisLockManager other = RedisLockManager.create(settings().build())) {
             Lease first = m.acquire("renewed", Duration.ofSeconds(5));
-            CountDownLatch started = new CountDownLatch(1);
-            ExecutorService pool = Executors.newSingleThreadExecutor();
-            try {
-                Future<Long> second = pool.submit(() -> {
-                    started.countDown();
-                    try (Lease lease = m.acquire("renewed", Duration.ofSeconds(10))) {
-                        Thread.sleep(3_000); // three leases
-                        lease.ensureHeld();
-                        assertThat(other.tryAcquire("renewed")).isEmpty();
-                        return lease.fencingToken();
-                    }
-                });
-                started.await();
-                Thread.sleep(300); // queued on the local lock
-                long token = first.fencingToken();
-                first.release();
-                assertThat(second.get(30, TimeUnit.SECONDS)).isEqualTo(token + 1);
-            } finally {
-                pool.shutdownNow();
-            }
+            Waiter<Long> second = Waiter.start("second", () -> {
+                try (Lease lease = m.acquire("renewed", Duration.ofSeconds(10))) {
+                    Thread.sleep(3_000); // three leases
+                    lease.ensureHeld();
+                    assertThat(other.tryAcquire("renewed")).isEmpty();
+                    return lease.fencingToken();
+                }
+            }).awaitBlocked(); // queued on the local lock
+            long token = first.fencingToken();
+            first.release();
+            assertThat(second.get()).isEqualTo(token + 1);
             assertThat(other.tryAcquire("renewed")).hasValueSatisfying(Lease::release);
         }
     }
@@ -158,31 +150,22 @@ class LocalHandoffIT {
                 RawRedis raw = new RawRedis(redis.uri())) {
             Lease first = m.acquire("lost", Duration.ofSeconds(5));
             ConcurrentLinkedQueue<Long> tokens = new ConcurrentLinkedQueue<>();
-            ExecutorService pool = Executors.newSingleThreadExecutor();
-            try {
-                Future<Optional<String>> second = pool.submit(() -> {
-                    try (Lease lease = m.acquire("lost", Duration.ofSeconds(20))) {
-                        tokens.add(lease.fencingToken());
-                        return Optional.ofNullable(raw.sync().get(RawRedis.lockKey(namespace, "lost")));
-                    }
-                });
-                Thread.sleep(300);
-                // another owner takes the key over: the renewer finds the lease lost
-                raw.sync().set(RawRedis.lockKey(namespace, "lost"), "someone-else:1:1",
-                        io.lettuce.core.SetArgs.Builder.px(1500));
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (first.isHeld() && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
+            Waiter<Optional<String>> second = Waiter.start("second", () -> {
+                try (Lease lease = m.acquire("lost", Duration.ofSeconds(20))) {
+                    tokens.add(lease.fencingToken());
+                    return Optional.ofNullable(raw.sync().get(RawRedis.lockKey(namespace, "lost")));
                 }
-                assertThat(first.isHeld()).isFalse();
-                first.release();
-                // the waiter got its lease from Redis, after the other owner's key expired
-                Optional<String> ownerSeen = second.get(30, TimeUnit.SECONDS);
-                assertThat(ownerSeen).hasValueSatisfying(v -> assertThat(v).doesNotStartWith("someone-else"));
-                assertThat(tokens.peek()).isGreaterThan(first.fencingToken() + 1);
-            } finally {
-                pool.shutdownNow();
-            }
+            }).awaitBlocked(); // queued on the local lock
+            // another owner takes the key over: the renewer finds the lease lost
+            raw.sync().set(RawRedis.lockKey(namespace, "lost"), "someone-else:1:1",
+                    io.lettuce.core.SetArgs.Builder.px(1500));
+            // within the lease (1s) plus a validity check: ten leases are ample under load
+            await().atMost(Duration.ofSeconds(10)).until(() -> !first.isHeld());
+            first.release();
+            // the waiter got its lease from Redis, after the other owner's key expired
+            Optional<String> ownerSeen = second.get();
+            assertThat(ownerSeen).hasValueSatisfying(v -> assertThat(v).doesNotStartWith("someone-else"));
+            assertThat(tokens.peek()).isGreaterThan(first.fencingToken() + 1);
         }
     }
 }

@@ -210,7 +210,7 @@ class WaitingIT {
                 RedisLockSettings.builder().uri(redis.uri()).namespace(namespace).lease(leaseLength).build());
         holder = shortLease.get();
         waiter = shortLease.get();
-        long claim = io.holdfast.lock.redis.internal.LockProtocol.claim(leaseLength).toMillis();
+        long claim = io.holdfast.lock.redis.internal.LeaseTiming.of(leaseLength).claim().toMillis();
         assertThat(claim).isLessThan(leaseLength.toMillis());
         Lease lease = holder.acquire("claimed", PATIENCE);
         CompletableFuture<Void> granted = new CompletableFuture<>();
@@ -253,7 +253,7 @@ class WaitingIT {
         lease.release();
         String key = RawRedis.lockKey(namespace, "dead-waiter");
         assertThat(raw.sync().get(key)).as("handed to the oldest live entry").isEqualTo(dead);
-        long claim = io.holdfast.lock.redis.internal.LockProtocol.claim(RedisLockSettings.DEFAULT_LEASE).toMillis();
+        long claim = io.holdfast.lock.redis.internal.LeaseTiming.of(RedisLockSettings.DEFAULT_LEASE).claim().toMillis();
         assertThat(raw.sync().pttl(key)).isBetween(1L, claim);
         try (Lease again = holder.acquire("dead-waiter", PATIENCE)) {
             assertThat(again.fencingToken()).isGreaterThan(lease.fencingToken());

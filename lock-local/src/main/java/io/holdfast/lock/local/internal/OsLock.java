@@ -73,8 +73,6 @@ public final class OsLock implements AutoCloseable {
 
     private static final long FIRST_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final long CLOSE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** How long a single attempt waits for a probe ({@code inspect}) that has the permit. */
-    private static final long PROBE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** Re-locks after the path changed that a single attempt makes before it gives up. */
     private static final int SINGLE_ATTEMPT_MOVES = 4;
     private static final ConcurrentHashMap<Object, Slot> SLOTS = new ConcurrentHashMap<>();
@@ -430,7 +428,8 @@ public final class OsLock implements AutoCloseable {
                 slot.probes.incrementAndGet();
                 try {
                     // an acquirer waiting for the permit goes first: a probe only looks
-                    if (!slot.permit.hasQueuedThreads() && slot.permit.tryAcquire()) {
+                    if (!slot.permit.hasQueuedThreads() && slot.singleAttempts.get() == 0
+                            && slot.permit.tryAcquire()) {
                         try {
                             return probeUnderPermit(file, key, heldElsewhere);
                         } finally {
@@ -535,15 +534,28 @@ public final class OsLock implements AutoCloseable {
         }
     }
 
-    /** A single attempt waits for a probe that has the permit only for a moment. */
+    /**
+     * A single attempt that found the permit taken waits while a probe may have it, however long
+     * that takes: a probe holds the permit only to read the file, never waiting for another
+     * thread or process, and new probes stand aside while a single attempt waits (see
+     * {@link #probe}), so the wait ends without a time budget. (A 50ms budget refused free locks
+     * when a loaded machine descheduled the probing thread.) Announcing before reading
+     * {@code probes}, while a probe counts itself before reading {@code singleAttempts}, means at
+     * least one of the two sees the other. With no probe counted, the permit holder is a real
+     * holder and the attempt is refused.
+     */
     private static boolean awaitProbe(Slot slot) throws InterruptedException {
-        long end = System.nanoTime() + PROBE_GRACE_NANOS;
-        while (slot.probes.get() > 0 && System.nanoTime() - end < 0) {
-            if (slot.permit.tryAcquire(20, TimeUnit.MICROSECONDS)) {
-                return true;
+        slot.singleAttempts.incrementAndGet();
+        try {
+            while (slot.probes.get() > 0) {
+                if (slot.permit.tryAcquire(20, TimeUnit.MICROSECONDS)) {
+                    return true;
+                }
             }
+            return slot.permit.tryAcquire();
+        } finally {
+            slot.singleAttempts.decrementAndGet();
         }
-        return slot.permit.tryAcquire();
     }
 
     private static void checkOpen(Path file, BooleanSupplier closed) {
@@ -717,6 +729,8 @@ public final class OsLock implements AutoCloseable {
         final Semaphore permit = new Semaphore(1);
         /** Probes trying or holding the permit. */
         final AtomicInteger probes = new AtomicInteger();
+        /** Single attempts (no time left) waiting for a probe to give the permit back. */
+        final AtomicInteger singleAttempts = new AtomicInteger();
         /** Threads using the slot; guarded by the map's compute. */
         int users;
         volatile byte[] record;

@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * Maps between resource names and the lock keys {@link KeyLayout} writes,
- * {@code <ns>:{<encoded name>}:lock|fence|queue|queue-expiry}: the SCAN pattern of a namespace's
- * lock keys, and the name back from a key.
+ * {@code <ns>:{<encoded name>}:lock|fence|queue|queue-expiry|readers}: the SCAN pattern of a
+ * namespace's lock keys, and the name back from a key.
  */
 final class Keys {
 

@@ -5,7 +5,9 @@ import io.holdfast.lock.internal.Durations;
 import io.holdfast.lock.internal.Names;
 import io.holdfast.lock.redis.RedisLockSettings;
 import io.holdfast.lock.redis.internal.Failures;
+import io.holdfast.lock.redis.internal.FlagValue;
 import io.holdfast.lock.redis.internal.KeyLayout;
+import io.holdfast.lock.redis.internal.LeaseTiming;
 import io.holdfast.lock.redis.internal.LockProtocol;
 import io.holdfast.lock.redis.internal.OwnerValue;
 import io.holdfast.lock.redis.internal.Script;
@@ -45,8 +47,6 @@ import java.util.function.Predicate;
 public final class RedisLockAdmin implements LockAdmin {
 
     /** Flag value fields: owner id, set time (epoch ms), write number, name (see RedisStatusManager). */
-    private static final int FLAG_FIELDS = 4;
-    private static final String SEP = "|";
     private static final String FORCE_RELEASE = read(Script.class, "tokens-and-queue.lua")
             + read(RedisLockAdmin.class, "force-release.lua");
 
@@ -88,12 +88,12 @@ public final class RedisLockAdmin implements LockAdmin {
         m.put("LOCK_NAMESPACE", settings.namespace());
         m.put("LOCK_LEASE", Durations.format(settings.lease()));
         m.put("renewal", settings.renewal()
-                ? "every " + Durations.format(settings.lease().dividedBy(3)) : "off");
+                ? "every " + Durations.format(LeaseTiming.of(settings.lease()).renewalPeriod()) : "off");
         m.put("LOCK_REPLICA_ACKS", Integer.toString(settings.minReplicaAcks()));
         m.put("LOCK_REPLICA_TIMEOUT", Durations.format(settings.replicaAckTimeout()));
         m.put("wait strategy", settings.waitStrategy().toString());
-        m.put("queue refresh", Durations.format(LockProtocol.queueRefresh(settings.lease())));
-        m.put("claim lease", Durations.format(LockProtocol.claim(settings.lease())));
+        m.put("queue refresh", Durations.format(LeaseTiming.of(settings.lease()).queueRefresh()));
+        m.put("claim lease", Durations.format(LeaseTiming.of(settings.lease()).claim()));
         m.put("local handoffs", Integer.toString(settings.localHandoffs()));
         m.put("command timeout", Durations.format(settings.timeout()));
         m.put("retries", settings.retryAttempts() + " attempts, backoff "
@@ -158,27 +158,18 @@ public final class RedisLockAdmin implements LockAdmin {
         if (value == null || pttl == -2) {
             return null;
         }
-        String[] parts = value.split("\\|", FLAG_FIELDS);
-        if (parts.length != FLAG_FIELDS) {
-            return null;
-        }
-        Instant setAt;
-        try {
-            setAt = Instant.ofEpochMilli(Long.parseLong(parts[1]));
-        } catch (NumberFormatException e) {
-            setAt = Instant.EPOCH;
-        }
-        return new FlagInfo(parts[3], parts[0], setAt, pttl > 0 ? now.plusMillis(pttl) : Instant.MAX);
+        return FlagValue.parse(value).map(f -> new FlagInfo(f.flag(), f.ownerId(), f.setAt(),
+                pttl > 0 ? now.plusMillis(pttl) : Instant.MAX)).orElse(null);
     }
 
     @Override
     public void setFlag(String name, Duration ttl, Operator operator, String reason) {
         String key = keys.layout().flag(Names.require("flag", name));
         long millis = Durations.requireAtLeast("ttl", ttl, Duration.ofMillis(1)).toMillis();
-        String value = operator.ownerId() + SEP + System.currentTimeMillis() + SEP + "0" + SEP + name;
+        String value = FlagValue.of(operator.ownerId(), 0, name);
         String previous = reads.call("setting flag '" + name + "'",
                 () -> reads.commands().setGet(key, value, SetArgs.Builder.px(millis)));
-        String replaced = previous == null ? "" : "replaced " + previous.split("\\|", 2)[0];
+        String replaced = previous == null ? "" : "replaced " + FlagValue.ownerOf(previous);
         audit.append(new AuditRecord(Instant.now(), AuditRecord.FLAG_SET, name, operator.toString(),
                 reason, replaced, 0, 0));
     }
@@ -190,13 +181,13 @@ public final class RedisLockAdmin implements LockAdmin {
         if (value == null) {
             return FlagClear.NOT_SET;
         }
-        String owner = value.split("\\|", 2)[0];
+        String owner = FlagValue.ownerOf(value);
         if (!force && !owner.equals(operator.ownerId())) {
             return FlagClear.OTHER_OWNER;
         }
         // owner-checked against what was read, so a flag re-claimed meanwhile is left alone
         Long n = reads.call("clearing flag '" + name + "'", () -> Script.CLEAR.<Long>run(
-                reads.commands(), ScriptOutputType.INTEGER, new String[] {key}, owner + SEP));
+                reads.commands(), ScriptOutputType.INTEGER, new String[] {key}, FlagValue.ownerPrefix(owner)));
         if (n == null || n == 0) {
             return flag(name).isPresent() ? FlagClear.OTHER_OWNER : FlagClear.NOT_SET;
         }
@@ -210,7 +201,7 @@ public final class RedisLockAdmin implements LockAdmin {
         KeyLayout.LockKeys k = keys.lock(seen.name());
         String[] argv = {seen.stored(), Integer.toString(LockProtocol.TOKENS_PER_GRANT),
                 keys.layout().grantChannelPrefix(),
-                Long.toString(LockProtocol.claim(settings.lease()).toMillis())};
+                Long.toString(LeaseTiming.of(settings.lease()).claim().toMillis())};
         List<Object> r = reads.call("force-releasing lock key " + k.lock(), () -> reads.commands()
                 .<List<Object>>eval(FORCE_RELEASE, ScriptOutputType.MULTI, k.scriptKeys(), argv));
         long code = (Long) r.get(0);
@@ -236,7 +227,7 @@ public final class RedisLockAdmin implements LockAdmin {
         }
         return new Eviction(code == 2 ? Eviction.Outcome.HANDED_TO_WAITER : Eviction.Outcome.RELEASED,
                 evicted, seen.token(), next, newOwner, "the evicted holder reports the lease lost at"
-                        + " its next renewal (within " + Durations.format(settings.lease().dividedBy(3))
+                        + " its next renewal (within " + Durations.format(LeaseTiming.of(settings.lease()).renewalPeriod())
                         + " if it runs with LOCK_LEASE=" + Durations.format(settings.lease())
                         + "); writes fenced with token " + seen.token() + " or the following "
                         + (LockProtocol.TOKENS_PER_GRANT - 1) + " are older than token " + next,

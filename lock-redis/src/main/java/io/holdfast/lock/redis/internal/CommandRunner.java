@@ -1,8 +1,5 @@
 package io.holdfast.lock.redis.internal;
 
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import io.holdfast.lock.LockUnavailableException;
 import io.holdfast.lock.internal.LockMetrics;
 import io.holdfast.lock.redis.RedisLockSettings;
@@ -16,32 +13,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs Redis commands with a per-attempt timeout and retries transient failures with
- * resilience4j-retry (exponential backoff with jitter), never past the caller's deadline: a
- * caller with no time left still gets one full attempt of the command timeout. A command that
- * timed out is cancelled, so that Lettuce never replays it after a reconnect.
+ * Runs Redis commands with a per-attempt timeout and retries transient failures
+ * ({@link Failures#isTransient}) with {@link Backoff} (exponential, with jitter), never past the
+ * caller's deadline: a caller with no time left still gets one full attempt of the command
+ * timeout, and a retry whose delay would end past the deadline is not made. A command that timed
+ * out is cancelled, so that Lettuce never replays it after a reconnect. Thread-safe.
+ *
+ * <p>The loop is its own rather than resilience4j-retry's: that library's blocking retry sleeps
+ * with one process-wide sleep function, so it can neither stop at a caller's deadline nor wait
+ * uninterruptibly for a release, and with its asynchronous context the loop stayed here anyway
+ * while a retry cut short by the deadline was still published as one (issue 11).
  */
 public final class CommandRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
 
-    private final Retry retry;
+    private final int maxAttempts;
+    private final Backoff backoff;
     private final long timeoutNanos;
     private final String endpoint;
     private final LockMetrics metrics;
 
     /** A runner for {@code settings}, counting retries in {@code metrics}. */
     public CommandRunner(RedisLockSettings settings, String endpoint, LockMetrics metrics) {
+        this.maxAttempts = settings.retryAttempts();
+        this.backoff = Backoff.of(settings.retryInitialBackoff(), settings.retryMaxBackoff());
         this.timeoutNanos = settings.timeout().toNanos();
         this.endpoint = endpoint;
         this.metrics = metrics;
-        RetryConfig config = RetryConfig.custom()
-                .maxAttempts(settings.retryAttempts())
-                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
-                        settings.retryInitialBackoff(), 2.0, 0.5, settings.retryMaxBackoff()))
-                .retryOnException(Failures::isTransient)
-                .build();
-        this.retry = Retry.of("holdfast-redis", config);
     }
 
     /** The endpoint commands go to, without credentials. */
@@ -83,7 +82,6 @@ public final class CommandRunner {
             boolean interruptible) throws InterruptedException {
         long start = System.nanoTime();
         long budgetEnd = Math.max(deadlineNanos, start + timeoutNanos);
-        Retry.AsyncContext<T> context = retry.asyncContext();
         for (int attempt = 1; ; attempt++) {
             long attemptWait = Math.max(Math.min(timeoutNanos, budgetEnd - System.nanoTime()),
                     TimeUnit.MILLISECONDS.toNanos(1));
@@ -91,9 +89,7 @@ public final class CommandRunner {
             CompletableFuture<T> pending = null;
             try {
                 pending = op.get().toCompletableFuture();
-                T result = await(pending, attemptWait, interruptible);
-                context.onComplete();
-                return result;
+                return await(pending, attemptWait, interruptible);
             } catch (ExecutionException e) {
                 failure = Failures.unwrap(e);
             } catch (TimeoutException e) {
@@ -106,9 +102,8 @@ public final class CommandRunner {
             if (!Failures.isTransient(failure)) {
                 throw Failures.unavailable(what, endpoint, failure, attempt);
             }
-            long delayMillis = context.onError(failure);
-            if (delayMillis < 0 || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis)
-                    >= budgetEnd) {
+            long delay = backoff.delayNanos(attempt);
+            if (attempt >= maxAttempts || System.nanoTime() + delay - budgetEnd >= 0) {
                 LockUnavailableException e = Failures.unavailable(what, endpoint, failure, attempt);
                 if (attempt > 1) {
                     LOG.warn("retries exhausted: {}", e.getMessage());
@@ -116,7 +111,7 @@ public final class CommandRunner {
                 throw e;
             }
             metrics.retry();
-            sleep(delayMillis, interruptible);
+            sleep(delay, interruptible);
         }
     }
 
@@ -134,17 +129,16 @@ public final class CommandRunner {
         }
     }
 
-    private static void sleep(long millis, boolean interruptible) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        for (long left = millis; left > 0; ) {
+    private static void sleep(long nanos, boolean interruptible) throws InterruptedException {
+        long end = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = end - System.nanoTime()) {
             try {
-                TimeUnit.NANOSECONDS.sleep(end - System.nanoTime());
+                TimeUnit.NANOSECONDS.sleep(left);
                 return;
             } catch (InterruptedException e) {
                 if (interruptible) {
                     throw e;
                 }
-                left = end - System.nanoTime();
             }
         }
     }

@@ -61,9 +61,13 @@ public final class Failures {
     }
 
     /**
-     * True for failures that may pass by themselves: connection refused or reset, command timeout,
-     * a disconnected client, and the replies LOADING, TRYAGAIN, CLUSTERDOWN, MASTERDOWN, READONLY
-     * and BUSY.
+     * True for failures that may pass by themselves, so that a command is retried: connection
+     * failures (refused, reset, closed, not connected: Lettuce's connection exceptions, any
+     * {@link IOException} and a plain {@link RedisException}), a command or attempt timeout,
+     * and the replies LOADING, TRYAGAIN, CLUSTERDOWN, MASTERDOWN, READONLY, BUSY and UNBLOCKED
+     * (after a failover or while a server starts). Authentication and TLS failures are never
+     * transient, even when reported as a connection failure: retrying cannot fix them.
+     * Wrappers ({@link ExecutionException}, {@link CompletionException}) are looked through.
      */
     public static boolean isTransient(Throwable failure) {
         Throwable e = unwrap(failure);

@@ -86,8 +86,8 @@ public final class InstanceRegistrar implements AutoCloseable {
     public static InstanceRegistrar start(RedisBackend backend, String ownerId, String role) {
         InstanceRegistrar r = new InstanceRegistrar(backend, ownerId, role);
         r.refresh(true);
-        long every = Math.max(1, backend.settings().lease().toMillis() / 3);
-        r.timer.scheduleWithFixedDelay(() -> r.refresh(false), every, every, TimeUnit.MILLISECONDS);
+        long every = LeaseTiming.of(backend.settings().lease()).renewalPeriod().toNanos();
+        r.timer.scheduleWithFixedDelay(() -> r.refresh(false), every, every, TimeUnit.NANOSECONDS);
         return r;
     }
 

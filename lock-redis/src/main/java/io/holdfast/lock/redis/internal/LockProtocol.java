@@ -59,6 +59,7 @@ public final class LockProtocol {
     private final Duration lease;
     private final Duration claim;
     private final long leaseNanos;
+    private final LeaseTiming timing;
     /** Numbers this manager's acquire attempts, so that every owner value is unique. */
     private final AtomicLong attempts = new AtomicLong();
     private final int minReplicaAcks;
@@ -70,36 +71,20 @@ public final class LockProtocol {
         this.backend = backend;
         this.runner = runner;
         this.channelPrefix = layout.grantChannelPrefix();
+        this.timing = LeaseTiming.of(s.lease());
         this.leaseArg = Long.toString(s.lease().toMillis());
-        this.entryArg = Long.toString(queueEntryLifetime(s.lease()).toMillis());
-        this.claimArg = Long.toString(claim(s.lease()).toMillis());
+        this.entryArg = Long.toString(timing.queueEntryLifetime().toMillis());
+        this.claimArg = Long.toString(timing.claim().toMillis());
         this.lease = s.lease();
-        this.claim = claim(s.lease());
+        this.claim = timing.claim();
         this.leaseNanos = s.lease().toNanos();
         this.minReplicaAcks = s.minReplicaAcks();
         this.replicaAckTimeoutMillis = s.replicaAckTimeout().toMillis();
     }
 
-    /**
-     * How often a queued waiter refreshes its queue entry (which also finds a grant whose
-     * message was lost): every second, or every quarter of a shorter lease.
-     */
-    public static Duration queueRefresh(Duration lease) {
-        return Duration.ofMillis(Math.min(1000, Math.max(1, lease.toMillis() / 4)));
-    }
-
-    /** How long a queue entry lives without a refresh: three refresh periods. */
-    public static Duration queueEntryLifetime(Duration lease) {
-        return queueRefresh(lease).multipliedBy(3);
-    }
-
-    /**
-     * The lease a release gives the waiter it hands the lock to: as long as a queue entry lives
-     * (at most 3/4 of the lease). The waiter's process extends it to the full lease a third of
-     * the way in; a waiter that died after its last refresh blocks the lock only this long.
-     */
-    public static Duration claim(Duration lease) {
-        return queueEntryLifetime(lease);
+    /** The durations derived from this manager's lease. */
+    public LeaseTiming timing() {
+        return timing;
     }
 
     /**

@@ -17,42 +17,54 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a manager's leases alive and notices when one can no longer be guaranteed. One scheduler
- * thread per manager: every lease/3 it renews every held lease with one script call per hash
- * slot (one per tick outside Cluster), followed by {@code WAIT} when replica acknowledgements are
- * configured (a renewal too few replicas acknowledged confirms nothing); every claim/20 (the
- * claim lease a release hands a waiter is the shortest lease a grant has, see
- * {@link LockProtocol#claim}) it checks validity, and marks lost any grant whose lease was not
- * confirmed before its validity ended (its lease or claim minus a safety margin, measured on the
- * monotonic clock from when the acquire or renewal was sent). The check period is below the
- * claim's safety margin, so a loss is reported before Redis can expire the key.
+ * thread per manager: every renewal period ({@link LeaseTiming}: lease/3) it renews every held
+ * lease with one script call per hash slot (one per tick outside Cluster), followed by
+ * {@code WAIT} when replica acknowledgements are configured (a renewal too few replicas
+ * acknowledged confirms nothing); every check period (claim/20: the claim lease a release hands a
+ * waiter is the shortest lease a grant has) it checks validity, and marks lost any grant whose
+ * lease was not confirmed before its validity ended (its lease or claim minus a safety margin,
+ * measured on the monotonic clock from when the acquire or renewal was sent). The check period is
+ * below the claim's safety margin, so a loss is reported before Redis can expire the key.
+ *
+ * <p>Its seams, for unit tests of the schedule: the renewal round trip ({@link RenewCall}), the
+ * scheduler (whose ticks a test runs by hand) and the monotonic clock.
  */
 public final class Renewer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Renewer.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
+    /** The renewal round trip: the renew script (and {@code WAIT}) for one slot's grants. */
+    @FunctionalInterface
+    interface RenewCall {
+        /**
+         * Sends the renewal of the grants named by {@code keys} and {@code args} (see
+         * renew.lua); completes with one 1 (renewed) or 0 (no longer held) per grant, and the
+         * replicas that acknowledged it.
+         */
+        CompletableFuture<Replicated<List<Object>>> renew(String[] keys, String[] args);
+    }
+
     private final Supplier<List<RedisGrant>> grants;
-    private final RedisBackend backend;
+    private final RenewCall call;
+    private final Runnable refreshTopology;
     private final boolean cluster;
     private final int minReplicaAcks;
     private final long replicaAckTimeoutMillis;
-    private final long leaseNanos;
-    private final long marginNanos;
-    private final long claimNanos;
-    private final long claimMarginNanos;
+    private final LeaseTiming timing;
     private final String leaseArg;
     private final LockMetrics metrics;
     private final Consumer<RedisGrant> abandon;
     private final ScheduledExecutorService scheduler;
+    private final LongSupplier clock;
     private final boolean renew;
-    /** Delay before a failed renewal is tried again. */
-    private final long retryNanos;
     private volatile String lastFailure = "renewals unanswered";
 
     /**
@@ -64,58 +76,59 @@ public final class Renewer implements AutoCloseable {
      */
     public Renewer(Supplier<List<RedisGrant>> grants, RedisBackend backend, Duration lease,
             boolean renew, LockMetrics metrics, Consumer<RedisGrant> abandon) {
+        this(grants, renewCall(backend), backend::refreshTopology, backend.isCluster(),
+                backend.settings().minReplicaAcks(), backend.settings().replicaAckTimeout(),
+                LeaseTiming.of(lease), renew, metrics, abandon, newScheduler(), System::nanoTime);
+    }
+
+    /** The renewer with its seams given: {@code scheduler} is shut down by {@link #close}. */
+    Renewer(Supplier<List<RedisGrant>> grants, RenewCall call, Runnable refreshTopology,
+            boolean cluster, int minReplicaAcks, Duration replicaAckTimeout, LeaseTiming timing,
+            boolean renew, LockMetrics metrics, Consumer<RedisGrant> abandon,
+            ScheduledExecutorService scheduler, LongSupplier clock) {
         this.grants = grants;
-        this.backend = backend;
-        this.cluster = backend.isCluster();
-        this.minReplicaAcks = backend.settings().minReplicaAcks();
-        this.replicaAckTimeoutMillis = backend.settings().replicaAckTimeout().toMillis();
-        this.leaseNanos = lease.toNanos();
-        this.marginNanos = safetyMargin(lease).toNanos();
-        Duration claim = LockProtocol.claim(lease);
-        this.claimNanos = claim.toNanos();
-        this.claimMarginNanos = safetyMargin(claim).toNanos();
-        this.leaseArg = Long.toString(lease.toMillis());
+        this.call = call;
+        this.refreshTopology = refreshTopology;
+        this.cluster = cluster;
+        this.minReplicaAcks = minReplicaAcks;
+        this.replicaAckTimeoutMillis = replicaAckTimeout.toMillis();
+        this.timing = timing;
+        this.leaseArg = Long.toString(timing.lease().toMillis());
         this.metrics = metrics;
         this.abandon = abandon;
         this.renew = renew;
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "holdfast-redis-renewal-" + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(factory);
-        long checkEvery = checkPeriod(lease).toNanos();
-        this.retryNanos = 2 * checkEvery;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        long checkEvery = timing.checkPeriod().toNanos();
         scheduler.scheduleWithFixedDelay(this::checkValidity, checkEvery, checkEvery,
                 TimeUnit.NANOSECONDS);
         if (renew) {
-            long renewEvery = leaseNanos / 3;
+            long renewEvery = timing.renewalPeriod().toNanos();
             scheduler.scheduleWithFixedDelay(this::renewAll, renewEvery, renewEvery,
                     TimeUnit.NANOSECONDS);
         }
     }
 
-    /**
-     * How much earlier than the lease a holder stops trusting it: 1/10 of the lease plus 2ms,
-     * for clock drift between this JVM and the server and for the loss check's own period.
-     */
-    public static Duration safetyMargin(Duration lease) {
-        return lease.dividedBy(10).plusMillis(2);
+    private static RenewCall renewCall(RedisBackend backend) {
+        int acks = backend.settings().minReplicaAcks();
+        long ackTimeoutMillis = backend.settings().replicaAckTimeout().toMillis();
+        return (keys, args) -> Script.RENEW.runAndWait(
+                acks == 0 ? backend.commands() : backend.commandsForKey(keys[0]),
+                ScriptOutputType.MULTI, keys, args, acks, ackTimeoutMillis);
     }
 
-    /**
-     * How often validity is checked: every claim/20 (at least 1ms), below the claim's safety
-     * margin ({@link #safetyMargin} of the claim, claim/10 + 2ms), so that a lost claim is
-     * reported before Redis expires it.
-     */
-    public static Duration checkPeriod(Duration lease) {
-        return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1),
-                LockProtocol.claim(lease).toNanos() / 20));
+    private static ScheduledExecutorService newScheduler() {
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "holdfast-redis-renewal-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        return Executors.newSingleThreadScheduledExecutor(factory);
     }
 
     /** The validity end for a lease whose acquire or renewal was sent at {@code sentNanos}. */
     public long validUntil(long sentNanos) {
-        return sentNanos + leaseNanos - marginNanos;
+        return timing.validUntil(sentNanos);
     }
 
     /**
@@ -123,7 +136,7 @@ public final class Renewer implements AutoCloseable {
      * at {@code sentNanos}.
      */
     public long claimValidUntil(long sentNanos) {
-        return sentNanos + claimNanos - claimMarginNanos;
+        return timing.claimValidUntil(sentNanos);
     }
 
     /**
@@ -136,13 +149,14 @@ public final class Renewer implements AutoCloseable {
                 if (!grant.isReleasing() && !grant.isOver()) {
                     renew(List.of(grant));
                 }
-            }, claimNanos / 3, TimeUnit.NANOSECONDS);
+            }, timing.claimConfirmDelay().toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             LOG.debug("manager closed: the claim lease of {} is not extended", grant.resource());
         }
     }
 
-    private void renewAll() {
+    /** One renewal tick: every held lease, one call per hash slot. */
+    void renewAll() {
         try {
             Map<Integer, List<RedisGrant>> groups = new HashMap<>();
             for (RedisGrant g : grants.get()) {
@@ -171,12 +185,9 @@ public final class Renewer implements AutoCloseable {
             args[2 * i + 2] = g.owner();
         }
         String[] keys = keyList.toArray(String[]::new);
-        long sent = System.nanoTime();
-        CompletableFuture<Replicated<List<Object>>> renewal = Script.RENEW.runAndWait(
-                minReplicaAcks == 0 ? backend.commands() : backend.commandsForKey(keys[0]),
-                ScriptOutputType.MULTI, keys, args,
-                minReplicaAcks, replicaAckTimeoutMillis);
-        renewal.orTimeout(leaseNanos, TimeUnit.NANOSECONDS)
+        long sent = clock.getAsLong();
+        CompletableFuture<Replicated<List<Object>>> renewal = call.renew(keys, args);
+        renewal.orTimeout(timing.lease().toNanos(), TimeUnit.NANOSECONDS)
                 .whenComplete((acked, failure) -> {
                     if (failure == null && acked.acks() < minReplicaAcks) {
                         failure = new IllegalStateException("renewal reached " + acked.acks()
@@ -198,7 +209,7 @@ public final class Renewer implements AutoCloseable {
                             continue;
                         }
                         if (((Number) result.get(i)).longValue() == 1) {
-                            g.renewed(validUntil(sent));
+                            g.renewed(timing.validUntil(sent));
                             metrics.renewal(true);
                         } else {
                             metrics.renewal(false);
@@ -218,8 +229,9 @@ public final class Renewer implements AutoCloseable {
      * valid then, so that after a failover a lease reaches the promoted replica before it runs out.
      */
     private void retrySoon(List<RedisGrant> group) {
-        backend.refreshTopology();
-        long at = System.nanoTime() + retryNanos;
+        refreshTopology.run();
+        long retryNanos = timing.renewalRetryDelay().toNanos();
+        long at = clock.getAsLong() + retryNanos;
         List<RedisGrant> live = group.stream()
                 .filter(g -> !g.isReleasing() && !g.isOver() && !g.expiredAt(at)).toList();
         if (live.isEmpty()) {
@@ -232,9 +244,10 @@ public final class Renewer implements AutoCloseable {
         }
     }
 
-    private void checkValidity() {
+    /** One validity check: marks lost (and abandons) every grant whose validity has ended. */
+    void checkValidity() {
         try {
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             for (RedisGrant g : grants.get()) {
                 if (!g.isReleasing() && g.expiredAt(now) && g.markLost(lossReason(g))) {
                     abandon.accept(g);
@@ -247,19 +260,19 @@ public final class Renewer implements AutoCloseable {
 
     /** Why {@code g}'s validity ended: the figure named is the one it was held to. */
     private String lossReason(RedisGrant g) {
+        Duration lease = timing.lease();
         if (g.isOnClaim()) {
             return "claim lease (handed over by a release) not confirmed by Redis within "
-                    + Durations.format(Duration.ofNanos(claimNanos - claimMarginNanos))
-                    + " of the claim's " + Durations.format(Duration.ofNanos(claimNanos)) + " ("
+                    + Durations.format(timing.claim().minus(timing.claimMargin()))
+                    + " of the claim's " + Durations.format(timing.claim()) + " ("
                     + lastFailure + ")";
         }
-        return renew ? "lease not confirmed by Redis within " + Durations.format(Duration.ofNanos(
-                leaseNanos - marginNanos)) + " (" + lastFailure + ")"
-                : "lease of " + Durations.format(Duration.ofNanos(leaseNanos))
-                        + " ended and renewal is disabled";
+        return renew ? "lease not confirmed by Redis within " + Durations.format(
+                lease.minus(timing.leaseMargin())) + " (" + lastFailure + ")"
+                : "lease of " + Durations.format(lease) + " ended and renewal is disabled";
     }
 
-    /** Number of threads this renewer runs (always one); for hygiene tests. */
+    /** Whether the scheduler still runs (it stops at {@link #close}); for hygiene tests. */
     public boolean isRunning() {
         return !scheduler.isShutdown();
     }

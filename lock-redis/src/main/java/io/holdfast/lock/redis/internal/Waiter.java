@@ -1,8 +1,8 @@
 package io.holdfast.lock.redis.internal;
 
 import io.holdfast.lock.redis.WaitStrategy;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +19,7 @@ public final class Waiter {
 
     private static final Logger LOG = LoggerFactory.getLogger(Waiter.class);
 
-    /** First poll interval without notifications; doubles up to the queue refresh period. */
+    /** First poll interval without notifications; doubles (with jitter) up to the refresh. */
     static final long POLL_INITIAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** Builds the grant once the lock is taken. */
@@ -35,9 +35,27 @@ public final class Waiter {
         RedisGrant create(long token, long sentNanos, boolean claim);
     }
 
-    private final LockProtocol protocol;
+    /** One acquire round trip ({@link LockProtocol#acquire}); the seam for unit tests. */
+    @FunctionalInterface
+    interface Attempts {
+        LockProtocol.Attempt acquire(KeyLayout.LockKeys keys, String owner,
+                LockProtocol.Mode mode, boolean shared, long deadlineNanos)
+                throws InterruptedException;
+    }
+
+    /** Pauses a polling waiter; the seam for unit tests. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(long nanos) throws InterruptedException;
+    }
+
+    private final Attempts protocol;
+    private final int minReplicaAcks;
     private final GrantNotifications notifications;
     private final long refreshNanos;
+    private final Backoff poll;
+    private final LongSupplier clock;
+    private final Sleeper sleeper;
     private final WaitStats stats = new WaitStats();
 
     /**
@@ -46,9 +64,20 @@ public final class Waiter {
      * @param refreshNanos how often a queued waiter refreshes its entry
      */
     public Waiter(LockProtocol protocol, GrantNotifications notifications, long refreshNanos) {
+        this(protocol::acquire, protocol.minReplicaAcks(), notifications, refreshNanos,
+                System::nanoTime, TimeUnit.NANOSECONDS::sleep);
+    }
+
+    /** A waiter with its seams given: the round trip, the monotonic clock and the pause. */
+    Waiter(Attempts protocol, int minReplicaAcks, GrantNotifications notifications,
+            long refreshNanos, LongSupplier clock, Sleeper sleeper) {
         this.protocol = protocol;
+        this.minReplicaAcks = minReplicaAcks;
         this.notifications = notifications;
         this.refreshNanos = refreshNanos;
+        this.poll = new Backoff(Math.min(POLL_INITIAL_NANOS, refreshNanos), refreshNanos);
+        this.clock = clock;
+        this.sleeper = sleeper;
     }
 
     /** How this manager's waiters woke up. */
@@ -63,7 +92,7 @@ public final class Waiter {
      */
     public RedisGrant await(KeyLayout.LockKeys keys, String owner, boolean shared,
             long deadlineNanos, GrantFactory factory) throws InterruptedException {
-        long sent = System.nanoTime();
+        long sent = clock.getAsLong();
         if (deadlineNanos - sent <= 0) {
             LockProtocol.Attempt a = protocol.acquire(keys, owner, LockProtocol.Mode.TRY, shared,
                     deadlineNanos);
@@ -111,15 +140,15 @@ public final class Waiter {
             GrantFactory factory, long firstSent, GrantNotifications.Expected expected,
             boolean recheckFirst, LockProtocol.Attempt busy) throws InterruptedException {
         long busySent = firstSent;
-        long backoff = POLL_INITIAL_NANOS;
+        int polls = 0;
         boolean recheck = recheckFirst;
         LockProtocol.Attempt last = busy;
         WaitStats.Wake wake = WaitStats.Wake.NONE;
         while (true) {
             if (!recheck) {
-                long left = deadlineNanos - System.nanoTime();
+                long left = deadlineNanos - clock.getAsLong();
                 if (left <= 0) {
-                    long sent = System.nanoTime();
+                    long sent = clock.getAsLong();
                     LockProtocol.Attempt a = protocol.acquire(keys, owner,
                             LockProtocol.Mode.LEAVE, shared, sent);
                     if (a.granted()) {
@@ -136,8 +165,7 @@ public final class Waiter {
                     token = expected.await(Math.min(cap, refreshNanos));
                 } else {
                     // polling, or a grant was just given back for lack of replica acks
-                    TimeUnit.NANOSECONDS.sleep(Math.min(cap, jitter(backoff)));
-                    backoff = Math.min(backoff * 2, refreshNanos);
+                    sleeper.sleep(Math.min(cap, poll.delayNanos(++polls)));
                     token = null;
                 }
                 wake = token != null ? WaitStats.Wake.NOTIFIED : WaitStats.Wake.TIMER;
@@ -145,14 +173,14 @@ public final class Waiter {
                 if (token != null && token <= last.fence()) {
                     LOG.debug("ignoring a stale grant of lock key {} (token {}, fence {})",
                             keys.lock(), token, last.fence());
-                } else if (token != null && protocol.minReplicaAcks() == 0) {
+                } else if (token != null && minReplicaAcks == 0) {
                     // with replica acks, a refresh followed by WAIT confirms the grant instead
                     stats.granted(wake);
                     return factory.create(token, busySent, true);
                 }
             }
             recheck = false;
-            long sent = System.nanoTime();
+            long sent = clock.getAsLong();
             last = protocol.acquire(keys, owner, last.queued() ? LockProtocol.Mode.QUEUED
                     : LockProtocol.Mode.JOIN, shared, deadlineNanos);
             if (last.granted()) {
@@ -163,8 +191,4 @@ public final class Waiter {
         }
     }
 
-    /** Between half and all of {@code nanos}, so pollers of many processes spread out. */
-    private static long jitter(long nanos) {
-        return nanos / 2 + ThreadLocalRandom.current().nextLong(nanos / 2 + 1);
-    }
 }

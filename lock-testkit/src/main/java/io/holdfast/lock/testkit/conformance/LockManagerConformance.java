@@ -229,9 +229,7 @@ public abstract class LockManagerConformance {
 
         @Test
         void otherManager_cannotAcquire_whileOneHolds() throws Exception {
-            if (!managersShareLocks()) {
-                return;
-            }
+            requireSharingManagers();
             LockManager other = track(newManager());
             String r = resource("shared");
             try (Lease lease = manager.acquire(r, PATIENCE)) {
@@ -245,25 +243,17 @@ public abstract class LockManagerConformance {
 
         @Test
         void otherManager_waitsForRelease_thenGetsGreaterToken() throws Exception {
-            if (!managersShareLocks()) {
-                return;
-            }
+            requireSharingManagers();
             LockManager other = track(newManager());
             String r = resource("shared-wait");
             Holder h = Holder.hold(manager, r);
             try {
                 long held = h.lease().fencingToken();
-                CompletableFuture<Long> waiter = CompletableFuture.supplyAsync(() -> {
-                    try (Lease lease = other.acquire(r, PATIENCE)) {
-                        return lease.fencingToken();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-                sleep(150);
-                assertThat(waiter).as("waiting while the other manager holds").isNotDone();
+                Waiter<Long> waiter = Waiter.start("other-manager-waiter",
+                        () -> exclusiveToken(other, r)).awaitBlocked();
+                assertThat(waiter.isDone()).as("waiting while the other manager holds").isFalse();
                 assertThat(h.release()).isTrue();
-                assertThat(waiter.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isGreaterThan(held);
+                assertThat(waiter.get()).isGreaterThan(held);
             } finally {
                 h.close();
             }
@@ -373,12 +363,12 @@ public abstract class LockManagerConformance {
             String r = resource("handoff");
             Holder h = Holder.hold(manager, r);
             long before = h.lease().fencingToken();
-            CompletableFuture.runAsync(() -> {
-                sleep(100);
-                h.release();
-            });
-            try (Lease lease = manager.acquire(r, PATIENCE)) {
-                assertThat(lease.fencingToken()).isGreaterThan(before);
+            try {
+                Waiter<Long> waiter = Waiter.start("waiter", () -> exclusiveToken(manager, r))
+                        .awaitBlocked();
+                assertThat(waiter.isDone()).as("waiting while another thread holds").isFalse();
+                assertThat(h.release()).isTrue();
+                assertThat(waiter.get()).isGreaterThan(before);
             } finally {
                 h.close();
             }
@@ -388,25 +378,11 @@ public abstract class LockManagerConformance {
         void acquire_interruptedWhileWaiting_throwsAndLeaksNothing() throws Exception {
             String r = resource("interrupt");
             try (Holder h = Holder.hold(manager, r)) {
-                CountDownLatch waiting = new CountDownLatch(1);
-                CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-                Thread waiter = new Thread(() -> {
-                    waiting.countDown();
-                    try {
-                        Lease l = manager.acquire(r, PATIENCE.multipliedBy(3));
-                        l.release();
-                        outcome.complete(null);
-                    } catch (Throwable t) {
-                        outcome.complete(t);
-                    }
-                }, "waiter");
-                waiter.start();
-                waiting.await();
-                sleep(100);
+                Waiter<Boolean> waiter = Waiter.start("waiter",
+                        () -> manager.acquire(r, PATIENCE.multipliedBy(3)).release())
+                        .awaitBlocked();
                 waiter.interrupt();
-                assertThat(outcome.get(PATIENCE.toSeconds(), TimeUnit.SECONDS))
-                        .isInstanceOf(InterruptedException.class);
-                waiter.join(PATIENCE.toMillis());
+                assertThat(waiter.failure()).isInstanceOf(InterruptedException.class);
                 h.release();
             }
             Optional<Lease> next = onOtherThread(() -> {
@@ -561,9 +537,7 @@ public abstract class LockManagerConformance {
 
         @Test
         void close_reportsTheLeaseLost_beforeTheLockIsFree() throws Exception {
-            if (!managersShareLocks()) {
-                return;
-            }
+            requireSharingManagers();
             LockManager m = track(newManager());
             LockManager other = track(newManager());
             String r = resource("close-order");
@@ -721,9 +695,7 @@ public abstract class LockManagerConformance {
 
         @Test
         void inspect_fromOtherManager_seesTheHolder() throws Exception {
-            if (!managersShareLocks()) {
-                return;
-            }
+            requireSharingManagers();
             LockManager other = track(newManager());
             String r = resource("inspect-shared");
             try (Lease lease = manager.acquire(r, PATIENCE)) {
@@ -861,6 +833,11 @@ public abstract class LockManagerConformance {
                 holders.forEach(Holder::close);
             }
         }
+    }
+
+    private void requireSharingManagers() {
+        Assumptions.assumeTrue(managersShareLocks(), () -> "two managers of " + manager.backend()
+                + " do not exclude each other: the cross-manager specification does not apply");
     }
 
     private void requireShared() {

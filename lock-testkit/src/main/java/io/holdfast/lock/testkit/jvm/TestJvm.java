@@ -86,17 +86,30 @@ public final class TestJvm implements AutoCloseable {
      * @throws AssertionError with the output if it runs past {@code timeout} or exits non-zero
      */
     public List<String> finish(Duration timeout) throws InterruptedException {
+        int status = exit(timeout);
+        if (status != 0) {
+            throw new AssertionError("pid " + process.pid() + " exited with " + status
+                    + "; output: " + all);
+        }
+        return output();
+    }
+
+    /**
+     * Waits for the process to exit and for its output to be read to the end (so that
+     * {@link #output()} is complete), and returns its exit status, whatever it is.
+     *
+     * @throws AssertionError with the output if it runs past {@code timeout}
+     */
+    public int exit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("pid " + process.pid() + " did not finish within " + timeout
                     + "; output: " + all);
         }
+        // the pipe ends with the process, unless a child it started inherited it: then what was
+        // read within the timeout is all there is
         reader.join(timeout.toMillis());
-        if (process.exitValue() != 0) {
-            throw new AssertionError("pid " + process.pid() + " exited with " + process.exitValue()
-                    + "; output: " + all);
-        }
-        return output();
+        return process.exitValue();
     }
 
     /** The output lines read so far. */
