@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The environment with the real backends (file and local from lock-local, redis): what lock-api
- * decides with them, and the redis and file backends' own variables ({@link RedisVariables},
+ * decides with them (USE_NEW_LOCKS alone is lock-api's EnvSettingsTest), and the redis and file backends' own variables ({@link RedisVariables},
  * {@code LOCK_DIR}), each error naming the variable.
  */
 class RedisEnvironmentTest {
@@ -60,26 +60,20 @@ class RedisEnvironmentTest {
         assertThat(s.unused()).isEmpty();
     }
 
-    @Nested
-    class UseNewLocks {
-        @ParameterizedTest
-        @CsvSource({"false,LEGACY", "FALSE,LEGACY", "no,LEGACY", "Off,LEGACY", "0,LEGACY",
-            "true,NEW", "TRUE,NEW", "yes,NEW", "ON,NEW", "1,NEW", "dual,DUAL", " Dual ,DUAL"})
-        void acceptsUsualSpellings(String value, Mode mode) {
-            assertThat(parse("USE_NEW_LOCKS", value, "LOCK_BACKEND", "local").mode()).isEqualTo(mode);
-        }
-
-        @ParameterizedTest
-        @ValueSource(strings = {"maybe", "2", "tru", "enabled", "y"})
-        void rejectsOtherValues(String value) {
-            rejects("USE_NEW_LOCKS must be true, false or dual", "USE_NEW_LOCKS", value);
-            rejects("but was '" + value + "'", "USE_NEW_LOCKS", value);
-        }
-
-        @Test
-        void rejectsEmptyValue() {
-            rejects("USE_NEW_LOCKS is set but empty", "USE_NEW_LOCKS", " ");
-        }
+    @Test
+    void fatJarWithoutMergedServiceFiles_findsEveryKnownBackend_andChoosesRedisByItsUrl() {
+        // regression guard for packaging-tests: lock-api knows holdfast's providers as data only
+        ClassLoader fatJar = new ClassLoader(RedisEnvironmentTest.class.getClassLoader()) {
+            @Override
+            public java.util.Enumeration<java.net.URL> getResources(String name) throws java.io.IOException {
+                return name.startsWith("META-INF/services/") ? java.util.Collections.emptyEnumeration()
+                        : super.getResources(name);
+            }
+        };
+        io.holdfast.lock.internal.env.Backends installed = io.holdfast.lock.internal.env.Backends.installed(fatJar);
+        assertThat(installed.all().keySet()).containsExactly("file", "local", "redis");
+        EnvSettings s = EnvSettings.parse(Map.of("USE_NEW_LOCKS", "dual", "REDIS_URL", "redis://h"), installed);
+        assertThat(s.backendNames()).containsExactly("file", "redis");
     }
 
     @Nested
