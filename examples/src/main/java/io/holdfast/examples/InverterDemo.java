@@ -5,7 +5,6 @@ import io.holdfast.examples.inverter.WorkerReport;
 import io.holdfast.examples.support.ChildJvm;
 import io.holdfast.examples.support.DurationOption;
 import io.holdfast.lock.LockService;
-import io.holdfast.lock.internal.Durations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,7 +136,7 @@ public final class InverterDemo implements Callable<Integer> {
         boolean ok = r.overlaps() == 0 && r.chargeOverlaps() == 0;
         System.out.println();
         System.out.printf(Locale.ROOT, "holdfast InverterDemo: backend %s, %d process(es) x %d workers, %s%n",
-                backend, processes, workers, Durations.format(duration));
+                backend, processes, workers, duration.toMillis() + "ms");
         System.out.printf(Locale.ROOT, "  polls                  %d%n", r.polls());
         System.out.printf(Locale.ROOT, "  overlapping sessions   %d%n", r.overlaps());
         System.out.printf(Locale.ROOT, "  stale tokens rejected  %d%n", r.staleRejected());

@@ -133,12 +133,12 @@ public final class HoldfastCli implements Runnable {
         String[][] pairs = {
                 {EnvSettings.USE_NEW_LOCKS, useNewLocks, "--use-new-locks"},
                 {EnvSettings.LOCK_BACKEND, lockBackend, "--lock-backend"},
-                {EnvSettings.REDIS_URL, redisUrl, "--redis-url"},
-                {EnvSettings.LOCK_DIR, lockDir, "--lock-dir"},
-                {EnvSettings.LOCK_NAMESPACE, namespace, "--namespace"},
-                {EnvSettings.LOCK_LEASE, lease, "--lease"},
-                {EnvSettings.LOCK_REPLICA_ACKS, replicaAcks, "--replica-acks"},
-                {EnvSettings.LOCK_REPLICA_TIMEOUT, replicaTimeout, "--replica-timeout"}};
+                {"REDIS_URL", redisUrl, "--redis-url"},
+                {"LOCK_DIR", lockDir, "--lock-dir"},
+                {"LOCK_NAMESPACE", namespace, "--namespace"},
+                {"LOCK_LEASE", lease, "--lease"},
+                {"LOCK_REPLICA_ACKS", replicaAcks, "--replica-acks"},
+                {"LOCK_REPLICA_TIMEOUT", replicaTimeout, "--replica-timeout"}};
         for (String[] p : pairs) {
             if (p[1] != null) {
                 o.put(p[0], p[2]);
@@ -151,11 +151,11 @@ public final class HoldfastCli implements Runnable {
         switch (variable) {
             case EnvSettings.USE_NEW_LOCKS: return useNewLocks;
             case EnvSettings.LOCK_BACKEND: return lockBackend;
-            case EnvSettings.REDIS_URL: return redisUrl;
-            case EnvSettings.LOCK_DIR: return lockDir;
-            case EnvSettings.LOCK_NAMESPACE: return namespace;
-            case EnvSettings.LOCK_LEASE: return lease;
-            case EnvSettings.LOCK_REPLICA_ACKS: return replicaAcks;
+            case "REDIS_URL": return redisUrl;
+            case "LOCK_DIR": return lockDir;
+            case "LOCK_NAMESPACE": return namespace;
+            case "LOCK_LEASE": return lease;
+            case "LOCK_REPLICA_ACKS": return replicaAcks;
             default: return replicaTimeout;
         }
     }
@@ -171,7 +171,7 @@ public final class HoldfastCli implements Runnable {
 
     /** Passwords in REDIS_URL and in any argument, to scrub from every message. */
     private static Set<String> secretsIn(Map<String, String> env, String... args) {
-        StringBuilder all = new StringBuilder(env.getOrDefault(EnvSettings.REDIS_URL, ""));
+        StringBuilder all = new StringBuilder(env.getOrDefault("REDIS_URL", ""));
         for (String a : args) {
             if (a.contains("://")) {
                 all.append(',').append(a.substring(a.indexOf('=') + 1));

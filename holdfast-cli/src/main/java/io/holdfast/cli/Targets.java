@@ -1,7 +1,6 @@
 package io.holdfast.cli;
 
 import io.holdfast.lock.LockUnavailableException;
-import io.holdfast.lock.internal.env.Backends;
 import io.holdfast.lock.internal.env.EnvSettings;
 import io.holdfast.lock.spi.LockAdmin;
 import io.holdfast.lock.spi.LockBackendProvider;
@@ -14,7 +13,7 @@ import java.util.Optional;
  * The backends a service with these variables would open, as admins: resolved by
  * {@link EnvSettings} exactly as {@code LockService.fromEnvironment} resolves them, then each
  * backend's {@link LockBackendProvider#createAdmin}. The one place the CLI meets the environment
- * parsing (which the structure issue moves into the providers).
+ * parsing (lock-api's, and each backend's own variables through its provider).
  */
 final class Targets implements AutoCloseable {
 
@@ -40,17 +39,15 @@ final class Targets implements AutoCloseable {
             settings = EnvSettings.parse(env);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.CONFIG, withOrigins(e.getMessage(), origins));
+        } catch (IllegalStateException e) {
+            // a backend the variables choose is not on the class path
+            throw new CliException(ExitCodes.CONFIG, e.getMessage());
         }
         List<LockAdmin> admins = new ArrayList<>();
         List<String> without = new ArrayList<>();
         try {
-            for (String name : settings.backends()) {
-                LockBackendProvider p;
-                try {
-                    p = Backends.find(name, Targets.class.getClassLoader());
-                } catch (IllegalStateException e) {
-                    throw new CliException(ExitCodes.CONFIG, e.getMessage());
-                }
+            for (LockBackendProvider p : settings.backends()) {
+                String name = p.name();
                 Optional<LockAdmin> admin;
                 try {
                     admin = p.createAdmin(settings.config());

@@ -9,7 +9,6 @@ import io.holdfast.lock.internal.env.ServiceMeters;
 import io.holdfast.lock.spi.BackendConfig;
 import io.holdfast.lock.spi.BackendOption;
 import io.holdfast.lock.spi.LockBackendProvider;
-import io.holdfast.lock.spi.RedisEndpoint;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -28,57 +28,44 @@ import org.slf4j.LoggerFactory;
  * A {@link LockManager} and a {@link StatusManager} chosen by environment variables, so that
  * operators switch backends, and roll a switch out instance by instance, without code changes.
  *
+ * <p>lock-api reads two variables; each backend module reads its own (the README lists them all,
+ * and each backend's provider documents its own):
+ *
  * <table>
  * <caption>Variables</caption>
  * <tr><th>Variable</th><th>Values</th><th>Default</th></tr>
- * <tr><td>{@code USE_NEW_LOCKS}</td><td>{@code false}: host-wide file locks and file flags
- *     ({@code lock-local}); {@code true}: the new backend; {@code dual}: both (the file lock
- *     first, then the new backend's; flags in both stores). Also yes/no, on/off, 1/0, any
- *     case.</td><td>{@code false}</td></tr>
- * <tr><td>{@code LOCK_BACKEND}</td><td>the new backend: {@code redis} ({@code lock-redis}) or
- *     {@code local} (in-process, does not coordinate processes)</td><td>{@code redis} when
- *     {@code REDIS_URL} is set; {@code true} and {@code dual} without {@code REDIS_URL} stop
- *     start-up unless {@code LOCK_BACKEND=local} is set</td></tr>
- * <tr><td>{@code REDIS_URL}</td><td>{@code redis://[user:password@]host[:port][/db]},
- *     {@code rediss://...}, {@code redis-sentinel://[password@]host[:port][,...]#master}
- *     ({@code rediss-sentinel://} with TLS), or
- *     comma-separated Cluster seeds {@code redis://h1:7000,redis://h2:7000}</td><td>none</td></tr>
- * <tr><td>{@code LOCK_DIR}</td><td>directory of lock and flag files: owned by the user running
- *     the process and writable by no one else (created with mode 700 if missing)</td>
- *     <td>{@code /var/lib/holdfast} when it exists, else {@code holdfast-locks} under
- *     {@code java.io.tmpdir} (with a warning)</td></tr>
- * <tr><td>{@code LOCK_NAMESPACE}</td><td>Redis key namespace: 1 to 64 of letters, digits,
- *     {@code . _ : -}</td><td>the Redis backend's</td></tr>
- * <tr><td>{@code LOCK_LEASE}</td><td>Redis lease: {@code 500ms}, {@code 30s}, {@code 2m} or
- *     ISO-8601 {@code PT30S}</td><td>the Redis backend's</td></tr>
- * <tr><td>{@code LOCK_REPLICA_ACKS}</td><td>replicas that must acknowledge a grant, 0 to
- *     100</td><td>the Redis backend's</td></tr>
- * <tr><td>{@code LOCK_REPLICA_TIMEOUT}</td><td>how long to wait for them (a duration; needs
- *     {@code LOCK_REPLICA_ACKS} of 1 or more)</td><td>the Redis backend's</td></tr>
+ * <tr><td>{@code USE_NEW_LOCKS}</td><td>{@code false}: the legacy backend, host-wide file locks
+ *     and file flags ({@code file}, in {@code lock-local}); {@code true}: the new backend;
+ *     {@code dual}: both (the file lock first, then the new backend's; flags in both stores).
+ *     Also yes/no, on/off, 1/0, any case.</td><td>{@code false}</td></tr>
+ * <tr><td>{@code LOCK_BACKEND}</td><td>the new backend: the name of any backend on the class
+ *     path but {@code file} (an unknown name lists the installed ones)</td><td>the backend whose
+ *     variables choose it (such as the address of a server); {@code true} and {@code dual}
+ *     without one stop start-up</td></tr>
  * </table>
  *
- * <p>Every set variable is validated whatever the mode, and a value that is invalid, empty, or
- * contradicts another (such as {@code LOCK_BACKEND=redis} without {@code REDIS_URL}, or a Redis
- * setting with the {@code local} backend) stops start-up with an {@link IllegalArgumentException}
- * naming the variable, the value and what is accepted. There is no silent fallback. Passwords in
- * {@code REDIS_URL} never appear in logs or messages. The chosen backend and settings are logged
- * once at INFO (a lock directory under the temp directory, which services with a private one do
- * not share, at WARN) and, given a {@link MeterRegistry}, exposed as the gauge
+ * <p>Every set variable is validated whatever the mode, by lock-api or by the backend that owns
+ * it, and a value that is invalid, empty, or contradicts another (such as a variable of a backend
+ * that is not the one chosen) stops start-up with an {@link IllegalArgumentException} naming the
+ * variable, the value and what is accepted. There is no silent fallback. Passwords in variables
+ * never appear in logs or messages. The chosen backend and settings are logged once at INFO (the
+ * backends' warnings at WARN) and, given a {@link MeterRegistry}, exposed as the gauge
  * {@link LockMetricNames#BACKEND_INFO} tagged with the backend and the mode. Every meter of
  * the managers carries the {@code mode} tag too; in {@code dual} each operation is recorded once,
- * by the dual lock ({@code backend=dual(file+redis)}), and the backends inside it record only
- * their own meters (Redis renewals, notifications, retries).
+ * by the dual lock (such as {@code backend=dual(file+...)}), and the backends inside it record
+ * only their own meters.
  *
  * <p>Rollout: move all instances from {@code false} to {@code dual} one by one, then to
  * {@code true} one by one. At every step any two instances share at least one lock, because a
  * {@code dual} instance takes both. Never run {@code false} and {@code true} instances side by
  * side: they share no lock. In {@code dual}, leases carry the new backend's fencing tokens and
  * raise the file counter to them, so tokens keep increasing from {@code dual} to {@code false}
- * instances; from {@code false} to {@code dual} they increase while the Redis server's clock is
- * not behind the host's (both count in microseconds of wall time). With the {@code local}
- * backend, whose tokens are per process, {@code dual} leases carry the file lock's tokens, the
- * only ones the processes of a host share. A flag claim holds in both stores. The {@code local} backend coordinates the threads of one
- * service only: create one service per process and share it. Thread-safe.
+ * instances; from {@code false} to {@code dual} they increase while the new backend's clock is
+ * not behind the host's (both count in microseconds of wall time). With a backend whose tokens
+ * are per process (in-process locks), {@code dual} leases carry the file lock's tokens, the only
+ * ones the processes of a host share, and such a backend coordinates the threads of one service
+ * only: create one service per process and share it. A flag claim holds in both stores.
+ * Thread-safe.
  */
 public final class LockService implements AutoCloseable {
 
@@ -155,9 +142,9 @@ public final class LockService implements AutoCloseable {
      * A builder that starts from the environment and takes settings in code, such as
      * <pre>{@code
      * LockService locks = LockService.builder()
-     *         .fromEnvironment()                      // USE_NEW_LOCKS, REDIS_URL, ...
+     *         .fromEnvironment()                      // USE_NEW_LOCKS, LOCK_BACKEND, ...
      *         .meterRegistry(registry)
-     *         .option(RedisOptions.customize(b -> b.waitStrategy(WaitStrategy.POLL)))
+     *         .option(backendOption)                  // such as a backend's client settings
      *         .build();
      * }</pre>
      */
@@ -175,6 +162,7 @@ public final class LockService implements AutoCloseable {
         private final Map<String, String> env = new HashMap<>();
         private final List<BackendOption> options = new ArrayList<>();
         private MeterRegistry registry;
+        private Set<String> variables;
 
         private Builder() {}
 
@@ -186,7 +174,7 @@ public final class LockService implements AutoCloseable {
         /** Reads the variables from {@code variables}, such as {@link System#getenv()}. */
         public Builder fromEnvironment(Map<String, String> variables) {
             Objects.requireNonNull(variables, "variables");
-            for (String name : EnvSettings.VARIABLES) {
+            for (String name : variables()) {
                 String value = variables.get(name);
                 if (value != null) {
                     env.put(name, value);
@@ -203,12 +191,21 @@ public final class LockService implements AutoCloseable {
          */
         public Builder set(String name, String value) {
             Objects.requireNonNull(value, "value");
-            if (!EnvSettings.VARIABLES.contains(name)) {
-                throw new IllegalArgumentException("'" + name + "' is not a holdfast variable; use"
-                        + " one of " + String.join(", ", EnvSettings.VARIABLES));
+            if (!variables().contains(name)) {
+                throw new IllegalArgumentException("'" + name + "' is not a variable of holdfast or"
+                        + " of a lock backend on the class path; use one of "
+                        + String.join(", ", variables()));
             }
             env.put(name, value);
             return this;
+        }
+
+        /** lock-api's variables and those of every backend on the class path. */
+        private Set<String> variables() {
+            if (variables == null) {
+                variables = EnvSettings.variables(Backends.installed(Backends.defaultLoaders()));
+            }
+            return variables;
         }
 
         /** Records metrics on {@code meterRegistry} (null: none, the default). */
@@ -218,8 +215,8 @@ public final class LockService implements AutoCloseable {
         }
 
         /**
-         * Adds a backend-specific option, such as lock-redis's {@code RedisOptions} (wait
-         * strategy, Lettuce client or {@code ClientResources}, timeouts).
+         * Adds a backend-specific option (a backend module documents its own, such as a client
+         * or timeouts made in code).
          */
         public Builder option(BackendOption option) {
             options.add(Objects.requireNonNull(option, "option"));
@@ -241,21 +238,15 @@ public final class LockService implements AutoCloseable {
 
     private static LockService create(Map<String, String> env, MeterRegistry registry,
             List<BackendOption> backendOptions) {
-        EnvSettings settings = EnvSettings.parse(env);
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        ClassLoader own = LockService.class.getClassLoader();
-        ClassLoader[] loaders = context == null || context == own
-                ? new ClassLoader[] {own} : new ClassLoader[] {context, own};
-        List<LockBackendProvider> providers = new ArrayList<>();
-        for (String name : settings.backends()) {
-            providers.add(Backends.find(name, loaders));
-        }
+        EnvSettings settings = EnvSettings.parse(env, Backends.installed(Backends.defaultLoaders()));
+        List<LockBackendProvider> providers = settings.backends();
         settings.warnings().forEach(LOG::warn);
         boolean dual = providers.size() > 1;
         String mode = settings.mode().value();
         BackendConfig config = settings.config().withOptions(backendOptions).withMeterRegistry(dual
                 ? ServiceMeters.backendOnly(registry, mode) : ServiceMeters.tagged(registry, mode));
-        Set<String> secrets = config.redis().map(RedisEndpoint::secrets).orElse(Set.of());
+        Set<String> secrets = config.variables().values().stream()
+                .flatMap(v -> Secrets.passwords(v).stream()).collect(Collectors.toSet());
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             List<LockManager> locks = new ArrayList<>();
@@ -287,14 +278,14 @@ public final class LockService implements AutoCloseable {
 
     /**
      * The {@code dual} lock: leases carry the new backend's tokens and raise the file counter to
-     * them, except with the {@code local} backend, whose tokens are per process and would repeat
-     * across the processes of the host: there they carry the file lock's tokens.
+     * them, except with a backend whose tokens are per process (such as {@code local}) and would
+     * repeat across the processes of the host: there they carry the file lock's tokens.
      */
     private static DualLockManager dual(EnvSettings settings, List<LockManager> locks,
             MeterRegistry registry) {
-        return settings.newBackend().equals(EnvSettings.LOCAL)
-                ? DualLockManager.withTokensOfFirst(locks.get(0), locks.get(1), registry)
-                : DualLockManager.of(locks.get(0), locks.get(1), registry);
+        return settings.newBackend().orElseThrow().tokensSharedAcrossProcesses()
+                ? DualLockManager.of(locks.get(0), locks.get(1), registry)
+                : DualLockManager.withTokensOfFirst(locks.get(0), locks.get(1), registry);
     }
 
     /** The lock manager. Its lifecycle belongs to this service: close the service, not it. */
@@ -307,7 +298,7 @@ public final class LockService implements AutoCloseable {
         return status;
     }
 
-    /** The backend in use: {@code file}, {@code local}, {@code redis} or {@code dual(file+redis)}. */
+    /** The backend in use: its name, such as {@code file}, or {@code dual(file+<new backend>)}. */
     public String backend() {
         return backend;
     }

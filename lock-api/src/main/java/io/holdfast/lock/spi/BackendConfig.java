@@ -1,79 +1,58 @@
 package io.holdfast.lock.spi;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
+import java.util.TreeSet;
 
 /**
- * The validated settings a {@link LockBackendProvider} builds its managers from. Each backend
- * uses the settings that apply to it and its own defaults for those that are empty.
- * {@link #toString()} never shows a password.
+ * What a {@link LockBackendProvider} builds its managers from: the variables of the service (as
+ * set, such as {@code USE_NEW_LOCKS} and the backend's own, which the provider parses and
+ * validates itself), where to record metrics, and the backend-specific options made in code.
+ * {@link #toString()} shows variable names only, never values (they may hold passwords).
  *
- * @param lockDir the directory of host-wide lock and flag files ({@code file} backend)
- * @param redis the Redis endpoint ({@code redis} backend)
- * @param namespace the key namespace, to keep applications that share a Redis apart
- * @param lease the lease of a Redis lock, renewed while held
- * @param replicaAcks how many replicas must acknowledge a grant before it counts
- * @param replicaTimeout how long to wait for those acknowledgements
+ * @param variables the variables that are set, by name; values as given (untrimmed)
  * @param meterRegistry where to record metrics
  * @param options backend-specific settings made in code; each backend applies those of its own
- *     types, after the settings above
+ *     types, after the variables
  */
 public record BackendConfig(
-        Path lockDir,
-        Optional<RedisEndpoint> redis,
-        Optional<String> namespace,
-        Optional<Duration> lease,
-        OptionalInt replicaAcks,
-        Optional<Duration> replicaTimeout,
+        Map<String, String> variables,
         Optional<MeterRegistry> meterRegistry,
         List<BackendOption> options) {
 
-    /** Checks that no component is null. */
+    /** Checks that no component is null and copies the collections. */
     public BackendConfig {
-        Objects.requireNonNull(lockDir, "lockDir");
-        Objects.requireNonNull(redis, "redis");
-        Objects.requireNonNull(namespace, "namespace");
-        Objects.requireNonNull(lease, "lease");
-        Objects.requireNonNull(replicaAcks, "replicaAcks");
-        Objects.requireNonNull(replicaTimeout, "replicaTimeout");
+        variables = Map.copyOf(variables);
         Objects.requireNonNull(meterRegistry, "meterRegistry");
         options = List.copyOf(options);
     }
 
-    /** Settings without backend-specific options. */
-    public BackendConfig(Path lockDir, Optional<RedisEndpoint> redis, Optional<String> namespace,
-            Optional<Duration> lease, OptionalInt replicaAcks, Optional<Duration> replicaTimeout,
-            Optional<MeterRegistry> meterRegistry) {
-        this(lockDir, redis, namespace, lease, replicaAcks, replicaTimeout, meterRegistry, List.of());
+    /** Settings with the given variables only: no metrics, no options. */
+    public static BackendConfig of(Map<String, String> variables) {
+        return new BackendConfig(variables, Optional.empty(), List.of());
     }
 
-    /** Settings with only a lock directory: every other setting takes the backend's default. */
-    public static BackendConfig ofLockDir(Path lockDir) {
-        return new BackendConfig(lockDir, Optional.empty(), Optional.empty(), Optional.empty(),
-                OptionalInt.empty(), Optional.empty(), Optional.empty());
+    /** The value of variable {@code name} as set, or empty when it is not set. */
+    public Optional<String> variable(String name) {
+        return Optional.ofNullable(variables.get(Objects.requireNonNull(name, "name")));
+    }
+
+    /** True when variable {@code name} is set (even to an empty value). */
+    public boolean isSet(String name) {
+        return variables.containsKey(Objects.requireNonNull(name, "name"));
     }
 
     /** A copy that records metrics on {@code registry} (none when null). */
     public BackendConfig withMeterRegistry(MeterRegistry registry) {
-        return new BackendConfig(lockDir, redis, namespace, lease, replicaAcks, replicaTimeout,
-                Optional.ofNullable(registry), options);
-    }
-
-    /** A copy with the given Redis endpoint. */
-    public BackendConfig withRedis(RedisEndpoint endpoint) {
-        return new BackendConfig(lockDir, Optional.of(endpoint), namespace, lease, replicaAcks,
-                replicaTimeout, meterRegistry, options);
+        return new BackendConfig(variables, Optional.ofNullable(registry), options);
     }
 
     /** A copy with the given backend-specific options. */
     public BackendConfig withOptions(List<BackendOption> backendOptions) {
-        return new BackendConfig(lockDir, redis, namespace, lease, replicaAcks, replicaTimeout,
-                meterRegistry, backendOptions);
+        return new BackendConfig(variables, meterRegistry, backendOptions);
     }
 
     /** The options of type {@code type}, in the order they were given. */
@@ -81,13 +60,10 @@ public record BackendConfig(
         return options.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
-    /**
-     * The Redis endpoint, for a backend that cannot work without one.
-     *
-     * @throws IllegalArgumentException if none is configured
-     */
-    public RedisEndpoint requireRedis() {
-        return redis.orElseThrow(() -> new IllegalArgumentException(
-                "the redis backend needs a Redis URL (REDIS_URL), but none was given"));
+    /** The names of the variables set, the registry and the options; never a variable's value. */
+    @Override
+    public String toString() {
+        return "BackendConfig[variables " + new TreeSet<>(variables.keySet())
+                + (meterRegistry.isPresent() ? ", metrics" : "") + ", options " + options + "]";
     }
 }

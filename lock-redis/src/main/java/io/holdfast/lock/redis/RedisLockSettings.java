@@ -1,9 +1,9 @@
 package io.holdfast.lock.redis;
 
 import io.holdfast.lock.internal.Durations;
-import io.holdfast.lock.internal.Secrets;
 import io.holdfast.lock.redis.internal.Endpoints;
 import io.holdfast.lock.redis.internal.LeaseTiming;
+import io.holdfast.lock.redis.internal.RedisUrls;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -272,7 +272,9 @@ public final class RedisLockSettings {
 
         /**
          * The Redis to use: {@code redis://[user:password@]host[:port][/db]}, {@code rediss://…}
-         * for TLS, or {@code redis-sentinel://[password@]host:port[,host:port]…[/db]#master}.
+         * for TLS, {@code redis-sentinel://[password@]host:port[,host:port]…[/db]#master}
+         * ({@code rediss-sentinel://} for TLS) or {@code redis-socket:///path/to/socket}: the same
+         * grammar as {@code REDIS_URL}.
          *
          * @throws IllegalArgumentException if the URI cannot be parsed (the message masks passwords)
          */
@@ -502,34 +504,9 @@ public final class RedisLockSettings {
             return String.join(", ", set);
         }
 
+        /** {@link RedisUrls}, the one grammar of Redis URLs, naming {@code what} in messages. */
         private static RedisURI parse(String what, String text) {
-            String masked = Secrets.maskUrl(text);
-            String lower = text.trim().toLowerCase(java.util.Locale.ROOT);
-            if (!(lower.startsWith("redis://") || lower.startsWith("rediss://")
-                    || lower.startsWith("redis-sentinel://") || lower.startsWith("rediss-sentinel://")
-                    || lower.startsWith("redis-socket://"))) {
-                throw new IllegalArgumentException(what + " must start with redis://, rediss://,"
-                        + " redis-sentinel://, rediss-sentinel:// or redis-socket://, but was '"
-                        + masked + "'; for example"
-                        + " redis://localhost:6379 or redis-sentinel://host:26379#mymaster");
-            }
-            RedisURI parsed;
-            try {
-                parsed = RedisURI.create(text.trim());
-            } catch (RuntimeException e) {
-                // Lettuce's message may quote the URI, password included: mask it
-                throw new IllegalArgumentException(what + " '" + masked + "' is not a valid Redis"
-                        + " URI (" + Secrets.maskUrl(e.getMessage()) + "); expected for example"
-                        + " redis://user:password@host:6379/0");
-            }
-            String host = parsed.getHost();
-            if (host != null && host.indexOf(':') >= 0 && !host.matches("[0-9a-fA-F:.%]+")) {
-                // Lettuce reads "host:abc" as a host name; a port must be a number
-                throw new IllegalArgumentException(what + " '" + masked + "' is not a valid Redis"
-                        + " URI (the port must be a number); expected for example"
-                        + " redis://user:password@host:6379/0");
-            }
-            return parsed;
+            return RedisUrls.parseOne(what, text);
         }
     }
 }

@@ -57,13 +57,13 @@ class RedisLockSettingsTest {
     void badUri_isRejected_withoutShowingThePassword() {
         assertThatThrownBy(() -> RedisLockSettings.of("http://user:hunter2@host:6379"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("uri must start with redis://")
+                .hasMessageContaining("uri is not a valid Redis URL: it must start with redis://")
                 .hasMessageContaining("http://user:****@host:6379")
                 .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> RedisLockSettings.of("redis://:hunter2@host:notaport"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("hunter2")
-                .hasMessageContaining("not a valid Redis URI");
+                .hasMessageContaining("uri is not a valid Redis URL: the port must be a number");
     }
 
     @Test

@@ -1,239 +1,223 @@
 package io.holdfast.lock.internal.env;
 
-import io.holdfast.lock.internal.Durations;
-import io.holdfast.lock.internal.Secrets;
 import io.holdfast.lock.spi.BackendConfig;
-import io.holdfast.lock.spi.RedisEndpoint;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
-import java.time.Duration;
+import io.holdfast.lock.spi.BackendSummary;
+import io.holdfast.lock.spi.LockBackendProvider;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.function.Function;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
- * The lock settings read from environment variables, validated as a whole: an invalid value or a
- * contradictory combination stops start-up, whatever the mode, so that flipping
- * {@code USE_NEW_LOCKS} later never meets a latent mistake.
- *
- * @param mode the {@code USE_NEW_LOCKS} mode
- * @param newBackend the backend {@code true} and {@code dual} use: {@code redis} or {@code local}
- * @param newBackendDefaulted true when {@code LOCK_BACKEND} was not set
- * @param config the backend settings
- * @param unused variables that are set but do not apply in this mode
- * @param warnings what to log at WARN when a service starts with these settings
+ * The settings a {@link io.holdfast.lock.LockService} starts from, validated as a whole: lock-api
+ * reads {@code USE_NEW_LOCKS} and {@code LOCK_BACKEND}, and each installed backend validates its
+ * own variables. An invalid value or a contradictory combination stops start-up, whatever the
+ * mode, so that flipping {@code USE_NEW_LOCKS} later never meets a latent mistake. Immutable.
  */
-public record EnvSettings(Mode mode, String newBackend, boolean newBackendDefaulted,
-        BackendConfig config, List<String> unused, List<String> warnings) {
+public final class EnvSettings {
 
     /** {@code false} (default), {@code true} or {@code dual}. */
     public static final String USE_NEW_LOCKS = "USE_NEW_LOCKS";
-    /** {@code redis} or {@code local}. */
+    /** The name of the new backend: any installed provider's but the legacy one's. */
     public static final String LOCK_BACKEND = "LOCK_BACKEND";
-    /** The Redis URL or Cluster seeds. */
-    public static final String REDIS_URL = "REDIS_URL";
-    /** The directory of file locks and flags. */
-    public static final String LOCK_DIR = "LOCK_DIR";
-    /** The Redis key namespace. */
-    public static final String LOCK_NAMESPACE = "LOCK_NAMESPACE";
-    /** The Redis lease. */
-    public static final String LOCK_LEASE = "LOCK_LEASE";
-    /** Replicas that must acknowledge a grant. */
-    public static final String LOCK_REPLICA_ACKS = "LOCK_REPLICA_ACKS";
-    /** How long to wait for replica acknowledgements. */
-    public static final String LOCK_REPLICA_TIMEOUT = "LOCK_REPLICA_TIMEOUT";
-
-    /** Every variable this class reads. */
-    public static final List<String> VARIABLES = List.of(USE_NEW_LOCKS, LOCK_BACKEND, REDIS_URL,
-            LOCK_DIR, LOCK_NAMESPACE, LOCK_LEASE, LOCK_REPLICA_ACKS, LOCK_REPLICA_TIMEOUT);
-
-    /** The backend names {@code LOCK_BACKEND} accepts. */
-    public static final String REDIS = "redis";
-    /** The in-process backend. */
-    public static final String LOCAL = "local";
-    /** The host-wide file backend, used by {@code false} and {@code dual}. */
-    public static final String FILE = "file";
-
-    /** The largest {@code LOCK_REPLICA_ACKS} accepted. */
-    static final int MAX_REPLICA_ACKS = 100;
+    /** The variables lock-api itself reads; backends add theirs. */
+    public static final List<String> OWN_VARIABLES = List.of(USE_NEW_LOCKS, LOCK_BACKEND);
     /**
-     * The shortest {@code LOCK_LEASE}: the redis backend's minimum ({@code RedisLockSettings.MIN_LEASE}),
-     * checked here so that the error names the variable.
+     * The backend {@code USE_NEW_LOCKS=false} uses and {@code dual} takes first: the host-wide
+     * locks of the rollout's starting point, found by name like any other.
      */
-    static final Duration MIN_LEASE = Duration.ofMillis(100);
+    public static final String LEGACY_BACKEND = "file";
 
-    private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
-    private static final Pattern ACKS = Pattern.compile("\\d{1,3}");
-    private static final String DURATION = "duration such as 500ms, 30s, 2m or ISO-8601 PT30S";
-    private static final List<String> REDIS_ONLY =
-            List.of(LOCK_NAMESPACE, LOCK_LEASE, LOCK_REPLICA_ACKS, LOCK_REPLICA_TIMEOUT);
+    private final Mode mode;
+    private final List<LockBackendProvider> backends;
+    private final LockBackendProvider newBackend;
+    private final BackendConfig config;
+    private final List<String> unused;
+    private final List<String> warnings;
+    private final String summary;
 
-    /** Checks the components. */
-    public EnvSettings {
-        Objects.requireNonNull(mode, "mode");
-        Objects.requireNonNull(newBackend, "newBackend");
-        Objects.requireNonNull(config, "config");
-        unused = List.copyOf(unused);
-        warnings = List.copyOf(warnings);
+    private EnvSettings(Mode mode, List<LockBackendProvider> backends, LockBackendProvider newBackend,
+            BackendConfig config, List<String> unused, List<String> warnings, String summary) {
+        this.mode = mode;
+        this.backends = List.copyOf(backends);
+        this.newBackend = newBackend;
+        this.config = config;
+        this.unused = List.copyOf(unused);
+        this.warnings = List.copyOf(warnings);
+        this.summary = summary;
+    }
+
+    /** The names of every variable lock-api and the installed backends read. */
+    public static Set<String> variables(Backends installed) {
+        Set<String> names = new LinkedHashSet<>(OWN_VARIABLES);
+        installed.providers().forEach(p -> names.addAll(p.variables()));
+        names.addAll(installed.missingVariables().keySet());
+        return names;
+    }
+
+    /** {@link #parse(Map, Backends)} with the backends of {@link Backends#defaultLoaders()}. */
+    public static EnvSettings parse(Map<String, String> env) {
+        return parse(env, Backends.installed(Backends.defaultLoaders()));
     }
 
     /**
-     * The lock directory when {@code LOCK_DIR} is not set: {@code /var/lib/holdfast} when that
-     * directory exists, else {@code holdfast-locks} under {@code java.io.tmpdir} (with a warning:
-     * services with a private temp directory do not share it).
-     */
-    public static Path defaultLockDir() {
-        return LockDirs.defaultDir(Path.of(LockDirs.HOST), Path.of(System.getProperty("java.io.tmpdir")));
-    }
-
-    /**
-     * Reads and validates the settings.
+     * Reads and validates the settings: lock-api's variables here, each backend's by its
+     * provider. Variables that neither lock-api nor an installed backend reads are ignored.
      *
      * @param env the variables (usually {@link System#getenv()})
      * @throws IllegalArgumentException naming the variable, its value (passwords masked) and
      *     what is accepted
+     * @throws IllegalStateException if a backend the settings need is not installed
      */
-    public static EnvSettings parse(Map<String, String> env) {
+    public static EnvSettings parse(Map<String, String> env, Backends installed) {
         Objects.requireNonNull(env, "env");
-        Mode mode = get(env, USE_NEW_LOCKS, Mode.ACCEPTED, v -> {
+        Map<String, String> known = new LinkedHashMap<>();
+        for (String name : variables(installed)) {
+            if (env.containsKey(name)) {
+                known.put(name, env.get(name));
+            }
+        }
+        BackendConfig config = BackendConfig.of(known);
+        Mode mode = Variables.get(config, USE_NEW_LOCKS, Mode.ACCEPTED, v -> {
             Mode m = Mode.parse(v);
             if (m == null) {
-                throw invalid(USE_NEW_LOCKS, v, "must be " + Mode.ACCEPTED);
+                throw Variables.invalid(USE_NEW_LOCKS, v, "must be " + Mode.ACCEPTED);
             }
             return m;
         }).orElse(Mode.LEGACY);
-        Optional<String> backend = get(env, LOCK_BACKEND, "redis or local", EnvSettings::backend);
-        Optional<RedisEndpoint> redis = get(env, REDIS_URL, RedisUrls.ACCEPTED,
-                v -> RedisEndpoint.parse(REDIS_URL, v));
-        Optional<Path> lockDir = get(env, LOCK_DIR, "a directory path", EnvSettings::lockDir);
-        Optional<String> namespace = get(env, LOCK_NAMESPACE, namespaceRule(), v -> {
-            if (!NAMESPACE.matcher(v.trim()).matches()) {
-                throw invalid(LOCK_NAMESPACE, v, "must be " + namespaceRule());
-            }
-            return v.trim();
-        });
-        Optional<Duration> lease = get(env, LOCK_LEASE, "a " + DURATION,
-                v -> duration(LOCK_LEASE, v, MIN_LEASE));
-        Optional<Integer> acks = get(env, LOCK_REPLICA_ACKS, acksRule(), v -> {
-            String t = v.trim();
-            if (!ACKS.matcher(t).matches() || Integer.parseInt(t) > MAX_REPLICA_ACKS) {
-                throw invalid(LOCK_REPLICA_ACKS, v, "must be " + acksRule());
-            }
-            return Integer.parseInt(t);
-        });
-        Optional<Duration> ackTimeout = get(env, LOCK_REPLICA_TIMEOUT, "a " + DURATION,
-                v -> duration(LOCK_REPLICA_TIMEOUT, v, Duration.ofMillis(1)));
+        Optional<LockBackendProvider> explicit = Variables.get(config, LOCK_BACKEND,
+                newBackendNames(installed), v -> backend(v, installed));
+        LockBackendProvider chosen = explicit.orElseGet(() -> selected(config, installed));
+        boolean legacyUsed = mode != Mode.NEW;
+        Optional<LockBackendProvider> legacy = legacyUsed
+                ? Optional.of(installed.get(LEGACY_BACKEND))
+                : Optional.ofNullable(installed.all().get(LEGACY_BACKEND));
 
-        if (ackTimeout.isPresent() && acks.orElse(0) == 0) {
-            throw new IllegalArgumentException(LOCK_REPLICA_TIMEOUT + " is set, but "
-                    + LOCK_REPLICA_ACKS + " is " + acks.map(String::valueOf).orElse("not set")
-                    + ": the timeout only applies when waiting for at least one replica; set "
-                    + LOCK_REPLICA_ACKS + " to 1 or more, or unset " + LOCK_REPLICA_TIMEOUT);
+        Map<LockBackendProvider, BackendSummary> summaries = new LinkedHashMap<>();
+        for (LockBackendProvider p : installed.providers()) {
+            boolean isLegacy = legacy.isPresent() && legacy.get() == p;
+            boolean isChosen = p == chosen || isLegacy && legacyUsed;
+            if (isChosen || p.variables().stream().anyMatch(config::isSet)) {
+                summaries.put(p, p.validate(config, isChosen));
+            }
         }
-        if (mode != Mode.LEGACY && backend.isEmpty() && redis.isEmpty()) {
-            throw new IllegalArgumentException(USE_NEW_LOCKS + "=" + mode.value() + " needs "
-                    + REDIS_URL + ", which is not set: without it the new backend would be in-process"
-                    + " locks, which do not coordinate processes or hosts. Set " + REDIS_URL
-                    + " (such as redis://host:6379), or set " + LOCK_BACKEND + "=local to use"
-                    + " in-process locks on purpose");
-        }
-        String chosen = backend.orElse(redis.isPresent() ? REDIS : LOCAL);
-        if (chosen.equals(REDIS) && redis.isEmpty()) {
-            throw new IllegalArgumentException(LOCK_BACKEND + "=redis needs " + REDIS_URL
-                    + ", which is not set; set it to " + RedisUrls.ACCEPTED);
-        }
-        if (chosen.equals(LOCAL)) {
-            rejectRedisOnly(env, redis.isPresent(), backend.isPresent());
-        }
-        Path dir = lockDir.orElseGet(EnvSettings::defaultLockDir);
-        BackendConfig config = new BackendConfig(dir,
-                redis, namespace, lease,
-                acks.map(OptionalInt::of).orElseGet(OptionalInt::empty), ackTimeout,
-                Optional.empty());
-        List<String> unused = new ArrayList<>();
-        if (mode == Mode.LEGACY) {
-            for (String v : List.of(LOCK_BACKEND, REDIS_URL, LOCK_NAMESPACE, LOCK_LEASE,
-                    LOCK_REPLICA_ACKS, LOCK_REPLICA_TIMEOUT)) {
-                if (env.containsKey(v)) {
-                    unused.add(v);
+        if (mode != Mode.LEGACY && chosen == null) {
+            for (Map.Entry<String, String> m : installed.missingVariables().entrySet()) {
+                if (config.isSet(m.getKey())) {
+                    throw new IllegalStateException(m.getKey() + " is set, which chooses the "
+                            + m.getValue() + " backend, but " + installed.missing(m.getValue()));
                 }
             }
-        } else if (mode == Mode.NEW && env.containsKey(LOCK_DIR)) {
-            unused.add(LOCK_DIR);
+            throw new IllegalArgumentException(USE_NEW_LOCKS + "=" + mode.value() + " needs a new"
+                    + " backend, and none is chosen; set " + LOCK_BACKEND + " to one of: "
+                    + describe(installed) + ". In-process backends do not coordinate processes or"
+                    + " hosts: choose one only on purpose");
+        }
+        for (LockBackendProvider p : installed.providers()) {
+            boolean isLegacy = legacy.isPresent() && legacy.get() == p;
+            List<String> set = p.variables().stream().filter(config::isSet).toList();
+            if (!isLegacy && p != chosen && !set.isEmpty()) {
+                throw onlyFor(p, set, chosen, explicit.isPresent(), config, mode);
+            }
+        }
+
+        List<LockBackendProvider> backends = new ArrayList<>();
+        legacy.filter(l -> legacyUsed).ifPresent(backends::add);
+        if (mode != Mode.LEGACY) {
+            backends.add(chosen);
+        }
+        List<String> unused = new ArrayList<>();
+        if (mode == Mode.LEGACY) {
+            if (config.isSet(LOCK_BACKEND)) {
+                unused.add(LOCK_BACKEND);
+            }
+            installed.missingVariables().keySet().stream().filter(config::isSet).forEach(unused::add);
+            if (chosen != null) {
+                chosen.variables().stream().filter(config::isSet).forEach(unused::add);
+            }
+        } else if (mode == Mode.NEW) {
+            legacy.ifPresent(l -> l.variables().stream().filter(config::isSet).forEach(unused::add));
         }
         List<String> warnings = new ArrayList<>();
-        if (mode != Mode.NEW) {
-            LockDirs.warning(dir, lockDir.isEmpty()).ifPresent(warnings::add);
-        }
-        return new EnvSettings(mode, chosen, backend.isEmpty(), config, unused, warnings);
+        backends.forEach(b -> warnings.addAll(summaries.get(b).warnings()));
+        String summary = summary(mode, backends, chosen, explicit.isEmpty(), config, summaries, unused);
+        return new EnvSettings(mode, backends, chosen, config, unused, warnings, summary);
     }
 
-    /**
-     * Rejects Redis settings when the new backend is {@code local}: set explicitly, or (only
-     * possible while {@code USE_NEW_LOCKS=false}) because {@code REDIS_URL} is not set.
-     */
-    private static void rejectRedisOnly(Map<String, String> env, boolean redisUrl, boolean explicit) {
-        List<String> redisSettings = new ArrayList<>();
-        if (redisUrl) {
-            redisSettings.add(REDIS_URL);
-        }
-        REDIS_ONLY.stream().filter(env::containsKey).forEach(redisSettings::add);
-        if (redisSettings.isEmpty()) {
-            return;
-        }
-        String names = String.join(", ", redisSettings);
-        String applies = names + " only appl" + (redisSettings.size() == 1 ? "ies" : "y")
-                + " to the redis backend";
-        throw new IllegalArgumentException(explicit
-                ? applies + ", but " + LOCK_BACKEND + "=local; set " + LOCK_BACKEND + "=redis with a "
-                        + REDIS_URL + ", or unset " + names
-                : applies + ", which needs " + REDIS_URL + ", and " + REDIS_URL + " is not set ("
-                        + USE_NEW_LOCKS + "=false uses file locks; the redis backend takes over with "
-                        + USE_NEW_LOCKS + "=dual or true); set " + REDIS_URL + ", or unset " + names);
+    /** The mode. */
+    public Mode mode() {
+        return mode;
     }
 
-    /** The backend names a service opens, the file backend first in {@code dual}. */
-    public List<String> backends() {
-        switch (mode) {
-            case LEGACY: return List.of(FILE);
-            case NEW: return List.of(newBackend);
-            default: return List.of(FILE, newBackend);
-        }
+    /** The providers a service opens, the legacy backend first in {@code dual}. */
+    public List<LockBackendProvider> backends() {
+        return backends;
     }
 
-    /** The service's backend description: {@code file}, {@code redis}, {@code dual(file+redis)}. */
+    /** The names of {@link #backends()}. */
+    public List<String> backendNames() {
+        return backends.stream().map(LockBackendProvider::name).toList();
+    }
+
+    /** The new backend ({@code LOCK_BACKEND} or chosen by its variables), if any. */
+    public Optional<LockBackendProvider> newBackend() {
+        return Optional.ofNullable(newBackend);
+    }
+
+    /** The settings every provider is given (the variables read, no registry, no options). */
+    public BackendConfig config() {
+        return config;
+    }
+
+    /** Variables that are set but do not apply in this mode. */
+    public List<String> unused() {
+        return unused;
+    }
+
+    /** What to log at WARN when a service starts with these settings. */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** The service's backend description, such as {@code file} or {@code dual(file+local)}. */
     public String backendName() {
-        return mode == Mode.DUAL ? "dual(" + FILE + "+" + newBackend + ")" : backends().get(0);
+        return mode == Mode.DUAL ? "dual(" + String.join("+", backendNames()) + ")"
+                : backends.get(0).name();
     }
 
-    /** One line for the start-up log: the mode, backend and settings in use, no password. */
+    /** One line for the start-up log: the mode, backends and settings in use, no password. */
     public String summary() {
+        return summary;
+    }
+
+    @Override
+    public String toString() {
+        return "EnvSettings[" + summary + "]";
+    }
+
+    private static String summary(Mode mode, List<LockBackendProvider> backends,
+            LockBackendProvider chosen, boolean defaulted, BackendConfig config,
+            Map<LockBackendProvider, BackendSummary> summaries, List<String> unused) {
         StringBuilder s = new StringBuilder();
-        s.append(USE_NEW_LOCKS).append('=').append(mode.value())
-                .append(", backend ").append(backendName());
-        if (backends().contains(FILE)) {
-            s.append(", ").append(LOCK_DIR).append('=').append(config.lockDir());
-        }
-        if (backends().contains(REDIS)) {
-            s.append(", ").append(LOCK_BACKEND).append("=redis")
-                    .append(newBackendDefaulted ? " (default: REDIS_URL is set)" : "");
-            config.redis().ifPresent(r -> s.append(", ").append(REDIS_URL).append('=').append(r));
-            config.namespace().ifPresent(n -> s.append(", ").append(LOCK_NAMESPACE).append('=').append(n));
-            config.lease().ifPresent(l -> s.append(", ").append(LOCK_LEASE).append('=')
-                    .append(Durations.format(l)));
-            config.replicaAcks().ifPresent(a -> s.append(", ").append(LOCK_REPLICA_ACKS).append('=').append(a));
-            config.replicaTimeout().ifPresent(t -> s.append(", ").append(LOCK_REPLICA_TIMEOUT)
-                    .append('=').append(Durations.format(t)));
-        } else if (backends().contains(LOCAL)) {
-            s.append(", ").append(LOCK_BACKEND).append("=local")
-                    .append(" (in-process: does not coordinate processes)");
+        s.append(USE_NEW_LOCKS).append('=').append(mode.value()).append(", backend ")
+                .append(mode == Mode.DUAL ? "dual(" + backends.get(0).name() + "+"
+                        + backends.get(1).name() + ")" : backends.get(0).name());
+        for (LockBackendProvider b : backends) {
+            if (b == chosen) {
+                s.append(", ").append(LOCK_BACKEND).append('=').append(b.name());
+                if (defaulted) {
+                    b.selectedBy(config).ifPresent(why -> s.append(" (default: ").append(why).append(')'));
+                }
+            }
+            String settings = summaries.get(b).settings();
+            if (!settings.isEmpty()) {
+                s.append(", ").append(settings);
+            }
         }
         if (!unused.isEmpty()) {
             s.append("; set but not used while ").append(USE_NEW_LOCKS).append('=')
@@ -242,66 +226,61 @@ public record EnvSettings(Mode mode, String newBackend, boolean newBackendDefaul
         return s.toString();
     }
 
-    private static <T> Optional<T> get(Map<String, String> env, String name, String accepted,
-            Function<String, T> parser) {
-        String value = env.get(name);
-        if (value == null) {
-            return Optional.empty();
+    /** The provider whose variables choose it, or null; two such are a conflict. */
+    private static LockBackendProvider selected(BackendConfig config, Backends installed) {
+        List<LockBackendProvider> selected = installed.providers().stream()
+                .filter(p -> !p.name().equals(LEGACY_BACKEND))
+                .filter(p -> p.selectedBy(config).isPresent()).toList();
+        if (selected.size() > 1) {
+            throw new IllegalArgumentException("the variables choose more than one backend ("
+                    + String.join("; ", selected.stream().map(p -> p.name() + ": "
+                            + p.selectedBy(config).orElseThrow()).toList())
+                    + "); set " + LOCK_BACKEND + " to the one to use, and unset the others' variables");
         }
-        if (value.isBlank()) {
-            throw new IllegalArgumentException(name + " is set but empty; unset it or set it to "
-                    + accepted);
-        }
-        return Optional.of(parser.apply(value));
+        return selected.isEmpty() ? null : selected.get(0);
     }
 
-    private static String backend(String v) {
-        String b = v.trim().toLowerCase(Locale.ROOT);
-        if (b.equals(REDIS) || b.equals(LOCAL)) {
-            return b;
+    private static LockBackendProvider backend(String value, Backends installed) {
+        String name = value.trim().toLowerCase(Locale.ROOT);
+        if (name.equals(LEGACY_BACKEND)) {
+            throw Variables.invalid(LOCK_BACKEND, value, "must name the new backend, one of "
+                    + newBackendNames(installed) + " (" + LEGACY_BACKEND + " locks are what "
+                    + USE_NEW_LOCKS + "=false uses)");
         }
-        throw invalid(LOCK_BACKEND, v, "must be redis or local"
-                + (b.equals(FILE) ? " (file locks are what " + USE_NEW_LOCKS + "=false uses)" : ""));
+        if (!installed.has(name)) {
+            throw Variables.invalid(LOCK_BACKEND, value, "must be the name of a lock backend on"
+                    + " the class path: " + newBackendNames(installed) + " ("
+                    + installed.missing(name) + ")");
+        }
+        return installed.get(name);
     }
 
-    private static Path lockDir(String v) {
-        Path dir;
-        try {
-            dir = Path.of(v.trim()).toAbsolutePath().normalize();
-        } catch (InvalidPathException e) {
-            throw invalid(LOCK_DIR, v, "must be a valid directory path (" + e.getReason() + ")");
-        }
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw invalid(LOCK_DIR, v, "must be a directory or not exist yet, but it is a file");
-        }
-        return dir;
+    private static String newBackendNames(Backends installed) {
+        List<String> names = installed.all().keySet().stream()
+                .filter(n -> !n.equals(LEGACY_BACKEND)).toList();
+        return names.isEmpty() ? "none installed" : String.join(", ", names);
     }
 
-    private static Duration duration(String name, String v, Duration min) {
-        Duration d;
-        try {
-            d = Durations.parse(name, v);
-        } catch (IllegalArgumentException e) {
-            throw invalid(name, v, "must be a positive " + DURATION);
+    private static String describe(Backends installed) {
+        List<String> d = installed.providers().stream().filter(p -> !p.name().equals(LEGACY_BACKEND))
+                .map(p -> p.name() + " (" + p.description() + ")").toList();
+        return d.isEmpty() ? "none, as no backend module is on the class path" : String.join(", ", d);
+    }
+
+    private static IllegalArgumentException onlyFor(LockBackendProvider p, List<String> set,
+            LockBackendProvider chosen, boolean explicit, BackendConfig config, Mode mode) {
+        String names = String.join(", ", set);
+        String applies = names + " only appl" + (set.size() == 1 ? "ies" : "y") + " to the "
+                + p.name() + " backend";
+        if (chosen != null) {
+            return new IllegalArgumentException(applies + ", but " + LOCK_BACKEND + "="
+                    + chosen.name() + (explicit ? "" : " (default: " + chosen.selectedBy(config)
+                            .orElse("chosen by its variables") + ")")
+                    + "; set " + LOCK_BACKEND + "=" + p.name() + " to use it, or unset " + names);
         }
-        if (d.compareTo(min) < 0) {
-            throw invalid(name, v, d.isNegative() || d.isZero() ? "must be a positive " + DURATION
-                    : "must be at least " + Durations.format(min));
-        }
-        return d;
-    }
-
-    private static String namespaceRule() {
-        return "1 to 64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit";
-    }
-
-    private static String acksRule() {
-        return "a whole number from 0 to " + MAX_REPLICA_ACKS;
-    }
-
-    /** The one message shape: variable, masked value, what is accepted. */
-    static IllegalArgumentException invalid(String name, String value, String accepted) {
-        return new IllegalArgumentException(name + " " + accepted + ", but was '"
-                + Secrets.maskUrl(value) + "'");
+        return new IllegalArgumentException(applies + ", which is not chosen (" + USE_NEW_LOCKS
+                + "=" + mode.value() + " uses " + LEGACY_BACKEND + " locks; the " + p.name()
+                + " backend takes over with " + USE_NEW_LOCKS + "=dual or true); choose it ("
+                + p.description() + "), or unset " + names);
     }
 }

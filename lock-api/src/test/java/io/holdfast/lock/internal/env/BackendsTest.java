@@ -29,15 +29,21 @@ class BackendsTest {
         assertThatThrownBy(() -> Backends.find("redis", tests))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("lock backend 'redis' is not on the class path; add the dependency"
-                        + " io.holdfast:lock-redis (backends found: file, local)");
+                        + " io.holdfast:lock-redis (backends found: file, local, remote)");
         assertThatThrownBy(() -> Backends.find("etcd", tests))
-                .hasMessage("lock backend 'etcd' is not on the class path (backends found: file, local)");
+                .hasMessage("lock backend 'etcd' is not on the class path (backends found: file, local, remote)");
     }
 
     @Test
     void find_triesEachLoaderInTurn() throws Exception {
         ClassLoader empty = new URLClassLoader(new URL[0], null);
         assertThat(Backends.find("file", empty, tests)).isInstanceOf(TestProviders.File.class);
+    }
+
+    @Test
+    void installed_listsEveryProvider_byName() {
+        assertThat(Backends.installed(tests).all().keySet()).containsExactly("file", "local", "remote");
+        assertThat(Backends.installed(tests).names()).isEqualTo("file, local, remote");
     }
 
     @Test
@@ -66,10 +72,10 @@ class BackendsTest {
         }
     }
 
-    private static final Map<String, String> KNOWN = Map.of(
-            "file", TestProviders.File.class.getName(),
-            "local", TestProviders.Local.class.getName(),
-            "redis", TestProviders.Broken.class.getName());
+    private static final Map<String, Backends.Known> KNOWN = Map.of(
+            "file", new Backends.Known(TestProviders.File.class.getName(), "io.holdfast:lock-local"),
+            "local", new Backends.Known(TestProviders.Local.class.getName(), "io.holdfast:lock-local"),
+            "redis", new Backends.Known(TestProviders.Broken.class.getName(), "io.holdfast:lock-redis"));
 
     @Test
     void knownBackend_missingFromTheServiceFiles_isFoundByClassName() {
@@ -91,19 +97,19 @@ class BackendsTest {
     void unknownName_isStillMissing_andAKnownProviderThatFails_saysWhy() {
         ClassLoader fatJar = new NoServiceFiles(tests);
         assertThatThrownBy(() -> Backends.find("etcd", KNOWN, fatJar))
-                .hasMessage("lock backend 'etcd' is not on the class path (backends found: none)");
+                .hasMessage("lock backend 'etcd' is not on the class path (backends found: file, local)");
         assertThatThrownBy(() -> Backends.find("redis", KNOWN, fatJar))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("TestProviders$Broken could not be created")
                 .hasRootCauseMessage("no redis client library");
-        assertThatThrownBy(() -> Backends.find("redis", Map.of("redis", "com.example.Absent"), fatJar))
+        assertThatThrownBy(() -> Backends.find("redis", Map.of("redis", new Backends.Known("com.example.Absent", "io.holdfast:lock-redis")), fatJar))
                 .hasMessageContaining("lock backend 'redis' is not on the class path; add the dependency io.holdfast:lock-redis");
     }
 
     @Test
     void knownClassWithAnotherName_isNotUsed() {
         ClassLoader fatJar = new NoServiceFiles(tests);
-        assertThatThrownBy(() -> Backends.find("local", Map.of("local", TestProviders.File.class.getName()), fatJar))
+        assertThatThrownBy(() -> Backends.find("local", Map.of("local", new Backends.Known(TestProviders.File.class.getName(), "io.holdfast:lock-local")), fatJar))
                 .hasMessageContaining("lock backend 'local' is not on the class path");
     }
 

@@ -3,20 +3,20 @@ package io.holdfast.lock.internal.env;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.holdfast.lock.spi.RedisEndpoint.Topology;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/**
+ * lock-api's part of the environment over the test providers ({@link TestProviders}: file,
+ * local, remote): {@code USE_NEW_LOCKS}, {@code LOCK_BACKEND} naming any installed backend, the
+ * choice of the new backend by its variables, and the rules across backends. The real backends'
+ * variables are tested where they live (lock-local, lock-redis).
+ */
 class EnvSettingsTest {
 
     private static EnvSettings parse(String... kv) {
@@ -24,7 +24,7 @@ class EnvSettingsTest {
         for (int i = 0; i < kv.length; i += 2) {
             env.put(kv[i], kv[i + 1]);
         }
-        return EnvSettings.parse(env);
+        return EnvSettings.parse(env, Backends.installed(EnvSettingsTest.class.getClassLoader()));
     }
 
     private static void rejects(String expectedFragment, String... kv) {
@@ -33,13 +33,22 @@ class EnvSettingsTest {
     }
 
     @Test
-    void empty_isLegacyFileLocksInTheDefaultDirectory() {
+    void empty_isTheLegacyBackend() {
         EnvSettings s = parse();
         assertThat(s.mode()).isEqualTo(Mode.LEGACY);
-        assertThat(s.backends()).containsExactly("file");
+        assertThat(s.backendNames()).containsExactly("file");
         assertThat(s.backendName()).isEqualTo("file");
-        assertThat(s.config().lockDir()).isEqualTo(EnvSettings.defaultLockDir());
+        assertThat(s.newBackend()).isEmpty();
         assertThat(s.unused()).isEmpty();
+        assertThat(s.summary()).isEqualTo("USE_NEW_LOCKS=false, backend file, LOCK_DIR=default");
+    }
+
+    @Test
+    void variables_areLockApisAndEveryInstalledBackends() {
+        assertThat(EnvSettings.variables(Backends.installed(EnvSettingsTest.class.getClassLoader())))
+                .containsExactly("USE_NEW_LOCKS", "LOCK_BACKEND", "LOCK_DIR", "REMOTE_URL", "REMOTE_LEASE",
+                        "REDIS_URL"); // the variable that chooses a known backend not installed
+        assertThat(parse("PATH", "/bin").config().variables()).isEmpty();
     }
 
     @Nested
@@ -61,251 +70,101 @@ class EnvSettingsTest {
         @Test
         void rejectsEmptyValue() {
             rejects("USE_NEW_LOCKS is set but empty", "USE_NEW_LOCKS", " ");
+            rejects("LOCK_BACKEND is set but empty", "LOCK_BACKEND", "");
         }
     }
 
     @Nested
     class LockBackend {
+        @Test
+        void acceptsTheNameOfAnyInstalledBackend() {
+            EnvSettings s = parse("USE_NEW_LOCKS", "true", "LOCK_BACKEND", "Remote", "REMOTE_URL", "tcp://h");
+            assertThat(s.backendNames()).containsExactly("remote");
+            assertThat(s.summary()).isEqualTo("USE_NEW_LOCKS=true, backend remote, LOCK_BACKEND=remote,"
+                    + " REMOTE_URL=tcp://h");
+        }
+
+        @Test
+        void unknownName_listsTheInstalledBackends_andNamesTheArtifactOfAKnownOne() {
+            rejects("LOCK_BACKEND must be the name of a lock backend on the class path: local, remote"
+                    + " (lock backend 'zookeeper' is not on the class path (backends found: file, local, remote)),"
+                    + " but was 'zookeeper'", "USE_NEW_LOCKS", "true", "LOCK_BACKEND", "zookeeper");
+            rejects("add the dependency io.holdfast:lock-redis", "LOCK_BACKEND", "redis");
+        }
+
+        @Test
+        void legacyBackend_isNotANewBackend() {
+            rejects("LOCK_BACKEND must name the new backend, one of local, remote (file locks are what"
+                    + " USE_NEW_LOCKS=false uses)", "USE_NEW_LOCKS", "true", "LOCK_BACKEND", "file");
+        }
+
         @ParameterizedTest
         @ValueSource(strings = {"true", "dual"})
-        void newBackend_withoutRedisUrl_stopsStartUp_unlessLocalIsExplicit(String mode) {
-            rejects("USE_NEW_LOCKS=" + mode + " needs REDIS_URL, which is not set: without it the new backend"
-                    + " would be in-process locks, which do not coordinate processes or hosts. Set REDIS_URL"
-                    + " (such as redis://host:6379), or set LOCK_BACKEND=local to use in-process locks on purpose",
-                    "USE_NEW_LOCKS", mode);
-            rejects("needs REDIS_URL", "USE_NEW_LOCKS", mode, "LOCK_LEASE", "10s");
+        void newMode_withoutABackendChosen_stopsStartUp_listingTheChoices(String mode) {
+            rejects("USE_NEW_LOCKS=" + mode + " needs a new backend, and none is chosen; set LOCK_BACKEND"
+                    + " to one of: local (in-process locks, which do not coordinate processes or hosts),"
+                    + " remote (chosen by default when REMOTE_URL is set)", "USE_NEW_LOCKS", mode);
             EnvSettings local = parse("USE_NEW_LOCKS", mode, "LOCK_BACKEND", "local");
-            assertThat(local.backends()).endsWith("local");
-            assertThat(local.summary()).contains("LOCK_BACKEND=local (in-process: does not coordinate processes)");
+            assertThat(local.backendNames()).endsWith("local");
+            assertThat(local.summary()).contains("LOCK_BACKEND=local, in-process: does not coordinate processes");
         }
 
         @Test
-        void true_withRedisUrl_defaultsToRedis() {
-            EnvSettings s = parse("USE_NEW_LOCKS", "true", "REDIS_URL", "redis://h:6379");
-            assertThat(s.backendName()).isEqualTo("redis");
-            assertThat(s.newBackendDefaulted()).isTrue();
+        void aBackendsVariable_choosesIt_whenLockBackendIsNotSet() {
+            EnvSettings s = parse("USE_NEW_LOCKS", "dual", "REMOTE_URL", "tcp://u:pw1@h");
+            assertThat(s.backendNames()).containsExactly("file", "remote");
+            assertThat(s.backendName()).isEqualTo("dual(file+remote)");
+            assertThat(s.summary()).isEqualTo("USE_NEW_LOCKS=dual, backend dual(file+remote), LOCK_DIR=default,"
+                    + " LOCK_BACKEND=remote (default: REMOTE_URL is set), REMOTE_URL=tcp://u:****@h");
         }
 
         @Test
-        void dual_namesBothBackends_fileFirst() {
-            assertThat(parse("USE_NEW_LOCKS", "dual", "REDIS_URL", "redis://h").backends())
-                    .containsExactly("file", "redis");
-            assertThat(parse("USE_NEW_LOCKS", "dual", "LOCK_BACKEND", "local").backendName())
-                    .isEqualTo("dual(file+local)");
+        void variableOfAKnownBackendNotInstalled_namesTheArtifact_andIsUnusedInLegacyMode() {
+            assertThatThrownBy(() -> parse("USE_NEW_LOCKS", "true", "REDIS_URL", "redis://u:pw1@h"))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("REDIS_URL is set, which chooses the redis backend, but lock backend 'redis' is"
+                            + " not on the class path; add the dependency io.holdfast:lock-redis (backends found:"
+                            + " file, local, remote)");
+            assertThat(parse("REDIS_URL", "redis://h").unused()).containsExactly("REDIS_URL");
         }
 
         @Test
-        void rejectsUnknownBackend() {
-            rejects("LOCK_BACKEND must be redis or local, but was 'zookeeper'",
-                    "USE_NEW_LOCKS", "true", "LOCK_BACKEND", "zookeeper");
-            rejects("file locks are what USE_NEW_LOCKS=false uses",
-                    "USE_NEW_LOCKS", "true", "LOCK_BACKEND", "file");
+        void chosenBackend_requiresWhatItNeeds() {
+            rejects("the remote backend needs REMOTE_URL", "USE_NEW_LOCKS", "true", "LOCK_BACKEND", "remote");
         }
 
         @Test
-        void rejectsRedisWithoutUrl() {
-            rejects("LOCK_BACKEND=redis needs REDIS_URL", "USE_NEW_LOCKS", "true", "LOCK_BACKEND", "redis");
+        void variablesOfABackendNotChosen_areRejected() {
+            rejects("REMOTE_URL only applies to the remote backend, but LOCK_BACKEND=local; set"
+                    + " LOCK_BACKEND=remote to use it, or unset REMOTE_URL",
+                    "USE_NEW_LOCKS", "true", "LOCK_BACKEND", "local", "REMOTE_URL", "tcp://h");
         }
 
         @Test
-        void rejectsRedisSettingsWithLocalBackend() {
-            rejects("REDIS_URL only applies to the redis backend, but LOCK_BACKEND=local; set LOCK_BACKEND=redis"
-                    + " with a REDIS_URL, or unset REDIS_URL",
-                    "USE_NEW_LOCKS", "true", "LOCK_BACKEND", "local", "REDIS_URL", "redis://h");
-            rejects("LOCK_LEASE, LOCK_REPLICA_ACKS only apply to the redis backend, but LOCK_BACKEND=local",
-                    "USE_NEW_LOCKS", "dual", "LOCK_BACKEND", "local", "LOCK_LEASE", "30s", "LOCK_REPLICA_ACKS", "1");
-        }
-
-        @Test
-        void legacyMode_redisSettingsWithoutRedisUrl_sayTheBackendIsFile() {
-            // regression: the message said "the backend is local" while USE_NEW_LOCKS=false runs file locks
-            assertThatThrownBy(() -> parse("USE_NEW_LOCKS", "false", "LOCK_LEASE", "30s"))
+        void legacyMode_variablesOfABackendNotChosen_sayTheModeUsesTheLegacyBackend() {
+            assertThatThrownBy(() -> parse("USE_NEW_LOCKS", "false", "REMOTE_LEASE", "30s"))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("LOCK_LEASE only applies to the redis backend, which needs REDIS_URL, and REDIS_URL"
-                            + " is not set (USE_NEW_LOCKS=false uses file locks; the redis backend takes over with"
-                            + " USE_NEW_LOCKS=dual or true); set REDIS_URL, or unset LOCK_LEASE")
-                    .hasMessageNotContaining("backend is local");
+                    .hasMessage("REMOTE_LEASE only applies to the remote backend, which is not chosen"
+                            + " (USE_NEW_LOCKS=false uses file locks; the remote backend takes over with"
+                            + " USE_NEW_LOCKS=dual or true); choose it (chosen by default when REMOTE_URL"
+                            + " is set), or unset REMOTE_LEASE");
         }
 
         @Test
-        void legacyMode_validatesButReportsNewBackendSettingsUnused() {
-            EnvSettings s = parse("REDIS_URL", "redis://u:pw1@h", "LOCK_BACKEND", "redis",
-                    "LOCK_LEASE", "10s");
+        void legacyMode_validatesButReportsNewBackendVariablesUnused() {
+            EnvSettings s = parse("REMOTE_URL", "tcp://u:pw1@h", "LOCK_BACKEND", "remote", "REMOTE_LEASE", "10s");
             assertThat(s.backendName()).isEqualTo("file");
-            assertThat(s.unused()).containsExactlyInAnyOrder("REDIS_URL", "LOCK_BACKEND", "LOCK_LEASE");
+            assertThat(s.unused()).containsExactlyInAnyOrder("REMOTE_URL", "LOCK_BACKEND", "REMOTE_LEASE");
             assertThat(s.summary()).contains("set but not used while USE_NEW_LOCKS=false")
                     .doesNotContain("pw1");
-            rejects("LOCK_BACKEND must be redis or local", "LOCK_BACKEND", "etcd");
+            rejects("REMOTE_LEASE must be a positive duration", "REMOTE_URL", "tcp://h", "REMOTE_LEASE", "soon");
+            rejects("REMOTE_URL must start with tcp://", "REMOTE_URL", "http://h");
         }
 
         @Test
-        void trueMode_reportsLockDirUnused() {
+        void trueMode_validatesButReportsLegacyVariablesUnused() {
             assertThat(parse("USE_NEW_LOCKS", "1", "LOCK_BACKEND", "local", "LOCK_DIR", "/tmp/x").unused())
                     .containsExactly("LOCK_DIR");
-        }
-    }
-
-    @Nested
-    class RedisUrl {
-        @ParameterizedTest
-        @CsvSource(delimiter = '|', value = {
-            "redis://localhost|STANDALONE|1",
-            "redis://localhost:6379/3|STANDALONE|1",
-            "rediss://user:pw@redis.example.com:6380/0?timeout=5s|STANDALONE|1",
-            "redis://redis_1:6379|STANDALONE|1",
-            "redis://[::1]:6379|STANDALONE|1",
-            "redis-sentinel://pw@s1:26379,s2:26379,s3/0#mymaster|SENTINEL|1",
-            "redis-sentinel://s1:26379?sentinelMasterId=mymaster|SENTINEL|1",
-            "rediss-sentinel://pw@s1:26379,s2#mymaster|SENTINEL|1",
-            "redis://h1:7000,redis://h2:7001, redis://h3:7002|CLUSTER|3",
-        })
-        void acceptsEachTopology(String url, Topology topology, int uris) {
-            EnvSettings s = parse("USE_NEW_LOCKS", "true", "REDIS_URL", url);
-            assertThat(s.config().redis()).hasValueSatisfying(r -> {
-                assertThat(r.topology()).isEqualTo(topology);
-                assertThat(r.uris()).hasSize(uris);
-            });
-        }
-
-        @ParameterizedTest
-        @CsvSource(delimiter = '|', value = {
-            "localhost:6379|must start with redis://",
-            "http://h:6379|must start with redis://",
-            "redis://|the host is missing",
-            "redis://h:0|port must be a number from 1 to 65535",
-            "redis://h:99999|port must be a number from 1 to 65535",
-            "redis://h:port|port must be a number from 1 to 65535",
-            "redis://h/db1|path may only be a database number",
-            "redis://h#master|only allowed in redis-sentinel://",
-            "redis://bad host|the host may only contain",
-            "redis-sentinel://s1:26379|must name the master",
-            "redis://h1:7000,|must not have empty entries",
-            "redis://h1:7000,h2:7001|every Cluster seed must start with redis://",
-            "redis://h1:7000,rediss://h2:7001|all use TLS",
-            "redis://h1:7000/1,redis://h2:7001|only database 0",
-        })
-        void rejectsMalformed(String url, String problem) {
-            rejects("REDIS_URL is not a valid Redis URL: ", "REDIS_URL", url);
-            rejects(problem, "REDIS_URL", url);
-        }
-
-        @ParameterizedTest
-        @ValueSource(strings = {
-            "redis://admin:Sup3rS3cret@h:port",
-            "redis://Sup3rS3cret@",
-            "redis-sentinel://Sup3rS3cret@s1:26379",
-            "http://u:Sup3rS3cret@h",
-            "redis://h:1?password=Sup3rS3cret#x",
-            "redis://h1:7000,redis://u:Sup3rS3cret@h2:bad",
-        })
-        void errorMessages_neverShowThePassword(String url) {
-            assertThatThrownBy(() -> parse("USE_NEW_LOCKS", "true", "REDIS_URL", url))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("REDIS_URL")
-                    .hasMessageContaining("****")
-                    .hasMessageNotContaining("Sup3rS3cret");
-        }
-
-        @Test
-        void summaryAndToString_maskThePassword() {
-            EnvSettings s = parse("USE_NEW_LOCKS", "dual", "REDIS_URL", "redis://app:Sup3rS3cret@h:6379",
-                    "LOCK_NAMESPACE", "billing", "LOCK_LEASE", "45s", "LOCK_REPLICA_ACKS", "1",
-                    "LOCK_REPLICA_TIMEOUT", "250ms");
-            assertThat(s.summary()).isEqualTo("USE_NEW_LOCKS=dual, backend dual(file+redis), LOCK_DIR="
-                    + EnvSettings.defaultLockDir() + ", LOCK_BACKEND=redis (default: REDIS_URL is set),"
-                    + " REDIS_URL=redis://app:****@h:6379 (standalone), LOCK_NAMESPACE=billing,"
-                    + " LOCK_LEASE=45s, LOCK_REPLICA_ACKS=1, LOCK_REPLICA_TIMEOUT=250ms");
-            assertThat(s.config().toString()).doesNotContain("Sup3rS3cret");
-            assertThat(s.config().redis().orElseThrow().uris()).containsExactly("redis://app:Sup3rS3cret@h:6379");
-            assertThat(s.config().redis().orElseThrow().secrets()).contains("Sup3rS3cret");
-        }
-    }
-
-    @Nested
-    class OtherVariables {
-        private final String[] redis = {"USE_NEW_LOCKS", "true", "REDIS_URL", "redis://h"};
-
-        private EnvSettings withRedis(String... kv) {
-            String[] all = new String[redis.length + kv.length];
-            System.arraycopy(redis, 0, all, 0, redis.length);
-            System.arraycopy(kv, 0, all, redis.length, kv.length);
-            return parse(all);
-        }
-
-        @Test
-        void lockDir_isMadeAbsolute(@TempDir Path dir) {
-            assertThat(parse("LOCK_DIR", dir.resolve("a/../locks").toString()).config().lockDir())
-                    .isEqualTo(dir.resolve("locks"));
-            assertThat(parse("LOCK_DIR", "rel").config().lockDir()).isAbsolute();
-        }
-
-        @Test
-        void lockDir_thatIsAFile_isRejected(@TempDir Path dir) throws Exception {
-            Path file = Files.createFile(dir.resolve("f"));
-            rejects("LOCK_DIR must be a directory or not exist yet", "LOCK_DIR", file.toString());
-            rejects("LOCK_DIR must be a valid directory path", "LOCK_DIR", "a\0b");
-        }
-
-        @Test
-        void namespace() {
-            assertThat(withRedis("LOCK_NAMESPACE", "team-a:prod.v2").config().namespace()).hasValue("team-a:prod.v2");
-            assertThatThrownBy(() -> withRedis("LOCK_NAMESPACE", "{tag}"))
-                    .hasMessageContaining("LOCK_NAMESPACE must be 1 to 64 letters").hasMessageContaining("'{tag}'");
-            assertThatThrownBy(() -> withRedis("LOCK_NAMESPACE", "x".repeat(65)))
-                    .hasMessageContaining("LOCK_NAMESPACE must be");
-        }
-
-        @ParameterizedTest
-        @CsvSource({"30s,30000", "500ms,500", "2m,120000", "PT1M30S,90000", "1h,3600000"})
-        void lease_acceptsSimpleAndIsoDurations(String text, long millis) {
-            assertThat(withRedis("LOCK_LEASE", text).config().lease()).hasValue(Duration.ofMillis(millis));
-            assertThat(withRedis("LOCK_REPLICA_ACKS", "1", "LOCK_REPLICA_TIMEOUT", text)
-                    .config().replicaTimeout()).hasValue(Duration.ofMillis(millis));
-        }
-
-        @ParameterizedTest
-        @ValueSource(strings = {"50ms", "99ms", "PT0.05S"})
-        void lease_belowTheRedisMinimum_isRejected_namingTheVariable(String text) {
-            // regression: LOCK_LEASE=50ms passed here and failed later as "lease must be at least 100ms"
-            assertThatThrownBy(() -> withRedis("LOCK_LEASE", text)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("LOCK_LEASE must be at least 100ms, but was '" + text + "'");
-            assertThat(withRedis("LOCK_LEASE", "100ms").config().lease()).hasValue(Duration.ofMillis(100));
-        }
-
-        @ParameterizedTest
-        @ValueSource(strings = {"30", "thirty seconds", "0s", "-5s", "PT-1S", "5 min"})
-        void lease_rejectsOthers(String text) {
-            assertThatThrownBy(() -> withRedis("LOCK_LEASE", text))
-                    .hasMessageContaining("LOCK_LEASE must be a positive duration such as 500ms")
-                    .hasMessageContaining("but was '" + text + "'");
-        }
-
-        @Test
-        void replicaAcks() {
-            assertThat(withRedis("LOCK_REPLICA_ACKS", "2").config().replicaAcks()).hasValue(2);
-            assertThat(withRedis("LOCK_REPLICA_ACKS", "0").config().replicaAcks()).hasValue(0);
-            for (String bad : List.of("-1", "two", "101", "1.5")) {
-                assertThatThrownBy(() -> withRedis("LOCK_REPLICA_ACKS", bad))
-                        .hasMessageContaining("LOCK_REPLICA_ACKS must be a whole number from 0 to 100, but was '" + bad + "'");
-            }
-        }
-
-        @Test
-        void replicaTimeout_withoutAcks_isAConflict() {
-            assertThatThrownBy(() -> withRedis("LOCK_REPLICA_TIMEOUT", "1s"))
-                    .hasMessageContaining("LOCK_REPLICA_TIMEOUT is set, but LOCK_REPLICA_ACKS is not set");
-            assertThatThrownBy(() -> withRedis("LOCK_REPLICA_TIMEOUT", "1s", "LOCK_REPLICA_ACKS", "0"))
-                    .hasMessageContaining("LOCK_REPLICA_ACKS is 0");
-            assertThatThrownBy(() -> withRedis("LOCK_REPLICA_TIMEOUT", "soon", "LOCK_REPLICA_ACKS", "1"))
-                    .hasMessageContaining("LOCK_REPLICA_TIMEOUT must be a positive duration");
-        }
-
-        @Test
-        void everyVariable_rejectsEmpty() {
-            for (String v : List.of("LOCK_BACKEND", "REDIS_URL", "LOCK_DIR", "LOCK_NAMESPACE",
-                    "LOCK_LEASE", "LOCK_REPLICA_ACKS", "LOCK_REPLICA_TIMEOUT")) {
-                rejects(v + " is set but empty", v, "");
-            }
         }
     }
 }

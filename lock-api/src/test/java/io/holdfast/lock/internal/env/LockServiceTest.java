@@ -41,7 +41,7 @@ class LockServiceTest {
             assertThat(s.mode()).isEqualTo("false");
             assertThat(s.locks().backend()).isEqualTo("file");
             assertThat(s.status().backend()).isEqualTo("file");
-            assertThat(TestProviders.CONFIGS.get("file").lockDir()).isEqualTo(dir);
+            assertThat(TestProviders.CONFIGS.get("file").variable("LOCK_DIR")).hasValue(dir.toString());
             try (Lease l = s.locks().acquire("r", PATIENCE)) {
                 assertThat(l.isHeld()).isTrue();
             }
@@ -89,11 +89,11 @@ class LockServiceTest {
     void redis_withoutLockRedis_namesTheMissingArtifact() {
         int before = TestProviders.CREATED.size();
         assertThatThrownBy(() -> LockService.fromEnvironment(env("USE_NEW_LOCKS", "dual",
-                "REDIS_URL", "redis://u:Sup3rS3cret@h:6379")))
-                .isInstanceOf(IllegalStateException.class)
+                "LOCK_BACKEND", "redis", "REMOTE_LEASE", "5s")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("LOCK_BACKEND must be the name of a lock backend on the class path: local, remote")
                 .hasMessageContaining("lock backend 'redis' is not on the class path; add the dependency io.holdfast:lock-redis")
-                .hasMessageContaining("backends found: file, local")
-                .hasMessageNotContaining("Sup3rS3cret");
+                .hasMessageContaining("backends found: file, local, remote");
         assertThat(TestProviders.CREATED).hasSize(before);
     }
 
@@ -107,25 +107,26 @@ class LockServiceTest {
     }
 
     @Test
-    void newBackend_withoutRedisUrl_stopsStartUp_beforeCreatingAnything() {
+    void newBackend_withoutOneChosen_stopsStartUp_beforeCreatingAnything() {
         int before = TestProviders.CREATED.size();
         for (String mode : List.of("true", "dual")) {
             assertThatThrownBy(() -> LockService.fromEnvironment(env("USE_NEW_LOCKS", mode)))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("USE_NEW_LOCKS=" + mode + " needs REDIS_URL, which is not set")
-                    .hasMessageContaining("LOCK_BACKEND=local");
+                    .hasMessageContaining("USE_NEW_LOCKS=" + mode + " needs a new backend, and none is chosen;"
+                            + " set LOCK_BACKEND to one of: local (in-process locks, which do not coordinate"
+                            + " processes or hosts), remote (chosen by default when REMOTE_URL is set)");
         }
         assertThat(TestProviders.CREATED).hasSize(before);
     }
 
     @Test
     void backendFailure_isReportedWithoutThePassword_andClosesWhatWasCreated() {
-        Map<String, String> env = env("REDIS_URL", "redis://u:Sup3rS3cret@h:6379");
+        Map<String, String> env = env("REMOTE_URL", "tcp://u:Sup3rS3cret@h:6379");
         env.put("LOCK_DIR", dir.resolve("explode").toString());
         assertThatThrownBy(() -> LockService.fromEnvironment(env))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("lock backend 'file' could not create its lock manager")
-                .hasMessageContaining("cannot reach redis://u:****@h:6379")
+                .hasMessageContaining("cannot reach tcp://u:****@h:6379")
                 .hasMessageNotContaining("Sup3rS3cret")
                 .hasNoCause();
     }
@@ -197,7 +198,8 @@ class LockServiceTest {
     void builder_validatesVariablesSetInCode_likeTheEnvironment() {
         assertThatThrownBy(() -> LockService.builder().set("USE_NEW_LOKS", "true"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'USE_NEW_LOKS' is not a holdfast variable");
+                .hasMessageContaining("'USE_NEW_LOKS' is not a variable of holdfast or of a lock backend on the class path")
+                .hasMessageContaining("USE_NEW_LOCKS, LOCK_BACKEND, LOCK_DIR, REMOTE_URL, REMOTE_LEASE");
         assertThatThrownBy(() -> LockService.builder().fromEnvironment(env()).set("USE_NEW_LOCKS", "maybe").build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("USE_NEW_LOCKS");
@@ -221,9 +223,9 @@ class LockServiceTest {
 
     @Test
     void toString_showsSettingsWithoutPasswords() {
-        try (LockService s = LockService.fromEnvironment(env("REDIS_URL", "redis://u:Sup3rS3cret@h:6379"))) {
+        try (LockService s = LockService.fromEnvironment(env("REMOTE_URL", "tcp://u:Sup3rS3cret@h:6379"))) {
             assertThat(s.toString()).startsWith("LockService[USE_NEW_LOCKS=false, backend file, LOCK_DIR=" + dir)
-                    .contains("set but not used while USE_NEW_LOCKS=false: REDIS_URL")
+                    .contains("set but not used while USE_NEW_LOCKS=false: REMOTE_URL")
                     .doesNotContain("Sup3rS3cret");
         }
     }

@@ -6,6 +6,7 @@ import io.holdfast.lock.local.LocalLockManager;
 import io.holdfast.lock.local.LocalLockSettings;
 import io.holdfast.lock.local.LocalStatusManager;
 import io.holdfast.lock.spi.BackendConfig;
+import io.holdfast.lock.spi.BackendSummary;
 import io.holdfast.lock.spi.LockBackendProvider;
 
 /**
@@ -23,6 +24,23 @@ public final class LocalBackendProvider implements LockBackendProvider {
     @Override
     public String name() {
         return "local";
+    }
+
+    @Override
+    public String description() {
+        return "in-process locks, which do not coordinate processes or hosts";
+    }
+
+    /** Nothing to validate: the summary says this backend coordinates one process only. */
+    @Override
+    public BackendSummary validate(BackendConfig config, boolean chosen) {
+        return BackendSummary.of("in-process: does not coordinate processes");
+    }
+
+    /** Tokens are per process: {@code dual} leases carry the file lock's. */
+    @Override
+    public boolean tokensSharedAcrossProcesses() {
+        return false;
     }
 
     @Override

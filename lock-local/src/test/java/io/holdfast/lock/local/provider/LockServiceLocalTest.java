@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockService;
-import io.holdfast.lock.internal.env.EnvSettings;
 import io.holdfast.lock.local.FileLockManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +52,7 @@ class LockServiceLocalTest {
             try (Lease l = s.locks().tryAcquire("default-dir-probe").orElseThrow()) {
                 // /var/lib/holdfast where it exists, else holdfast-locks under the temp dir
                 assertThat(((FileLockManager) s.locks()).lockFile("default-dir-probe"))
-                        .startsWith(EnvSettings.defaultLockDir());
+                        .startsWith(LockDirs.defaultDir());
             }
         }
     }

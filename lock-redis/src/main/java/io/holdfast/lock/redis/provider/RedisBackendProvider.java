@@ -8,18 +8,20 @@ import io.holdfast.lock.redis.RedisOptions;
 import io.holdfast.lock.redis.RedisStatusManager;
 import io.holdfast.lock.redis.admin.RedisLockAdmin;
 import io.holdfast.lock.spi.BackendConfig;
+import io.holdfast.lock.spi.BackendSummary;
 import io.holdfast.lock.spi.LockAdmin;
 import io.holdfast.lock.spi.LockBackendProvider;
-import io.holdfast.lock.spi.RedisEndpoint;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The {@code redis} backend for {@link io.holdfast.lock.LockService}: {@link RedisLockManager}
- * and {@link RedisStatusManager} from {@code REDIS_URL} (standalone, Sentinel or Cluster seeds),
- * {@code LOCK_NAMESPACE}, {@code LOCK_LEASE}, {@code LOCK_REPLICA_ACKS} and
- * {@code LOCK_REPLICA_TIMEOUT}; unset settings take {@link RedisLockSettings}' defaults, and
- * {@link RedisOptions} given to {@code LockService.builder()} apply last. A service's two
- * managers share one Lettuce client, its connections and one owner id.
+ * and {@link RedisStatusManager} from {@code REDIS_URL} (standalone, Sentinel, a socket or Cluster
+ * seeds), {@code LOCK_NAMESPACE}, {@code LOCK_LEASE}, {@code LOCK_REPLICA_ACKS} and
+ * {@code LOCK_REPLICA_TIMEOUT} (read by {@link RedisVariables}); unset settings take
+ * {@link RedisLockSettings}' defaults, and {@link RedisOptions} given to
+ * {@code LockService.builder()} apply last. Chosen by default when {@code REDIS_URL} is set. A
+ * service's two managers share one Lettuce client, its connections and one owner id.
  */
 public final class RedisBackendProvider implements LockBackendProvider {
 
@@ -29,6 +31,28 @@ public final class RedisBackendProvider implements LockBackendProvider {
     @Override
     public String name() {
         return "redis";
+    }
+
+    @Override
+    public String description() {
+        return "Redis; chosen by default when " + RedisVariables.REDIS_URL
+                + " is set, such as redis://host:6379";
+    }
+
+    @Override
+    public List<String> variables() {
+        return RedisVariables.ALL;
+    }
+
+    @Override
+    public Optional<String> selectedBy(BackendConfig config) {
+        return config.isSet(RedisVariables.REDIS_URL)
+                ? Optional.of(RedisVariables.REDIS_URL + " is set") : Optional.empty();
+    }
+
+    @Override
+    public BackendSummary validate(BackendConfig config, boolean chosen) {
+        return BackendSummary.of(RedisVariables.read(config, chosen).summary());
     }
 
     @Override
@@ -54,22 +78,13 @@ public final class RedisBackendProvider implements LockBackendProvider {
     }
 
     /**
-     * The Redis settings for a backend configuration.
+     * The Redis settings for a backend configuration: its variables, then its options.
      *
-     * @throws IllegalArgumentException if no Redis endpoint is configured or a setting is invalid
+     * @throws IllegalArgumentException if {@code REDIS_URL} is missing or a setting is invalid,
+     *     naming the variable
      */
     static RedisLockSettings settings(BackendConfig config) {
-        RedisEndpoint endpoint = config.requireRedis();
-        RedisLockSettings.Builder b = RedisLockSettings.builder();
-        if (endpoint.topology() == RedisEndpoint.Topology.CLUSTER) {
-            b.cluster(endpoint.uris());
-        } else {
-            b.uri(endpoint.uris().get(0));
-        }
-        config.namespace().ifPresent(b::namespace);
-        config.lease().ifPresent(b::lease);
-        config.replicaAcks().ifPresent(acks -> b.replicaAcks(acks,
-                config.replicaTimeout().orElse(RedisLockSettings.DEFAULT_REPLICA_ACK_TIMEOUT)));
+        RedisLockSettings.Builder b = RedisVariables.read(config, true).apply(RedisLockSettings.builder());
         config.meterRegistry().ifPresent(b::meterRegistry);
         return RedisOptions.applyAll(config.options(RedisOptions.class), b).build();
     }

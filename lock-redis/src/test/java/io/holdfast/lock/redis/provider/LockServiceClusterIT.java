@@ -1,6 +1,6 @@
 package io.holdfast.lock.redis.provider;
 
-import io.holdfast.lock.spi.RedisEndpoint;
+import io.holdfast.lock.redis.internal.RedisUrls;
 import io.holdfast.lock.testkit.redis.RedisExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -16,7 +16,7 @@ class LockServiceClusterIT extends LockServiceTopologyContract {
     }
 
     @Override
-    RedisEndpoint.Topology topology() {
-        return RedisEndpoint.Topology.CLUSTER;
+    RedisUrls.Topology topology() {
+        return RedisUrls.Topology.CLUSTER;
     }
 }

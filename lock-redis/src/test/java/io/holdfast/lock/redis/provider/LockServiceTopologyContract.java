@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockService;
-import io.holdfast.lock.spi.RedisEndpoint;
+import io.holdfast.lock.redis.internal.RedisUrls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -25,11 +25,11 @@ abstract class LockServiceTopologyContract {
     abstract String redisUrl();
 
     /** The topology {@code REDIS_URL} must be read as. */
-    abstract RedisEndpoint.Topology topology();
+    abstract RedisUrls.Topology topology();
 
     @Test
     void redisUrl_isReadAsThisTopology() {
-        assertThat(RedisEndpoint.parse("REDIS_URL", redisUrl()).topology()).isEqualTo(topology());
+        assertThat(RedisUrls.parse("REDIS_URL", redisUrl()).topology()).isEqualTo(topology());
     }
 
     @Test

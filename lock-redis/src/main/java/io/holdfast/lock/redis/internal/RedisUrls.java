@@ -1,37 +1,65 @@
-package io.holdfast.lock.internal.env;
+package io.holdfast.lock.redis.internal;
 
 import io.holdfast.lock.internal.Secrets;
-import io.holdfast.lock.spi.RedisEndpoint.Topology;
+import io.lettuce.core.RedisURI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Validates Redis URLs before any driver sees them, so that a bad {@code REDIS_URL} stops
- * start-up with a message that names the variable, shows the value with its password masked and
- * lists the accepted forms.
+ * The one grammar of Redis URLs in holdfast, for {@code REDIS_URL} and
+ * {@code RedisLockSettings.Builder.uri/cluster} alike: checked here before Lettuce sees them, so
+ * that a bad URL stops start-up with a message that names the setting, shows the value with its
+ * password masked and lists the accepted forms; then parsed by Lettuce's {@link RedisURI}.
  */
 public final class RedisUrls {
 
     /** The accepted forms, for messages and documentation. */
     public static final String ACCEPTED = "redis://[user:password@]host[:port][/db],"
             + " rediss://... (TLS), redis-sentinel://[password@]host[:port][,host[:port]...][/db]#master"
-            + " (rediss-sentinel:// for TLS),"
+            + " (rediss-sentinel:// for TLS), redis-socket:///path/to/socket,"
             + " or comma-separated Cluster seeds redis://host:port,redis://host:port";
+
+    /** How the Redis deployment is reached. */
+    public enum Topology {
+        /** One server (or a primary reached directly): redis://, rediss:// or redis-socket://. */
+        STANDALONE,
+        /** A primary found through Sentinels: {@code redis-sentinel://}. */
+        SENTINEL,
+        /** A Redis Cluster, found through a comma-separated list of seed URLs. */
+        CLUSTER
+    }
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?");
     private static final Pattern IPV6 = Pattern.compile("\\[[0-9A-Fa-f:.%a-zA-Z]+\\]");
     private static final Pattern DIGITS = Pattern.compile("\\d{1,9}");
 
-    /** A validated URL: its topology and the URL or seeds. */
-    public record Parsed(Topology topology, List<String> uris) {}
+    /**
+     * A validated URL: its topology and the Lettuce URIs (one, or one per Cluster seed).
+     * {@link #toString()} masks passwords; {@link #uris()} hold them, so never log those.
+     *
+     * @param masked the text as given, passwords masked
+     */
+    public record Parsed(Topology topology, List<RedisURI> uris, String masked) {
+        /** Copies the list. */
+        public Parsed {
+            uris = List.copyOf(uris);
+        }
+
+        /** The URL with passwords masked, and the topology. */
+        @Override
+        public String toString() {
+            return masked + " (" + topology.name().toLowerCase(Locale.ROOT) + ")";
+        }
+    }
 
     private RedisUrls() {}
 
     /**
-     * Validates {@code text}.
+     * Validates and parses {@code text}: one URL, or comma-separated Cluster seeds.
      *
+     * @param variable the setting's name, for messages (such as {@code REDIS_URL})
      * @throws IllegalArgumentException naming {@code variable}, the masked value and what is wrong
      */
     public static Parsed parse(String variable, String text) {
@@ -39,15 +67,19 @@ public final class RedisUrls {
         String lower = t.toLowerCase(Locale.ROOT);
         if (lower.startsWith("redis-sentinel://") || lower.startsWith("rediss-sentinel://")) {
             sentinel(variable, text, t);
-            return new Parsed(Topology.SENTINEL, List.of(t));
+            return parsed(variable, text, Topology.SENTINEL, List.of(t));
+        }
+        if (lower.startsWith("redis-socket://")) {
+            socket(variable, text, t);
+            return parsed(variable, text, Topology.STANDALONE, List.of(t));
         }
         if (!lower.startsWith("redis://") && !lower.startsWith("rediss://")) {
-            throw invalid(variable, text, "it must start with redis://, rediss://, redis-sentinel://"
-                    + " or rediss-sentinel://");
+            throw invalid(variable, text, "it must start with redis://, rediss://, redis-sentinel://,"
+                    + " rediss-sentinel:// or redis-socket://");
         }
         if (!t.contains(",")) {
             single(variable, text, t, false);
-            return new Parsed(Topology.STANDALONE, List.of(t));
+            return parsed(variable, text, Topology.STANDALONE, List.of(t));
         }
         List<String> seeds = new ArrayList<>();
         String scheme = null;
@@ -69,7 +101,43 @@ public final class RedisUrls {
             single(variable, text, seed, true);
             seeds.add(seed);
         }
-        return new Parsed(Topology.CLUSTER, seeds);
+        return parsed(variable, text, Topology.CLUSTER, seeds);
+    }
+
+    /**
+     * One URL of a server or of Sentinels, not a Cluster seed list: for settings that take one.
+     *
+     * @throws IllegalArgumentException naming {@code variable} if it is invalid or a list
+     */
+    public static RedisURI parseOne(String variable, String text) {
+        Parsed p = parse(variable, text);
+        if (p.topology() == Topology.CLUSTER) {
+            throw invalid(variable, text, "it is a list of Cluster seeds, where one URL is expected"
+                    + " (give Cluster seeds as a list)");
+        }
+        return p.uris().get(0);
+    }
+
+    /** Lettuce's parse of checked URLs; its message may quote a password, so it is masked. */
+    private static Parsed parsed(String variable, String text, Topology topology, List<String> urls) {
+        List<RedisURI> uris = new ArrayList<>();
+        for (String url : urls) {
+            try {
+                uris.add(RedisURI.create(url));
+            } catch (RuntimeException e) {
+                throw invalid(variable, text, "Lettuce cannot parse it ("
+                        + Secrets.maskUrl(String.valueOf(e.getMessage())) + ")");
+            }
+        }
+        return new Parsed(topology, uris, Secrets.maskUrl(String.join(",", urls)));
+    }
+
+    private static void socket(String variable, String text, String url) {
+        Parts p = split(url);
+        if (!p.hosts.isEmpty() || p.path == null || p.path.length() < 2) {
+            throw invalid(variable, text, "a redis-socket:// URL names the socket file's path, as in"
+                    + " redis-socket:///run/redis/redis.sock");
+        }
     }
 
     private static void single(String variable, String text, String url, boolean clusterSeed) {

@@ -1,4 +1,4 @@
-package io.holdfast.lock.internal.env;
+package io.holdfast.lock.local.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

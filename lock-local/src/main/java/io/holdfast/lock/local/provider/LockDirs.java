@@ -1,4 +1,4 @@
-package io.holdfast.lock.internal.env;
+package io.holdfast.lock.local.provider;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,6 +25,15 @@ final class LockDirs {
     static final String TEMP_NAME = "holdfast-locks";
 
     private LockDirs() {}
+
+    /**
+     * The lock directory when {@code LOCK_DIR} is not set: {@value #HOST} when that directory
+     * exists, else {@value #TEMP_NAME} under {@code java.io.tmpdir} (with a warning: services with
+     * a private temp directory do not share it).
+     */
+    static Path defaultDir() {
+        return defaultDir(Path.of(HOST), Path.of(System.getProperty("java.io.tmpdir")));
+    }
 
     /** {@code host} when it is a directory, else {@value #TEMP_NAME} under {@code tempDir}. */
     static Path defaultDir(Path host, Path tempDir) {
@@ -64,13 +73,13 @@ final class LockDirs {
                 : container ? ", and this process runs in a container, whose temp directory is its own"
                 : "";
         return Optional.of((defaulted
-                ? EnvSettings.LOCK_DIR + " is not set and " + HOST + " does not exist, so file locks"
+                ? FileBackendProvider.LOCK_DIR + " is not set and " + HOST + " does not exist, so file locks"
                         + " are in " + dir
-                : EnvSettings.LOCK_DIR + "=" + dir + " is")
+                : FileBackendProvider.LOCK_DIR + "=" + dir + " is")
                 + " under the temp directory " + temp.get() + where + ": processes with another"
                 + " temp directory (systemd PrivateTmp, containers) do not share these locks, and tmp"
                 + " cleaners may delete lock files (their fencing counters start again). Create "
-                + HOST + " for the services of this host, or set " + EnvSettings.LOCK_DIR
+                + HOST + " for the services of this host, or set " + FileBackendProvider.LOCK_DIR
                 + " to a directory every process that shares these locks uses");
     }
 
