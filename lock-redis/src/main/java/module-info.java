@@ -2,12 +2,9 @@
  * holdfast's Redis backend ({@code redis}) on Lettuce, provided to {@code LockService} through
  * the SPI.
  */
-@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"}) // Lettuce and resilience4j have no module-info
 module io.holdfast.lock.redis {
     requires transitive io.holdfast.lock;
     requires transitive lettuce.core;
-    requires io.github.resilience4j.core;
-    requires io.github.resilience4j.retry;
     requires org.slf4j;
 
     exports io.holdfast.lock.redis;

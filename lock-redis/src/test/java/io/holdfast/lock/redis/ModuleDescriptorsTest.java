@@ -2,8 +2,6 @@ package io.holdfast.lock.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.retry.Retry;
 import io.holdfast.lock.LockService;
 import io.holdfast.lock.local.LocalLockManager;
 import io.lettuce.core.RedisURI;
@@ -43,7 +41,7 @@ class ModuleDescriptorsTest {
     private static ModuleLayer layer() throws Exception {
         ModuleFinder finder = ModuleFinder.of(location(LockService.class), location(LocalLockManager.class),
                 location(RedisLockManager.class), location(MeterRegistry.class), location(org.slf4j.Logger.class),
-                location(RedisURI.class), location(Retry.class), location(IntervalFunction.class));
+                location(RedisURI.class));
         Configuration cf = ModuleLayer.boot().configuration()
                 .resolveAndBind(finder, ModuleFinder.of(), Set.of(LOCAL, REDIS));
         return ModuleLayer.boot().defineModulesWithOneLoader(cf, ClassLoader.getPlatformClassLoader());
