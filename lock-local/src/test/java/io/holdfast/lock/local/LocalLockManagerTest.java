@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockInfo;
 import io.holdfast.lock.LockMetricNames;
-import io.holdfast.lock.spi.AbstractLockManager;
+import io.holdfast.lock.spi.ComposedLockManager;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Field;
 import java.time.Duration;
@@ -145,9 +145,12 @@ class LocalLockManagerTest {
     }
 
     private static Map<Object, Object> entries(LocalLockManager locks) throws ReflectiveOperationException {
-        Field f = AbstractLockManager.class.getDeclaredField("entries");
+        Field c = ComposedLockManager.class.getDeclaredField("core");
+        c.setAccessible(true);
+        Object core = c.get(locks);
+        Field f = core.getClass().getDeclaredField("entries");
         f.setAccessible(true);
-        @SuppressWarnings("unchecked") Map<Object, Object> m = (Map<Object, Object>) f.get(locks);
+        @SuppressWarnings("unchecked") Map<Object, Object> m = (Map<Object, Object>) f.get(core);
         return m;
     }
 }
