@@ -48,6 +48,7 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
     private final String ownerId = OwnerIds.random();
     private final boolean fair;
     private final ConcurrentHashMap<String, ResourceEntry<G>> entries = new ConcurrentHashMap<>();
+    private final IdleEntries idle = new IdleEntries();
     private final AtomicInteger activeHolds = new AtomicInteger();
     private final LockMetrics metrics;
     /** False when metrics are off: then no clock is read just to record a duration. */
@@ -291,7 +292,7 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
         }
         long start = System.nanoTime();
         long deadline = start + Durations.toNanosSaturated(wait);
-        ResourceEntry<G> e = join(resource);
+        ResourceEntry<G> e = join(resource, held);
         Lock local = shared ? e.readLock() : e.writeLock();
         boolean locked = false;
         boolean granted = false;
@@ -352,7 +353,7 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
                 if (locked) {
                     local.unlock();
                 }
-                leave(resource, e);
+                leave(e);
             }
         }
     }
@@ -418,17 +419,24 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
     }
 
     /**
-     * Registers the calling thread as a user of the resource's entry, creating it if absent. An
-     * entry whose user count reached zero is dead: it is never joined again, only removed (by
-     * its last user, or here, whoever comes first), so a joiner never uses an unmapped entry.
+     * Registers the calling thread as a user of the resource's entry ({@code seen}, if the caller
+     * already looked it up, else the mapped one), creating it if absent. An entry with no user
+     * stays mapped only while it is in the ring of idle entries, so a resource used again and
+     * again reuses its entry (no allocation) while any number of distinct names leave at most
+     * {@link IdleEntries#SIZE} idle entries behind. A dead entry (dropped from the ring while
+     * idle) is never joined again, only removed (by whoever drops it, or here, whoever comes
+     * first), so a joiner never uses an unmapped entry.
      */
-    private ResourceEntry<G> join(String resource) {
+    private ResourceEntry<G> join(String resource, ResourceEntry<G> seen) {
+        if (seen != null && seen.tryJoin()) {
+            return seen;
+        }
         ResourceEntry<G> fresh = null;
         for (;;) {
             ResourceEntry<G> e = entries.get(resource);
             if (e == null) {
                 if (fresh == null) {
-                    fresh = new ResourceEntry<>(fair);
+                    fresh = new ResourceEntry<>(resource, fair);
                 }
                 e = entries.putIfAbsent(resource, fresh);
                 if (e == null) {
@@ -442,11 +450,17 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
         }
     }
 
-    private void leave(String resource, ResourceEntry<G> entry) {
-        if (ResourceEntry.USERS.decrementAndGet(entry) == 0) {
-            entries.remove(resource, entry);
+    private void leave(ResourceEntry<G> entry) {
+        if (entry.leave()) {
             // the waiters a lease was handed on to all gave up: give it back
             dropHandedOn(entry.takeHandedOn());
+            if (entry.tryPark()) {
+                @SuppressWarnings("unchecked")
+                ResourceEntry<G> dropped = (ResourceEntry<G>) idle.park(entry);
+                if (dropped != null && dropped.retire()) {
+                    entries.remove(dropped.resource, dropped);
+                }
+            }
         }
     }
 
@@ -480,7 +494,7 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
                 metrics.held(System.nanoTime() - g.acquiredNanos());
             }
             (shared != null ? e.readLock() : e.writeLock()).unlock();
-            leave(g.resource(), e);
+            leave(e);
         }
         return wasHeld;
     }

@@ -8,16 +8,20 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Per-resource state of a {@link LockCore} in this JVM, present while some thread holds or waits;
- * it is itself the local read-write lock that queues this JVM's threads. Its non-fair policy
+ * Per-resource state of a {@link LockCore} in this JVM, present while some thread holds or waits,
+ * and kept while idle only in the bounded ring of {@link IdleEntries}; it is itself the local read-write lock that queues this JVM's threads. Its non-fair policy
  * already blocks a new reader while an exclusive request is first in the queue; the fair one is
  * FIFO.
  */
 @SuppressWarnings("serial") // never serialized
 final class ResourceEntry<G extends Grant> extends ReentrantReadWriteLock {
     @SuppressWarnings("rawtypes")
-    static final AtomicIntegerFieldUpdater<ResourceEntry> USERS =
-            AtomicIntegerFieldUpdater.newUpdater(ResourceEntry.class, "users");
+    private static final AtomicIntegerFieldUpdater<ResourceEntry> STATE =
+            AtomicIntegerFieldUpdater.newUpdater(ResourceEntry.class, "state");
+    /** The bit of {@link #state} set while the entry is in the {@link IdleEntries} ring. */
+    private static final int PARKED = 1 << 30;
+    /** The {@link #state} of an entry being unmapped: never joined again. */
+    private static final int DEAD = -1;
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<ResourceEntry, ConcurrentHashMap> READERS =
             AtomicReferenceFieldUpdater.newUpdater(ResourceEntry.class, ConcurrentHashMap.class,
@@ -26,8 +30,13 @@ final class ResourceEntry<G extends Grant> extends ReentrantReadWriteLock {
     private static final AtomicReferenceFieldUpdater<ResourceEntry, Grant> HANDED_ON =
             AtomicReferenceFieldUpdater.newUpdater(ResourceEntry.class, Grant.class, "handedOn");
 
-    /** Threads holding or waiting; 0 once the entry is dead (being unmapped). */
-    volatile int users = 1;
+    /** The resource name, the entry's key. */
+    final String resource;
+    /**
+     * Threads holding or waiting (low bits), plus {@link #PARKED}; {@link #DEAD} once being
+     * unmapped. An entry with no users stays mapped, for reuse, only while parked.
+     */
+    private volatile int state = 1;
     /** The current exclusive grant; written by the holding thread. */
     volatile G grant;
     /** Leases of the current exclusive hold not yet released; holding thread only. */
@@ -37,8 +46,10 @@ final class ResourceEntry<G extends Grant> extends ReentrantReadWriteLock {
     /** A lease released to the next local waiter ({@link LockBackend#mayHandOn}), until taken. */
     private volatile G handedOn;
 
-    ResourceEntry(boolean fair) {
+    /** A new entry with one user, the caller. */
+    ResourceEntry(String resource, boolean fair) {
         super(fair);
+        this.resource = resource;
     }
 
     void handOn(G g) {
@@ -76,12 +87,42 @@ final class ResourceEntry<G extends Grant> extends ReentrantReadWriteLock {
 
     /** Adds a user unless the entry is dead. */
     boolean tryJoin() {
-        for (int n = users; n > 0; n = users) {
-            if (USERS.compareAndSet(this, n, n + 1)) {
+        for (int s = state; s != DEAD; s = state) {
+            if (STATE.compareAndSet(this, s, s + 1)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Removes a user; true if none is left. */
+    boolean leave() {
+        return (STATE.decrementAndGet(this) & ~PARKED) == 0;
+    }
+
+    /**
+     * Marks the entry parked if it has no user and is not parked yet: then the caller must put
+     * it in the ring of idle entries.
+     */
+    boolean tryPark() {
+        return STATE.compareAndSet(this, 0, PARKED);
+    }
+
+    /**
+     * Called when the ring dropped this entry: an idle entry dies (the caller unmaps it, true);
+     * one in use again only loses its mark, so that its last user parks it again.
+     */
+    boolean retire() {
+        for (;;) {
+            int s = state;
+            if (s == PARKED) {
+                if (STATE.compareAndSet(this, PARKED, DEAD)) {
+                    return true;
+                }
+            } else if ((s & PARKED) == 0 || STATE.compareAndSet(this, s, s & ~PARKED)) {
+                return false;
+            }
+        }
     }
 
     /** One thread's shared hold of a resource. */
