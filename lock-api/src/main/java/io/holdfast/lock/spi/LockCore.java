@@ -138,15 +138,11 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
 
     @Override
     public Lease acquire(String resource, Duration wait) throws InterruptedException {
-        Names.require("resource", resource);
-        Durations.requireWait(wait);
         return acquire(resource, wait, true, false);
     }
 
     @Override
     public Lease acquireShared(String resource, Duration wait) throws InterruptedException {
-        Names.require("resource", resource);
-        Durations.requireWait(wait);
         return acquire(resource, wait, true, true);
     }
 
@@ -170,7 +166,6 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
     }
 
     private Optional<Lease> tryOnce(String resource, boolean shared) {
-        Names.require("resource", resource);
         boolean interrupted = Thread.interrupted();
         try {
             return Optional.ofNullable(acquire(resource, Duration.ZERO, false, shared));
@@ -280,12 +275,17 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
      */
     private Lease acquire(String resource, Duration wait, boolean mayWait, boolean shared)
             throws InterruptedException {
+        // a mapped name was checked when its entry was created
+        ResourceEntry<G> held = resource == null ? null : entries.get(resource);
+        if (held == null) {
+            Names.require("resource", resource);
+        }
+        Durations.requireWait(wait);
         ensureOpen();
         if (shared && !backend.supportsShared()) {
             throw new UnsupportedOperationException("the " + backendName
                     + " backend has no shared locks");
         }
-        ResourceEntry<G> held = entries.get(resource);
         Lease again = held == null ? null : reenter(held, shared);
         if (again != null) {
             return again;
@@ -298,7 +298,14 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
         boolean granted = false;
         try {
             if (mayWait) {
-                locked = local.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                // a free lock without queued threads is taken without reading the clock again;
+                // as the timed form does, an interrupted thread is refused even then
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("interrupted before acquiring lock '" + resource
+                            + "'");
+                }
+                locked = !shared && !e.hasQueuedThreads() && local.tryLock()
+                        || local.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
             } else {
                 // a shared attempt must not barge past a queued exclusive request: the timed
                 // form honours the queue, the untimed one would not
@@ -337,7 +344,9 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
                 e.grant = g;
                 e.holdCount = 1;
             }
-            activeHolds.incrementAndGet();
+            if (timed) {
+                activeHolds.incrementAndGet();
+            }
             granted = true;
             if (timed) {
                 metrics.acquired(System.nanoTime() - start);
@@ -478,7 +487,9 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
         } else {
             e.grant = null;
         }
-        activeHolds.decrementAndGet();
+        if (timed) {
+            activeHolds.decrementAndGet();
+        }
         try {
             if (shared == null && wasHeld && e.hasQueuedThreads() && !closed
                     && backend.mayHandOn(g)) {

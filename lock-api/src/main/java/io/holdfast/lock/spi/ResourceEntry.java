@@ -105,7 +105,7 @@ final class ResourceEntry<G extends Grant> extends ReentrantReadWriteLock {
      * it in the ring of idle entries.
      */
     boolean tryPark() {
-        return STATE.compareAndSet(this, 0, PARKED);
+        return state == 0 && STATE.compareAndSet(this, 0, PARKED);
     }
 
     /**
