@@ -138,6 +138,17 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
 
     @Override
     public Lease acquire(String resource, Duration wait) throws InterruptedException {
+        // the exclusive re-entry, kept small so that it inlines into the caller (then the lease
+        // handle of a nested hold, if it does not escape, is not even allocated)
+        ResourceEntry<G> held = resource == null ? null : entries.get(resource);
+        if (held != null && held.isWriteLockedByCurrentThread() && wait != null
+                && !wait.isNegative() && !closed) {
+            G g = held.grant;
+            if (g != null && !g.isLost()) {
+                held.holdCount++;
+                return new LeaseHandle<>(this, held, g, null);
+            }
+        }
         return acquire(resource, wait, true, false);
     }
 
@@ -475,12 +486,18 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
 
     /** Called on the holding thread by {@link LeaseHandle#release()}. */
     boolean release(LeaseHandle<G> h) {
+        ResourceEntry.Shared<G> shared = h.shared;
+        if (shared != null ? --shared.count > 0 : --h.entry.holdCount > 0) {
+            return !h.grant.isLost();
+        }
+        return releaseHold(h);
+    }
+
+    /** Ends the hold whose last lease {@code h} is (kept apart: the nested case inlines). */
+    private boolean releaseHold(LeaseHandle<G> h) {
         ResourceEntry<G> e = h.entry;
         G g = h.grant;
         ResourceEntry.Shared<G> shared = h.shared;
-        if (shared != null ? --shared.count > 0 : --e.holdCount > 0) {
-            return !g.isLost();
-        }
         boolean wasHeld = !g.isLost();
         if (shared != null) {
             e.removeSharedHold(g.thread());
