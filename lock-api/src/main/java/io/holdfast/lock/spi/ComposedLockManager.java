@@ -34,8 +34,10 @@ public abstract class ComposedLockManager implements LockManager {
      * @param <G> the backend's grant type
      */
     protected <G extends Grant> ComposedLockManager(String backend, boolean fair,
-            MeterRegistry registry, Function<? super LockContext<G>, ? extends LockBackend<G>> factory) {
-        this.core = new LockCore<G>(backend, fair, registry, Objects.requireNonNull(factory, "factory"));
+            MeterRegistry registry,
+            Function<? super LockContext<G>, ? extends LockBackend<G>> factory) {
+        this.core = new LockCore<G>(backend, fair, registry,
+                Objects.requireNonNull(factory, "factory"));
     }
 
     /**

@@ -71,7 +71,8 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
         this.fair = fair;
         this.metrics = LockMetrics.of(registry, backendName, activeHolds::get);
         this.timed = metrics != LockMetrics.NOOP;
-        this.backend = Objects.requireNonNull(backend.apply(this), "the backend factory returned null");
+        this.backend = Objects.requireNonNull(backend.apply(this),
+                "the backend factory returned null");
     }
 
     /** The backend this manager is built on. */

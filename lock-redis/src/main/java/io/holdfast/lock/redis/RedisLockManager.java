@@ -2,6 +2,7 @@ package io.holdfast.lock.redis;
 
 import io.holdfast.lock.LockInfo;
 import io.holdfast.lock.LockUnavailableException;
+import io.holdfast.lock.internal.LockMetrics;
 import io.holdfast.lock.redis.internal.CommandRunner;
 import io.holdfast.lock.redis.internal.GrantNotifications;
 import io.holdfast.lock.redis.internal.InstanceRegistrar;
@@ -13,7 +14,6 @@ import io.holdfast.lock.redis.internal.RedisGrant;
 import io.holdfast.lock.redis.internal.Renewer;
 import io.holdfast.lock.redis.internal.WaitStats;
 import io.holdfast.lock.redis.internal.Waiter;
-import io.holdfast.lock.internal.LockMetrics;
 import io.holdfast.lock.spi.ComposedLockManager;
 import io.holdfast.lock.spi.LockBackend;
 import io.holdfast.lock.spi.LockContext;
@@ -77,8 +77,8 @@ public final class RedisLockManager extends ComposedLockManager {
         CommandRunner runner = new CommandRunner(settings, backend.endpoint(), metrics);
         this.protocol = new LockProtocol(backend, runner, layout);
         this.notifications = settings.waitStrategy() == WaitStrategy.PUBSUB
-                ? new GrantNotifications(backend::pubSub, layout.grantChannel(context.ownerId()), metrics,
-                        settings.timeout().toNanos())
+                ? new GrantNotifications(backend::pubSub, layout.grantChannel(context.ownerId()),
+                        metrics, settings.timeout().toNanos())
                 : null;
         this.waiter = new Waiter(protocol, notifications,
                 LockProtocol.queueRefresh(settings.lease()).toNanos());
