@@ -1,6 +1,7 @@
 package io.holdfast.lock.internal;
 
 import io.holdfast.lock.LockMetricNames;
+import io.holdfast.lock.spi.BackendMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
  * Records lock events. {@link #NOOP} does nothing, so code never checks for a missing registry;
  * {@link #of} records to Micrometer under the names in {@link LockMetricNames}.
  */
-public interface LockMetrics {
+public interface LockMetrics extends BackendMetrics {
 
     /** Records nothing. */
     LockMetrics NOOP = new LockMetrics() {};
@@ -21,6 +22,21 @@ public interface LockMetrics {
     /** Metrics on {@code registry}, or {@link #NOOP} when it is null. */
     static LockMetrics of(MeterRegistry registry, String backend, IntSupplier activeHolds) {
         return registry == null ? NOOP : new Micrometer(registry, backend, activeHolds);
+    }
+
+    /**
+     * The metrics behind a backend's {@link io.holdfast.lock.spi.LockContext#metrics()}: the
+     * manager's own, or one that forwards the backend events to {@code events}.
+     */
+    static LockMetrics from(BackendMetrics events) {
+        if (events instanceof LockMetrics m) {
+            return m;
+        }
+        return new LockMetrics() {
+            @Override public void renewal(boolean renewed) { events.renewal(renewed); }
+            @Override public void notification() { events.notification(); }
+            @Override public void retry() { events.retry(); }
+        };
     }
 
     /** A lock was granted after {@code nanos}. */
@@ -37,15 +53,6 @@ public interface LockMetrics {
 
     /** A lease was lost. */
     default void lost() {}
-
-    /** A renewal succeeded or failed. */
-    default void renewal(boolean renewed) {}
-
-    /** A waiter received a release notification. */
-    default void notification() {}
-
-    /** A backend command was retried. */
-    default void retry() {}
 
     /** The Micrometer implementation; meters are created once, here. */
     final class Micrometer implements LockMetrics {

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 public class Grant {
 
-    /** Receives every loss once; {@link AbstractLockManager} logs it and counts it. */
+    /** Receives every loss once; the manager logs it and counts it. */
     @FunctionalInterface
     public interface LossReporter {
         /** Called once when {@code grant} is lost. */
@@ -42,7 +42,7 @@ public class Grant {
      * @param fencingToken the token, strictly greater than every earlier one for the resource
      * @param acquiredAt the wall-clock grant time, for display
      * @param acquiredNanos the {@link System#nanoTime()} at which the grant was requested
-     * @param reporter the manager's loss reporter ({@link AbstractLockManager#lossReporter()})
+     * @param reporter the manager's loss reporter ({@link LockContext#lossReporter()})
      */
     protected Grant(String resource, long fencingToken, Instant acquiredAt, long acquiredNanos,
             LossReporter reporter) {
@@ -57,7 +57,7 @@ public class Grant {
      * @param resource the resource name
      * @param fencingToken the token, strictly greater than every earlier one for the resource
      * @param acquiredNanos the {@link System#nanoTime()} at which the grant was requested
-     * @param reporter the manager's loss reporter ({@link AbstractLockManager#lossReporter()})
+     * @param reporter the manager's loss reporter ({@link LockContext#lossReporter()})
      */
     protected Grant(String resource, long fencingToken, long acquiredNanos,
             LossReporter reporter) {
@@ -102,7 +102,7 @@ public class Grant {
     }
 
     /**
-     * True for a shared grant ({@link AbstractLockManager#grantShared}), false for an exclusive
+     * True for a shared grant ({@link LockMode#SHARED}), false for an exclusive
      * one. Set when the grant is issued.
      */
     public final boolean isShared() {

@@ -2,8 +2,11 @@ package io.holdfast.lock.local;
 
 import io.holdfast.lock.LockInfo;
 import io.holdfast.lock.LockManager;
-import io.holdfast.lock.spi.AbstractLockManager;
+import io.holdfast.lock.spi.ComposedLockManager;
 import io.holdfast.lock.spi.Grant;
+import io.holdfast.lock.spi.LockBackend;
+import io.holdfast.lock.spi.LockContext;
+import io.holdfast.lock.spi.LockMode;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,13 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Per-resource state exists only while a thread holds or waits for the resource, so any number
  * of distinct names can be used. Thread-safe.
  */
-public final class LocalLockManager extends AbstractLockManager<Grant> {
+public final class LocalLockManager extends ComposedLockManager {
 
-    /** One counter for all resources: strictly increasing per resource, and cheap. */
-    private final AtomicLong tokens = new AtomicLong();
+    private final String ownerId;
 
     private LocalLockManager(LocalLockSettings settings) {
-        super("local", settings.fair(), settings.meterRegistry().orElse(null));
+        super("local", settings.fair(), settings.meterRegistry().orElse(null), Tokens::new);
+        this.ownerId = backend(Tokens.class).context.ownerId();
     }
 
     /** A manager with {@linkplain LocalLockSettings#ofDefaults() default settings}. */
@@ -35,37 +38,45 @@ public final class LocalLockManager extends AbstractLockManager<Grant> {
         return new LocalLockManager(Objects.requireNonNull(settings, "settings"));
     }
 
-    /** The local lock already excludes other threads; this only issues the token. */
-    @Override
-    protected Grant grant(String resource, long deadlineNanos) {
-        return new LocalGrant(resource, tokens.incrementAndGet(), lossReporter());
-    }
-
-    @Override
-    protected boolean supportsShared() {
-        return true;
-    }
-
-    /** The local read lock already admits only readers; this only issues the token. */
-    @Override
-    protected Grant grantShared(String resource, long deadlineNanos) {
-        return grant(resource, deadlineNanos);
-    }
-
-    @Override
-    protected boolean revoke(Grant grant) {
-        return true;
-    }
-
-    @Override
-    protected Optional<LockInfo> describe(String resource) {
-        return localGrant(resource).map(g -> new LockInfo(resource, holderName(g.thread()),
-                g.fencingToken(), g.acquiredAt(), Optional.empty()));
-    }
-
     @Override
     public String toString() {
-        return "LocalLockManager[" + ownerId().substring(0, 8) + "]";
+        return "LocalLockManager[" + ownerId.substring(0, 8) + "]";
+    }
+
+    /**
+     * The trivial backend: the manager's local read-write lock already excludes other threads
+     * (or admits only readers), so a grant only issues the token.
+     */
+    private static final class Tokens implements LockBackend<Grant> {
+        final LockContext<Grant> context;
+        /** One counter for all resources: strictly increasing per resource, and cheap. */
+        private final AtomicLong tokens = new AtomicLong();
+
+        Tokens(LockContext<Grant> context) {
+            this.context = context;
+        }
+
+        @Override
+        public Grant grant(String resource, long deadlineNanos, LockMode mode) {
+            return new LocalGrant(resource, tokens.incrementAndGet(), context.lossReporter());
+        }
+
+        @Override
+        public boolean supportsShared() {
+            return true;
+        }
+
+        @Override
+        public boolean revoke(Grant grant) {
+            return true;
+        }
+
+        @Override
+        public Optional<LockInfo> describe(String resource) {
+            return context.localGrant(resource).map(g -> new LockInfo(resource,
+                    context.holderName(g.thread()), g.fencingToken(), g.acquiredAt(),
+                    Optional.empty()));
+        }
     }
 
     /** A grant that only carries its token. */

@@ -2,6 +2,7 @@ package io.holdfast.lock.redis;
 
 import io.holdfast.lock.LockInfo;
 import io.holdfast.lock.LockUnavailableException;
+import io.holdfast.lock.internal.LockMetrics;
 import io.holdfast.lock.redis.internal.CommandRunner;
 import io.holdfast.lock.redis.internal.GrantNotifications;
 import io.holdfast.lock.redis.internal.InstanceRegistrar;
@@ -13,7 +14,10 @@ import io.holdfast.lock.redis.internal.RedisGrant;
 import io.holdfast.lock.redis.internal.Renewer;
 import io.holdfast.lock.redis.internal.WaitStats;
 import io.holdfast.lock.redis.internal.Waiter;
-import io.holdfast.lock.spi.AbstractLockManager;
+import io.holdfast.lock.spi.ComposedLockManager;
+import io.holdfast.lock.spi.LockBackend;
+import io.holdfast.lock.spi.LockContext;
+import io.holdfast.lock.spi.LockMode;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,10 +51,11 @@ import org.slf4j.LoggerFactory;
  * (see {@link RedisLockSettings.Builder#replicaAcks}), and a restart without persistence forgets
  * every lock. Fencing tokens let the protected resource reject a holder that lost its lease.
  */
-public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
+public final class RedisLockManager extends ComposedLockManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisLockManager.class);
 
+    private final LockContext<RedisGrant> context;
     private final RedisBackend backend;
     private final KeyLayout layout;
     private final LockProtocol protocol;
@@ -62,21 +67,25 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
     private final InstanceRegistrar registrar;
 
     private RedisLockManager(RedisLockSettings settings, RedisBackend backend) {
-        super("redis", false, settings.meterRegistry().orElse(null));
+        super("redis", false, settings.meterRegistry().orElse(null), Hooks::new);
+        Hooks hooks = backend(Hooks.class);
+        this.context = hooks.context;
+        LockMetrics metrics = LockMetrics.from(context.metrics());
         this.backend = backend;
         this.layout = new KeyLayout(settings.namespace());
         this.localHandoffs = settings.localHandoffs();
-        CommandRunner runner = new CommandRunner(settings, backend.endpoint(), metrics());
+        CommandRunner runner = new CommandRunner(settings, backend.endpoint(), metrics);
         this.protocol = new LockProtocol(backend, runner, layout);
         this.notifications = settings.waitStrategy() == WaitStrategy.PUBSUB
-                ? new GrantNotifications(backend::pubSub, layout.grantChannel(ownerId()), metrics(),
-                        settings.timeout().toNanos())
+                ? new GrantNotifications(backend::pubSub, layout.grantChannel(context.ownerId()),
+                        metrics, settings.timeout().toNanos())
                 : null;
         this.waiter = new Waiter(protocol, notifications,
                 protocol.timing().queueRefresh().toNanos());
-        this.renewer = new Renewer(this::activeGrants, backend, settings.lease(),
-                settings.renewal(), metrics(), g -> protocol.abandon(g.keys(), g.owner()));
-        this.registrar = InstanceRegistrar.start(backend, ownerId(), "locks");
+        this.renewer = new Renewer(context::activeGrants, backend, settings.lease(),
+                settings.renewal(), metrics, g -> protocol.abandon(g.keys(), g.owner()));
+        this.registrar = InstanceRegistrar.start(backend, context.ownerId(), "locks");
+        hooks.bind(this);
     }
 
     /**
@@ -115,35 +124,18 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
         return backend.settings();
     }
 
-    @Override
-    protected RedisGrant grant(String resource, long deadlineNanos) throws InterruptedException {
-        return grant(resource, false, deadlineNanos);
-    }
-
-    /** Shared holds are entries of the lock's readers key (see ARCHITECTURE.md). */
-    @Override
-    protected boolean supportsShared() {
-        return true;
-    }
-
-    @Override
-    protected RedisGrant grantShared(String resource, long deadlineNanos)
-            throws InterruptedException {
-        return grant(resource, true, deadlineNanos);
-    }
-
     private RedisGrant grant(String resource, boolean shared, long deadlineNanos)
             throws InterruptedException {
         KeyLayout.LockKeys keys = layout.lock(resource);
         while (true) {
             // one owner value per acquire attempt: retries and replays of it are idempotent
-            String owner = protocol.newOwner(ownerId(), Thread.currentThread().getId());
+            String owner = protocol.newOwner(context.ownerId(), Thread.currentThread().getId());
             RedisGrant g;
             try {
                 g = waiter.await(keys, owner, shared, deadlineNanos, (token, sent, claim) -> {
                     RedisGrant grant = new RedisGrant(resource, token, sent, claim
                             ? renewer.claimValidUntil(sent) : renewer.validUntil(sent), claim,
-                            shared, keys, owner, lossReporter());
+                            shared, keys, owner, context.lossReporter());
                     if (claim) {
                         renewer.confirmSoon(grant);
                     }
@@ -169,8 +161,7 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
         }
     }
 
-    @Override
-    protected boolean revoke(RedisGrant grant) {
+    private boolean revoke(RedisGrant grant) {
         grant.startRelease();
         LockProtocol.Release released;
         try {
@@ -192,27 +183,24 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
      * Hands a released lease to the next local waiter while the budget of consecutive handoffs
      * lasts and the lease is known valid for at least half of it more.
      */
-    @Override
-    protected boolean mayHandOn(RedisGrant grant) {
+    private boolean mayHandOn(RedisGrant grant) {
         return grant.handoffs() < localHandoffs && !grant.isReleasing() && !grant.isSharedHold()
                 && protocol.timing().mayHandOn(grant.validUntilNanos(), System.nanoTime());
     }
 
-    @Override
-    protected RedisGrant inherit(RedisGrant handedOn) {
+    private RedisGrant inherit(RedisGrant handedOn) {
         return protocol.timing().mayHandOn(handedOn.validUntilNanos(), System.nanoTime())
-                ? handedOn.handedOn(lossReporter()) : null;
+                ? handedOn.handedOn(context.lossReporter()) : null;
     }
 
-    @Override
-    protected Optional<LockInfo> describe(String resource) {
+    private Optional<LockInfo> describe(String resource) {
         KeyLayout.LockKeys keys = layout.lock(resource);
         return protocol.inspect(keys).map(s -> {
-            Optional<RedisGrant> local = localGrant(resource)
+            Optional<RedisGrant> local = context.localGrant(resource)
                     .filter(g -> g.owner().equals(s.ownerValue()));
             if (local.isPresent()) {
                 RedisGrant g = local.get();
-                return new LockInfo(resource, holderName(g.thread()), g.fencingToken(),
+                return new LockInfo(resource, context.holderName(g.thread()), g.fencingToken(),
                         g.acquiredAt(), s.remaining());
             }
             Optional<OwnerValue> owner = OwnerValue.parse(s.owner())
@@ -225,9 +213,8 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
         });
     }
 
-    @Override
-    protected String timeoutDetail(String resource) {
-        String holder = super.timeoutDetail(resource);
+    /** The holder (from {@code holder}), the endpoint, and missing replicas if not held. */
+    private String timeoutDetail(String holder) {
         int acks = backend.settings().minReplicaAcks();
         String replicas = acks == 0 || !holder.isEmpty() ? ""
                 : ", not held: grants need " + acks + " replica ack(s) within "
@@ -240,7 +227,7 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
 
     /** These connections, for a status manager that shares them; it closes its share. */
     RedisBackend shareBackend() {
-        if (isClosed()) {
+        if (context.isClosed()) {
             throw new IllegalStateException("the lock manager is closed: create the status manager from an open one");
         }
         return backend.share();
@@ -248,11 +235,10 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
 
     /** The owner id, for a status manager that writes flags under it. */
     String sharedOwnerId() {
-        return ownerId();
+        return context.ownerId();
     }
 
-    @Override
-    protected void closeBackend() {
+    private void closeBackend() {
         registrar.close();
         renewer.close();
         backend.close();
@@ -266,5 +252,68 @@ public final class RedisLockManager extends AbstractLockManager<RedisGrant> {
     /** Grant channels subscribed now (0 or 1): for tests. */
     int subscribedChannels() {
         return notifications == null ? 0 : notifications.subscribedChannels();
+    }
+
+    /**
+     * The {@link LockBackend} this manager is composed of: each hook calls the manager's method
+     * of the same name. Bound to the manager at the end of its constructor; no hook runs before
+     * (the manager is not yet published).
+     */
+    private static final class Hooks implements LockBackend<RedisGrant> {
+        final LockContext<RedisGrant> context;
+        private volatile RedisLockManager manager;
+
+        Hooks(LockContext<RedisGrant> context) {
+            this.context = context;
+        }
+
+        void bind(RedisLockManager m) {
+            manager = m;
+        }
+
+        @Override
+        public RedisGrant grant(String resource, long deadlineNanos, LockMode mode)
+                throws InterruptedException {
+            return manager.grant(resource, mode == LockMode.SHARED, deadlineNanos);
+        }
+
+        /** Shared holds are entries of the lock's readers key (see ARCHITECTURE.md). */
+        @Override
+        public boolean supportsShared() {
+            return true;
+        }
+
+        @Override
+        public boolean revoke(RedisGrant grant) {
+            return manager.revoke(grant);
+        }
+
+        @Override
+        public boolean mayHandOn(RedisGrant grant) {
+            return manager.mayHandOn(grant);
+        }
+
+        @Override
+        public RedisGrant inherit(RedisGrant handedOn) {
+            return manager.inherit(handedOn);
+        }
+
+        @Override
+        public Optional<LockInfo> describe(String resource) {
+            return manager.describe(resource);
+        }
+
+        @Override
+        public String timeoutDetail(String resource) {
+            return manager.timeoutDetail(LockBackend.super.timeoutDetail(resource));
+        }
+
+        @Override
+        public void close() {
+            RedisLockManager m = manager;
+            if (m != null) {
+                m.closeBackend();
+            }
+        }
     }
 }

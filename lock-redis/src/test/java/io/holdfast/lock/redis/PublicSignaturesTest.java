@@ -38,16 +38,6 @@ import org.junit.jupiter.api.Test;
  */
 class PublicSignaturesTest {
 
-    /**
-     * Known offenders, to remove when issue 11 item 2 (the composition SPI, replacing the
-     * AbstractLockManager inheritance) lands; the test also fails when an entry here no longer
-     * occurs, so the list only shrinks.
-     */
-    private static final Set<String> ISSUE_11_ITEM_2 = Set.of(
-            "io.holdfast.lock.local.FileLockManager supertype: io.holdfast.lock.local.FileLockManager$FileGrant (not public)",
-            "io.holdfast.lock.redis.RedisLockManager supertype: io.holdfast.lock.redis.internal.RedisGrant",
-            "io.holdfast.lock.spi.AbstractLockManager#metrics(): io.holdfast.lock.internal.LockMetrics");
-
     @Test
     void publicSignatures_nameNoInternalType() throws Exception {
         Set<String> found = new TreeSet<>();
@@ -57,12 +47,7 @@ class PublicSignaturesTest {
                 found.addAll(offences(type));
             }
         }
-        Set<String> unexpected = new TreeSet<>(found);
-        unexpected.removeAll(ISSUE_11_ITEM_2);
-        assertThat(unexpected).as("public signatures naming internal types").isEmpty();
-        Set<String> stale = new TreeSet<>(ISSUE_11_ITEM_2);
-        stale.removeAll(found);
-        assertThat(stale).as("allow-list entries that no longer occur: remove them").isEmpty();
+        assertThat(found).as("public signatures naming internal or non-public types").isEmpty();
     }
 
     @Test

@@ -3,8 +3,11 @@ package io.holdfast.reliability.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.lock.LockInfo;
-import io.holdfast.lock.spi.AbstractLockManager;
+import io.holdfast.lock.spi.ComposedLockManager;
 import io.holdfast.lock.spi.Grant;
+import io.holdfast.lock.spi.LockBackend;
+import io.holdfast.lock.spi.LockContext;
+import io.holdfast.lock.spi.LockMode;
 import io.holdfast.reliability.history.CheckReport;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,29 +24,27 @@ import org.junit.jupiter.api.Test;
  */
 class BrokenLockControlTest {
 
-    /** Grants every request at once (within one manager the base class still queues threads). */
-    private static final class NoExclusion extends AbstractLockManager<Grant> {
-        private final AtomicLong tokens;
-
+    /** Grants every request at once (within one manager the shared core still queues threads). */
+    private static final class NoExclusion extends ComposedLockManager {
         NoExclusion(AtomicLong tokens) {
-            super("broken", false, null);
-            this.tokens = tokens;
-        }
+            super("broken", false, null, (LockContext<Grant> context) -> new LockBackend<Grant>() {
+                @Override
+                public Grant grant(String resource, long deadlineNanos, LockMode mode) {
+                    return new Grant(resource, tokens.incrementAndGet(), Instant.now(),
+                            System.nanoTime(), context.lossReporter()) {
+                    };
+                }
 
-        @Override
-        protected Grant grant(String resource, long deadlineNanos) {
-            return new Grant(resource, tokens.incrementAndGet(), Instant.now(), System.nanoTime(), lossReporter()) {
-            };
-        }
+                @Override
+                public boolean revoke(Grant grant) {
+                    return true;
+                }
 
-        @Override
-        protected boolean revoke(Grant grant) {
-            return true;
-        }
-
-        @Override
-        protected Optional<LockInfo> describe(String resource) {
-            return Optional.empty();
+                @Override
+                public Optional<LockInfo> describe(String resource) {
+                    return Optional.empty();
+                }
+            });
         }
     }
 

@@ -4,9 +4,12 @@ import io.holdfast.lock.Lease;
 import io.holdfast.lock.LockInfo;
 import io.holdfast.lock.LockManager;
 import io.holdfast.lock.internal.Leases;
-import io.holdfast.lock.spi.AbstractLockManager;
+import io.holdfast.lock.spi.ComposedLockManager;
 import io.holdfast.lock.spi.FencingCounter;
 import io.holdfast.lock.spi.Grant;
+import io.holdfast.lock.spi.LockBackend;
+import io.holdfast.lock.spi.LockContext;
+import io.holdfast.lock.spi.LockMode;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.Objects;
@@ -28,21 +31,16 @@ import java.util.Optional;
  *
  * <p>Shared grants take both managers' locks shared, in the same order (a manager without shared
  * locks refuses them). Reentrancy, in-JVM queueing and lease handles come from
- * {@link AbstractLockManager}; a grant holds one lease of each manager. The grant is lost when either lease is lost. This manager owns
+ * {@link ComposedLockManager}; a grant holds one lease of each manager. The grant is lost when either lease is lost. This manager owns
  * both managers and closes them.
  */
-public final class DualLockManager extends AbstractLockManager<DualLockManager.DualGrant> {
-
-    private final LockManager first;
-    private final LockManager second;
-    private final boolean tokensOfFirst;
+public final class DualLockManager extends ComposedLockManager {
 
     private DualLockManager(LockManager first, LockManager second, boolean tokensOfFirst,
             MeterRegistry registry) {
-        super("dual(" + first.backend() + "+" + second.backend() + ")", true, registry);
-        this.first = first;
-        this.second = second;
-        this.tokensOfFirst = tokensOfFirst;
+        super("dual(" + first.backend() + "+" + second.backend() + ")", true, registry,
+                (LockContext<DualGrant> context) ->
+                        new Dual(context, first, second, tokensOfFirst));
     }
 
     /**
@@ -72,92 +70,101 @@ public final class DualLockManager extends AbstractLockManager<DualLockManager.D
                 Objects.requireNonNull(second, "second"), true, registry);
     }
 
-    @Override
-    protected DualGrant grant(String resource, long deadlineNanos) throws InterruptedException {
-        return compose(resource, deadlineNanos, false);
-    }
+    /** The backend: both managers' locks, in order. */
+    private static final class Dual implements LockBackend<DualGrant> {
+        private final LockContext<DualGrant> context;
+        private final LockManager first;
+        private final LockManager second;
+        private final boolean tokensOfFirst;
 
-    @Override
-    protected boolean supportsShared() {
-        return true;
-    }
-
-    @Override
-    protected DualGrant grantShared(String resource, long deadlineNanos)
-            throws InterruptedException {
-        return compose(resource, deadlineNanos, true);
-    }
-
-    private DualGrant compose(String resource, long deadlineNanos, boolean shared)
-            throws InterruptedException {
-        long start = System.nanoTime();
-        Lease outer = Leases.takeBy(first, resource, deadlineNanos, shared);
-        if (outer == null) {
-            return null;
+        Dual(LockContext<DualGrant> context, LockManager first, LockManager second,
+                boolean tokensOfFirst) {
+            this.context = context;
+            this.first = first;
+            this.second = second;
+            this.tokensOfFirst = tokensOfFirst;
         }
-        Lease inner;
-        long token;
-        try {
-            inner = Leases.takeBy(second, resource, deadlineNanos, shared);
-            if (inner == null) {
-                outer.release();
+
+        @Override
+        public boolean supportsShared() {
+            return true;
+        }
+
+        @Override
+        public DualGrant grant(String resource, long deadlineNanos, LockMode mode)
+                throws InterruptedException {
+            boolean shared = mode == LockMode.SHARED;
+            long start = System.nanoTime();
+            Lease outer = Leases.takeBy(first, resource, deadlineNanos, shared);
+            if (outer == null) {
                 return null;
             }
-            token = tokensOfFirst ? outer.fencingToken() : inner.fencingToken();
-            if (!tokensOfFirst && first instanceof FencingCounter) {
-                raise((FencingCounter) first, outer, inner, token);
+            Lease inner;
+            long token;
+            try {
+                inner = Leases.takeBy(second, resource, deadlineNanos, shared);
+                if (inner == null) {
+                    outer.release();
+                    return null;
+                }
+                token = tokensOfFirst ? outer.fencingToken() : inner.fencingToken();
+                if (!tokensOfFirst && first instanceof FencingCounter) {
+                    raise((FencingCounter) first, outer, inner, token);
+                }
+            } catch (InterruptedException | RuntimeException | Error e) {
+                releaseQuietly(outer, e);
+                throw e;
             }
-        } catch (InterruptedException | RuntimeException | Error e) {
-            releaseQuietly(outer, e);
-            throw e;
+            DualGrant g = new DualGrant(resource, token, start, context.lossReporter(), outer,
+                    inner);
+            outer.onLost(() -> g.markLost("its " + first.backend() + " lock was lost"));
+            inner.onLost(() -> g.markLost("its " + second.backend() + " lock was lost"));
+            return g;
         }
-        DualGrant g = new DualGrant(resource, token, start, lossReporter(), outer, inner);
-        outer.onLost(() -> g.markLost("its " + first.backend() + " lock was lost"));
-        inner.onLost(() -> g.markLost("its " + second.backend() + " lock was lost"));
-        return g;
-    }
 
-    /** Raises the first's counter to the lease's token; on failure frees the second's lock. */
-    private static void raise(FencingCounter counter, Lease outer, Lease inner, long token) {
-        try {
-            counter.raiseCounter(outer, token);
-        } catch (RuntimeException | Error e) {
-            releaseQuietly(inner, e);
-            throw e;
+        /** Raises the first's counter to the lease's token; on failure frees the second's lock. */
+        private static void raise(FencingCounter counter, Lease outer, Lease inner, long token) {
+            try {
+                counter.raiseCounter(outer, token);
+            } catch (RuntimeException | Error e) {
+                releaseQuietly(inner, e);
+                throw e;
+            }
         }
-    }
 
-    @Override
-    protected boolean revoke(DualGrant g) {
-        boolean innerHeld;
-        try {
-            innerHeld = g.inner.release();
-        } catch (RuntimeException | Error e) {
-            releaseQuietly(g.outer, e);
-            throw e;
+        @Override
+        public boolean revoke(DualGrant g) {
+            boolean innerHeld;
+            try {
+                innerHeld = g.inner.release();
+            } catch (RuntimeException | Error e) {
+                releaseQuietly(g.outer, e);
+                throw e;
+            }
+            return g.outer.release() & innerHeld;
         }
-        return g.outer.release() & innerHeld;
-    }
 
-    @Override
-    protected void discardLost(DualGrant g) {
-        revoke(g);
-    }
-
-    @Override
-    protected Optional<LockInfo> describe(String resource) {
-        LockManager tokens = tokensOfFirst ? first : second;
-        Optional<LockInfo> held = tokens.inspect(resource);
-        return held.isPresent() ? held : (tokensOfFirst ? second : first).inspect(resource);
-    }
-
-    @Override
-    protected void closeBackend() {
-        try {
-            second.close();
-        } finally {
-            first.close();
+        @Override
+        public void discardLost(DualGrant g) {
+            revoke(g);
         }
+
+        @Override
+        public Optional<LockInfo> describe(String resource) {
+            LockManager tokens = tokensOfFirst ? first : second;
+            Optional<LockInfo> held = tokens.inspect(resource);
+            return held.isPresent() ? held : (tokensOfFirst ? second : first).inspect(resource);
+        }
+
+        @Override
+        public void close() {
+            try {
+                second.close();
+            } finally {
+                first.close();
+            }
+        }
+
     }
 
     private static void releaseQuietly(Lease lease, Throwable failure) {

@@ -117,7 +117,7 @@ class DualLockManagerTest {
     @Test
     void tryAcquire_byInterruptedThread_isAnsweredLikeTheFileBackend_neverIllegalState() throws Exception {
         MemoryLockManager second = fresh();
-        second.failsWhenInterrupted = true; // as a Redis call on an interrupted thread
+        second.mem.failsWhenInterrupted = true; // as a Redis call on an interrupted thread
         DualLockManager dual = dual(file(), second);
         for (LockManager m : List.of(dual, second)) {
             Thread.currentThread().interrupt();
@@ -198,7 +198,7 @@ class DualLockManagerTest {
         fileHolder.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
         // one deadline: the second backend was given what the first left, not a fresh 800ms
         long overall = start + Duration.ofMillis(800).toNanos();
-        assertThat(Duration.ofNanos(second.lastDeadline - overall)).isLessThan(Duration.ofMillis(100));
+        assertThat(Duration.ofNanos(second.mem.lastDeadline - overall)).isLessThan(Duration.ofMillis(100));
         assertThat(runElsewhere(() -> legacy.tryAcquire("r").map(Lease::release).orElse(false))).isTrue();
         newHeld.release();
         assertThat(dual.acquire("r", PATIENCE).release()).isTrue();
@@ -208,10 +208,10 @@ class DualLockManagerTest {
     void failureOfTheNewBackend_releasesTheFileLock_andPropagates() throws Exception {
         MemoryLockManager second = fresh();
         DualLockManager dual = dual(file(), second);
-        second.unavailable = true;
+        second.mem.unavailable = true;
         assertThatThrownBy(() -> dual.acquire("r", PATIENCE)).isInstanceOf(LockUnavailableException.class);
         assertThat(runElsewhere(() -> file().tryAcquire("r").map(Lease::release).orElse(false))).isTrue();
-        second.unavailable = false;
+        second.mem.unavailable = false;
         assertThat(dual.acquire("r", PATIENCE).release()).isTrue();
     }
 
@@ -264,8 +264,8 @@ class DualLockManagerTest {
         MemoryLockManager first = file();
         MemoryLockManager second = fresh();
         dual(first, second).close();
-        assertThat(first.closedBackend).isTrue();
-        assertThat(second.closedBackend).isTrue();
+        assertThat(first.mem.closedBackend).isTrue();
+        assertThat(second.mem.closedBackend).isTrue();
     }
 
     @Test

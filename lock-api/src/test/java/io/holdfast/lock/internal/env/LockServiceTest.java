@@ -145,7 +145,7 @@ class LockServiceTest {
         s.close();
         assertThat(registry.find(LockMetricNames.BACKEND_INFO).gauge()).isNull();
         assertThat(created).hasSize(4).allSatisfy(m -> assertThat(m).satisfiesAnyOf(
-                x -> assertThat(x).isInstanceOfSatisfying(MemoryLockManager.class, l -> assertThat(l.closedBackend).isTrue()),
+                x -> assertThat(x).isInstanceOfSatisfying(MemoryLockManager.class, l -> assertThat(l.mem.closedBackend).isTrue()),
                 x -> assertThat(x).isInstanceOfSatisfying(MemoryStatusManager.class, st -> assertThat(st.closed).isTrue())));
     }
 

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.holdfast.lock.LockInfo;
 import io.holdfast.lock.LockManager;
-import io.holdfast.lock.spi.AbstractLockManager;
+import io.holdfast.lock.spi.ComposedLockManager;
 import io.holdfast.lock.spi.Grant;
+import io.holdfast.lock.spi.LockBackend;
+import io.holdfast.lock.spi.LockContext;
+import io.holdfast.lock.spi.LockMode;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -88,41 +91,33 @@ class ConformanceKitSelfTest {
         }
     }
 
-    /** Excludes threads of one manager only (the base does that), with injectable tokens. */
-    private static final class Broken extends AbstractLockManager<Grant> {
-        private final LongSupplier tokens;
-        private final boolean describes;
-
+    /** Excludes threads of one manager only (the shared core does that), with injectable tokens. */
+    private static final class Broken extends ComposedLockManager {
         Broken(LongSupplier tokens, boolean describes) {
-            super("broken", false, null);
-            this.tokens = tokens;
-            this.describes = describes;
-        }
+            super("broken", false, null, (LockContext<Grant> context) -> new LockBackend<Grant>() {
+                @Override
+                public Grant grant(String resource, long deadlineNanos, LockMode mode) {
+                    return new Grant(resource, tokens.getAsLong(), Instant.now(), System.nanoTime(),
+                            context.lossReporter()) {};
+                }
 
-        @Override
-        protected Grant grant(String resource, long deadlineNanos) {
-            return new Grant(resource, tokens.getAsLong(), Instant.now(), System.nanoTime(), lossReporter()) {};
-        }
+                @Override
+                public boolean supportsShared() {
+                    return true;
+                }
 
-        @Override
-        protected boolean supportsShared() {
-            return true;
-        }
+                @Override
+                public boolean revoke(Grant grant) {
+                    return true;
+                }
 
-        @Override
-        protected Grant grantShared(String resource, long deadlineNanos) {
-            return grant(resource, deadlineNanos);
-        }
-
-        @Override
-        protected boolean revoke(Grant grant) {
-            return true;
-        }
-
-        @Override
-        protected Optional<LockInfo> describe(String resource) {
-            return describes ? localGrant(resource).map(g -> new LockInfo(resource, "me",
-                    g.fencingToken(), g.acquiredAt(), Optional.empty())) : Optional.empty();
+                @Override
+                public Optional<LockInfo> describe(String resource) {
+                    return describes ? context.localGrant(resource).map(g -> new LockInfo(resource,
+                            "me", g.fencingToken(), g.acquiredAt(), Optional.empty()))
+                            : Optional.empty();
+                }
+            });
         }
     }
 }

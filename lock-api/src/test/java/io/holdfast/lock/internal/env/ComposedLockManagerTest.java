@@ -3,6 +3,7 @@ package io.holdfast.lock.internal.env;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.lock.Lease;
+import io.holdfast.lock.LockTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,8 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** {@code spi.AbstractLockManager}'s own rules, on the test backend. */
-class AbstractLockManagerTest {
+/** The rules {@code spi.ComposedLockManager} adds to every backend, on the test backend. */
+class ComposedLockManagerTest {
 
     private final MemoryLockManager.Store store = new MemoryLockManager.Store();
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
@@ -42,7 +43,7 @@ class AbstractLockManagerTest {
     @Test
     void tryAcquire_byInterruptedThread_whoseBackendCallIsInterruptible_isGranted() {
         try (MemoryLockManager m = new MemoryLockManager("mem", store, events::add)) {
-            m.failsWhenInterrupted = true;
+            m.mem.failsWhenInterrupted = true;
             Thread.currentThread().interrupt();
             try {
                 Optional<Lease> lease = m.tryAcquire("r");
@@ -52,6 +53,34 @@ class AbstractLockManagerTest {
             } finally {
                 Thread.interrupted();
             }
+        }
+    }
+
+    /**
+     * Issue 11 item 4: a timed wait that times out used to ask the backend who holds the lock (a
+     * Redis round trip) after its deadline and before throwing. The holder is now looked up only
+     * when the message of the thrown exception is read, once.
+     */
+    @Test
+    void timedOutAcquire_throwsWithoutAskingTheBackend_andNamesTheHolderWhenTheMessageIsRead()
+            throws Exception {
+        try (MemoryLockManager holder = new MemoryLockManager("mem", store, events::add);
+                MemoryLockManager waiter = new MemoryLockManager("mem", store, events::add)) {
+            Lease lease = holder.acquire("job", Duration.ZERO);
+            LockTimeoutException e = null;
+            try {
+                waiter.acquire("job", Duration.ofMillis(20)).release();
+            } catch (LockTimeoutException thrown) {
+                e = thrown;
+            }
+            assertThat(e).as("timed out").isNotNull();
+            assertThat(waiter.mem.describes).as("backend asked for the holder before throwing")
+                    .isZero();
+            assertThat(e.getMessage()).isEqualTo("lock 'job' not acquired within 20ms (held by mem/"
+                    + Thread.currentThread().getName() + ")");
+            assertThat(e.getMessage()).isSameAs(e.getMessage());
+            assertThat(waiter.mem.describes).as("the detail is computed once").isEqualTo(1);
+            lease.release();
         }
     }
 }
