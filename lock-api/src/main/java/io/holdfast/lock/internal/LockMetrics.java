@@ -47,6 +47,9 @@ public interface LockMetrics {
     /** A backend command was retried. */
     default void retry() {}
 
+    /** A release sent without waiting failed (the lock stays taken until its lease ends). */
+    default void releaseFailed() {}
+
     /** The Micrometer implementation; meters are created once, here. */
     final class Micrometer implements LockMetrics {
         private final Timer acquired;
@@ -60,6 +63,7 @@ public interface LockMetrics {
         private final Lazy<Counter> renewFailed;
         private final Lazy<Counter> notifications;
         private final Lazy<Counter> retries;
+        private final Lazy<Counter> releaseFailures;
 
         Micrometer(MeterRegistry registry, String backend, IntSupplier activeHolds) {
             String b = LockMetricNames.TAG_BACKEND;
@@ -80,6 +84,8 @@ public interface LockMetrics {
                     .tag(b, backend).register(registry));
             retries = new Lazy<>(() -> Counter.builder(LockMetricNames.RETRIES).tag(b, backend)
                     .register(registry));
+            releaseFailures = new Lazy<>(() -> Counter.builder(LockMetricNames.RELEASE_FAILURES)
+                    .tag(b, backend).register(registry));
             Gauge.builder(LockMetricNames.ACTIVE, activeHolds, IntSupplier::getAsInt)
                     .tag(b, backend).strongReference(true).register(registry);
         }
@@ -92,6 +98,7 @@ public interface LockMetrics {
         @Override public void renewal(boolean ok) { (ok ? renewed : renewFailed).get().increment(); }
         @Override public void notification() { notifications.get().increment(); }
         @Override public void retry() { retries.get().increment(); }
+        @Override public void releaseFailed() { releaseFailures.get().increment(); }
     }
 
     /** A meter created on first use. */
