@@ -35,8 +35,8 @@ public final class RedisLockSettings {
     public static final boolean DEFAULT_RENEWAL = true;
     /** Default wait strategy. */
     public static final WaitStrategy DEFAULT_WAIT_STRATEGY = WaitStrategy.PUBSUB;
-    /** Default {@link Builder#waitForRelease}: a release does not wait for Redis's reply. */
-    public static final boolean DEFAULT_WAIT_FOR_RELEASE = false;
+    /** Default {@link Builder#waitForRelease}: a release waits for Redis's reply. */
+    public static final boolean DEFAULT_WAIT_FOR_RELEASE = true;
     /** Default replica acknowledgements required after an acquire: none. */
     public static final int DEFAULT_MIN_REPLICA_ACKS = 0;
     /** Default {@link Builder#localHandoffs}. */
@@ -420,23 +420,24 @@ public final class RedisLockSettings {
          * Whether {@code Lease.release()} waits for Redis's reply (default
          * {@value #DEFAULT_WAIT_FOR_RELEASE}).
          *
-         * <p>By default a release is written at once on the manager's command connection and the
-         * call returns without waiting: every command the manager sends afterwards, from any
-         * thread (the next acquire of the same lock included), reaches Redis behind it, and a
-         * release that hands the lock to a waiter does so in Redis as before. Nothing is granted
-         * twice either way: Redis alone decides who holds. What the caller does not get is the
-         * outcome: {@code release()} returns true when the lease was held as far as this process
-         * knew; a release that then finds the lock no longer ours is logged (WARN) and counted as
-         * a lost lease, one that fails is logged and counted ({@code
-         * holdfast.lock.release.failures}) and the lock frees itself when its lease ends, as it
-         * does after a waiting release that ran out of retries. {@code close()} waits (up to the
-         * timeout) for releases still under way.
+         * <p>true: {@code release()} returns once Redis freed the lock (false if it was no longer
+         * ours) and throws {@code LockUnavailableException} when Redis could not be reached; any
+         * client that learns of the release afterwards, by any path, finds the lock free.
          *
-         * <p>Set true when the caller needs the outcome: {@code release()} then returns only once
-         * Redis freed the lock (false if it was no longer ours) and throws
-         * {@code LockUnavailableException} when Redis could not be reached, and another process
-         * told of the release out of band (a message, a database row) finds the lock free. A
-         * release whose lease's known validity has already ended waits in either mode.
+         * <p>false saves the caller one round trip per release (a lock+unlock costs one round
+         * trip instead of two). The release is written at once on the manager's command
+         * connection: every command the manager sends afterwards, from any thread (the next
+         * acquire of the same lock included), reaches Redis behind it, and a release that hands
+         * the lock to a waiter does so in Redis as before. Nothing is granted twice: Redis alone
+         * decides who holds. What changes: {@code release()} returns true when the lease was held
+         * as far as this process knew (a release that then finds the lock no longer ours is logged
+         * at WARN and counted as a lost lease; one that fails is logged and counted in {@code
+         * holdfast.lock.release.failures}, and the lock frees itself when its lease ends); and
+         * another process told of the release out of band (a message, a database row) may find
+         * the lock still held for about one round trip, so its {@code tryAcquire} can miss (a
+         * waiting acquire is handed the lock by the release). {@code close()} waits (up to the
+         * timeout) for releases still under way. A release whose lease's known validity has
+         * already ended waits in either mode.
          */
         public Builder waitForRelease(boolean waitForRelease) {
             this.waitForRelease = waitForRelease;

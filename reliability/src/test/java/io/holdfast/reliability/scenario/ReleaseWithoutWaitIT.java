@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 16: a release does not wait for Redis's reply by default. What could break it, each
+ * Issue 16: a release that does not wait for Redis's reply
+ * ({@link RedisLockSettings.Builder#waitForRelease}{@code (false)}). What could break it, each
  * driven here through a {@link FaultProxy} that holds the manager's requests:
  * <ol>
  * <li>the next acquire of the same lock overtaking the release (same thread, another thread of
@@ -45,7 +46,8 @@ class ReleaseWithoutWaitIT {
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
     private static RedisLockManager manager(String uri, UnaryOperator<RedisLockSettings.Builder> settings) {
-        return RedisLockManager.create(settings.apply(RedisLockSettings.builder().uri(uri)).build());
+        return RedisLockManager.create(settings.apply(RedisLockSettings.builder().uri(uri)
+                .waitForRelease(false)).build());
     }
 
     private static String proxied(FaultProxy proxy) {
