@@ -16,7 +16,10 @@ import java.util.List;
  * cycles in RTTs (each block against the PING block just before it) and the ratio of ops/s to
  * Redisson's in the same round.
  *
- * <pre>java -cp benchmarks.jar io.holdfast.benchmarks.redis.InterleavedCycles redis://127.0.0.1:port
+ * <p>With {@code -Dmisses=true}, the single-thread S5 instead: a second instance of each contender
+ * holds the lock and the measured one calls {@code tryAcquire} on it (each call a miss).
+ *
+ * <pre>java [-Dmisses=true] -cp benchmarks.jar io.holdfast.benchmarks.redis.InterleavedCycles redis://127.0.0.1:port
  *     [rounds=30] [block=300] [contenders=holdfast,holdfast-nowait,redisson,spring-pubsub]</pre>
  */
 public final class InterleavedCycles {
@@ -31,14 +34,21 @@ public final class InterleavedCycles {
                 : "holdfast,holdfast-nowait,redisson,spring-pubsub").split(","))
                 .map(ContenderKind::byLabel).toList();
         int redisson = kinds.indexOf(ContenderKind.REDISSON);
+        boolean misses = Boolean.getBoolean("misses");
         List<Contender> contenders = new ArrayList<>();
+        List<Contender> holders = new ArrayList<>();
         for (ContenderKind k : kinds) {
             contenders.add(k.open(uri, null));
+            if (misses) {
+                Contender holder = k.open(uri, null);
+                holder.acquire("held-" + k.label); // kept until the end, on this thread
+                holders.add(holder);
+            }
         }
         RedisClient client = RedisClient.create(uri);
         try (StatefulRedisConnection<String, String> ping = client.connect()) {
-            for (Contender c : contenders) { // warm-up: caches, connections, JIT
-                cycles(c, "warm", 2_000);
+            for (int k = 0; k < kinds.size(); k++) { // warm-up: caches, connections, JIT
+                run(contenders.get(k), misses, kinds.get(k), 2_000);
             }
             double[][] micros = new double[kinds.size()][rounds];
             double[][] rtts = new double[kinds.size()][rounds];
@@ -47,15 +57,16 @@ public final class InterleavedCycles {
                 for (int i = 0; i < kinds.size(); i++) {
                     int k = (i + r) % kinds.size(); // rotate the order every round
                     double rtt = pingMicros(ping, 100);
-                    micros[k][r] = cycles(contenders.get(k), "s1-" + k, block) / 1_000.0 / block;
+                    micros[k][r] = run(contenders.get(k), misses, kinds.get(k), block) / 1_000.0 / block;
                     rtts[k][r] = micros[k][r] / rtt;
                 }
                 for (int k = 0; k < kinds.size(); k++) {
                     ratio[k][r] = redisson < 0 ? Double.NaN : micros[redisson][r] / micros[k][r];
                 }
             }
-            System.out.printf("| contender | µs per lock+unlock (median of %d blocks of %d) | RTT per"
-                    + " lock+unlock | × Redisson (ops/s, median of per-round ratios) |%n", rounds, block);
+            String what = misses ? "tryAcquire miss" : "lock+unlock";
+            System.out.printf("| contender | µs per %s (median of %d blocks of %d) | RTT per %s | ×"
+                    + " Redisson (ops/s, median of per-round ratios) |%n", what, rounds, block, what);
             System.out.println("| --- | ---: | ---: | ---: |");
             for (int k = 0; k < kinds.size(); k++) {
                 System.out.printf("| %s | %.0f | %.2f | %.2f× |%n", kinds.get(k).label,
@@ -67,8 +78,25 @@ public final class InterleavedCycles {
             for (Contender c : contenders) {
                 c.close();
             }
+            for (Contender c : holders) {
+                c.close();
+            }
             client.shutdown();
         }
+    }
+
+    /** Nanoseconds for {@code n} cycles, or {@code n} misses on the lock the holder keeps. */
+    private static long run(Contender c, boolean misses, ContenderKind kind, int n) throws Exception {
+        if (!misses) {
+            return cycles(c, "s1-" + kind.label, n);
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            if (c.tryAcquire("held-" + kind.label) != null) {
+                throw new IllegalStateException(kind.label + ": tryAcquire got a held lock");
+            }
+        }
+        return System.nanoTime() - start;
     }
 
     /** Nanoseconds for {@code n} lock+unlock cycles of {@code resource} on this thread. */
