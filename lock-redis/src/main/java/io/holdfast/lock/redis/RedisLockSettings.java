@@ -232,7 +232,7 @@ public final class RedisLockSettings {
         return "RedisLockSettings[" + endpoint() + ", namespace " + namespace + ", lease "
                 + Durations.format(lease) + (renewal ? ", renewed" : ", not renewed") + ", wait "
                 + waitStrategy + ", replica acks " + minReplicaAcks + ", local handoffs "
-                + localHandoffs() + (waitForRelease ? ", releases wait" : "") + ", timeout "
+                + localHandoffs() + (waitForRelease ? "" : ", releases do not wait") + ", timeout "
                 + Durations.format(timeout) + "]";
     }
 
