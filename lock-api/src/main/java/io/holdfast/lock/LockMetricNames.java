@@ -20,6 +20,11 @@ public final class LockMetricNames {
     public static final String NOTIFICATIONS = "holdfast.lock.notifications";
     /** Counter: backend commands retried after a transient error. */
     public static final String RETRIES = "holdfast.lock.retries";
+    /**
+     * Counter: releases sent without waiting whose outcome was an error (the lock stays taken
+     * until its lease ends).
+     */
+    public static final String RELEASE_FAILURES = "holdfast.lock.release.failures";
     /** Gauge (always 1): the backend an instance runs, tagged {@link #TAG_BACKEND} and mode. */
     public static final String BACKEND_INFO = "holdfast.backend.info";
     /**

@@ -23,7 +23,8 @@ record BenchOptions(List<ContenderKind> contenders, List<Scenario> scenarios, in
         Duration measure, String workerHeap, Path profile, boolean taskOverhead) {
 
     /** Every contender. */
-    static final List<ContenderKind> DEFAULT_CONTENDERS = List.of(ContenderKind.HOLDFAST, ContenderKind.REDISSON,
+    static final List<ContenderKind> DEFAULT_CONTENDERS = List.of(ContenderKind.HOLDFAST,
+            ContenderKind.HOLDFAST_FAST_RELEASE, ContenderKind.REDISSON,
             ContenderKind.SPRING_PUB_SUB, ContenderKind.SPRING_SPIN, ContenderKind.NAIVE, ContenderKind.HOLDFAST_FILE);
 
     BenchOptions {

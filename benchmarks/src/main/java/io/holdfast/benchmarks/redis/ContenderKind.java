@@ -12,6 +12,8 @@ import org.springframework.integration.redis.util.RedisLockRegistry.RedisLockTyp
 /** The contenders the harness knows, by the name used on the command line and in the tables. */
 enum ContenderKind {
     HOLDFAST("holdfast", true),
+    /** holdfast with releases that do not wait for Redis's reply ({@code waitForRelease(false)}). */
+    HOLDFAST_FAST_RELEASE("holdfast-nowait", true),
     REDISSON("redisson", true),
     SPRING_PUB_SUB("spring-pubsub", true),
     SPRING_SPIN("spring-spin", true),
@@ -34,7 +36,8 @@ enum ContenderKind {
      */
     boolean runs(Scenario scenario) {
         if (scenario == Scenario.S6) {
-            return this == HOLDFAST || this == REDISSON || this == HOLDFAST_FILE;
+            return this == HOLDFAST || this == HOLDFAST_FAST_RELEASE || this == REDISSON
+                    || this == HOLDFAST_FILE;
         }
         return usesRedis || scenario == Scenario.S1 || scenario == Scenario.S3 || scenario == Scenario.S5;
     }
@@ -44,6 +47,9 @@ enum ContenderKind {
         switch (this) {
             case HOLDFAST:
                 return new HoldfastContender(RedisLockManager.create(RedisLockSettings.of(redisUri)));
+            case HOLDFAST_FAST_RELEASE:
+                return new HoldfastContender(RedisLockManager.create(RedisLockSettings.builder()
+                        .uri(redisUri).waitForRelease(false).build()));
             case REDISSON:
                 return new RedissonContender(redisUri);
             case SPRING_PUB_SUB:

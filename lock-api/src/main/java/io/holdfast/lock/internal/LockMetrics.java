@@ -36,6 +36,7 @@ public interface LockMetrics extends BackendMetrics {
             @Override public void renewal(boolean renewed) { events.renewal(renewed); }
             @Override public void notification() { events.notification(); }
             @Override public void retry() { events.retry(); }
+            @Override public void releaseFailed() { events.releaseFailed(); }
         };
     }
 
@@ -67,6 +68,7 @@ public interface LockMetrics extends BackendMetrics {
         private final Lazy<Counter> renewFailed;
         private final Lazy<Counter> notifications;
         private final Lazy<Counter> retries;
+        private final Lazy<Counter> releaseFailures;
 
         Micrometer(MeterRegistry registry, String backend, IntSupplier activeHolds) {
             String b = LockMetricNames.TAG_BACKEND;
@@ -87,6 +89,8 @@ public interface LockMetrics extends BackendMetrics {
                     .tag(b, backend).register(registry));
             retries = new Lazy<>(() -> Counter.builder(LockMetricNames.RETRIES).tag(b, backend)
                     .register(registry));
+            releaseFailures = new Lazy<>(() -> Counter.builder(LockMetricNames.RELEASE_FAILURES)
+                    .tag(b, backend).register(registry));
             Gauge.builder(LockMetricNames.ACTIVE, activeHolds, IntSupplier::getAsInt)
                     .tag(b, backend).strongReference(true).register(registry);
         }
@@ -99,6 +103,7 @@ public interface LockMetrics extends BackendMetrics {
         @Override public void renewal(boolean ok) { (ok ? renewed : renewFailed).get().increment(); }
         @Override public void notification() { notifications.get().increment(); }
         @Override public void retry() { retries.get().increment(); }
+        @Override public void releaseFailed() { releaseFailures.get().increment(); }
     }
 
     /** A meter created on first use. */

@@ -15,4 +15,7 @@ public interface BackendMetrics {
 
     /** A backend command was retried. */
     default void retry() {}
+
+    /** A release sent without waiting failed (the lock stays taken until its lease ends). */
+    default void releaseFailed() {}
 }

@@ -4,6 +4,7 @@ import io.holdfast.lock.LockInfo;
 import io.holdfast.lock.LockUnavailableException;
 import io.holdfast.lock.internal.LockMetrics;
 import io.holdfast.lock.redis.internal.CommandRunner;
+import io.holdfast.lock.redis.internal.Failures;
 import io.holdfast.lock.redis.internal.GrantNotifications;
 import io.holdfast.lock.redis.internal.InstanceRegistrar;
 import io.holdfast.lock.redis.internal.KeyLayout;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * A {@link io.holdfast.lock.LockManager} on Redis (standalone, Sentinel or Cluster) through
  * Lettuce.
  *
- * <p>Acquire and release are one script round trip each. Every grant carries a fencing token:
+ * <p>Acquire and release are one script round trip each; by default a release does not wait for
+ * its reply (see {@link RedisLockSettings.Builder#waitForRelease}), yet is ordered before every
+ * command the manager sends after it. Every grant carries a fencing token:
  * the larger of the previous token + 1 and the server's clock in microseconds, so tokens keep
  * increasing even when Redis loses its data (a restart without persistence, a replica promoted
  * before it received the latest grants), unless the server clock steps back (or a promoted
@@ -63,6 +66,8 @@ public final class RedisLockManager extends ComposedLockManager {
     private final GrantNotifications notifications;
     private final Waiter waiter;
     private final int localHandoffs;
+    private final boolean waitForRelease;
+    private final LockMetrics metrics;
     /** Tells operators which process this owner id is (its locks and, when shared, its flags). */
     private final InstanceRegistrar registrar;
 
@@ -70,10 +75,11 @@ public final class RedisLockManager extends ComposedLockManager {
         super("redis", false, settings.meterRegistry().orElse(null), Hooks::new);
         Hooks hooks = backend(Hooks.class);
         this.context = hooks.context;
-        LockMetrics metrics = LockMetrics.from(context.metrics());
+        this.metrics = LockMetrics.from(context.metrics());
         this.backend = backend;
         this.layout = new KeyLayout(settings.namespace());
         this.localHandoffs = settings.localHandoffs();
+        this.waitForRelease = settings.waitForRelease();
         CommandRunner runner = new CommandRunner(settings, backend.endpoint(), metrics);
         this.protocol = new LockProtocol(backend, runner, layout);
         this.notifications = settings.waitStrategy() == WaitStrategy.PUBSUB
@@ -86,6 +92,9 @@ public final class RedisLockManager extends ComposedLockManager {
                 settings.renewal(), metrics, g -> protocol.abandon(g.keys(), g.owner()));
         this.registrar = InstanceRegistrar.start(backend, context.ownerId(), "locks");
         hooks.bind(this);
+        if (notifications != null) {
+            notifications.start(); // off the first wait's path; a failure is retried by it
+        }
     }
 
     /**
@@ -161,8 +170,18 @@ public final class RedisLockManager extends ComposedLockManager {
         }
     }
 
+    /**
+     * Releases in Redis: without waiting for the reply (see
+     * {@link RedisLockSettings.Builder#waitForRelease}) while the lease is known valid, else
+     * waiting, so that a lease that may have ended is reported by its outcome.
+     */
     private boolean revoke(RedisGrant grant) {
         grant.startRelease();
+        if (!waitForRelease && !grant.expiredAt(System.nanoTime())) {
+            protocol.releaseWithoutWaiting(grant.keys(), grant.owner(),
+                    (released, failure) -> releaseEnded(grant, released, failure));
+            return true;
+        }
         LockProtocol.Release released;
         try {
             // retrying past the lease's validity is pointless: by then Redis frees it anyway
@@ -177,6 +196,21 @@ public final class RedisLockManager extends ComposedLockManager {
             return false;
         }
         return true;
+    }
+
+    /** The outcome of a release sent without waiting; runs on Lettuce's event loop. */
+    private void releaseEnded(RedisGrant grant, LockProtocol.Release released, Throwable failure) {
+        if (failure != null) {
+            metrics.releaseFailed();
+            LOG.warn("lock '{}' (fencing token {}) could not be released; Redis frees it when its"
+                    + " lease ends: {}", grant.resource(), grant.fencingToken(),
+                    Failures.explain(failure));
+        } else if (released == LockProtocol.Release.NOT_OURS) {
+            metrics.lost();
+            LOG.warn("lease on lock '{}' (fencing token {}, thread {}) was found lost at release:"
+                    + " the lock key had expired or was taken over before the holder released it",
+                    grant.resource(), grant.fencingToken(), grant.thread().getName());
+        }
     }
 
     /**
@@ -239,6 +273,12 @@ public final class RedisLockManager extends ComposedLockManager {
     }
 
     private void closeBackend() {
+        int unconfirmed = protocol.flushReleases(backend.settings().timeout().toNanos());
+        if (unconfirmed > 0) {
+            LOG.warn("{} release(s) had no reply from {} within {}ms of close; Redis frees those"
+                    + " locks when their leases end", unconfirmed, backend.endpoint(),
+                    backend.settings().timeout().toMillis());
+        }
         registrar.close();
         renewer.close();
         backend.close();

@@ -36,6 +36,8 @@ public final class RedisLockSettings {
     public static final boolean DEFAULT_RENEWAL = true;
     /** Default wait strategy. */
     public static final WaitStrategy DEFAULT_WAIT_STRATEGY = WaitStrategy.PUBSUB;
+    /** Default {@link Builder#waitForRelease}: a release waits for Redis's reply. */
+    public static final boolean DEFAULT_WAIT_FOR_RELEASE = true;
     /** Default replica acknowledgements required after an acquire: none. */
     public static final int DEFAULT_MIN_REPLICA_ACKS = 0;
     /** Default {@link Builder#localHandoffs}. */
@@ -69,6 +71,7 @@ public final class RedisLockSettings {
     private final WaitStrategy waitStrategy;
     private final int minReplicaAcks;
     private final int localHandoffs;
+    private final boolean waitForRelease;
     private final Duration replicaAckTimeout;
     private final int retryAttempts;
     private final Duration retryInitialBackoff;
@@ -88,6 +91,7 @@ public final class RedisLockSettings {
         waitStrategy = b.waitStrategy;
         minReplicaAcks = b.minReplicaAcks;
         localHandoffs = b.localHandoffs;
+        waitForRelease = b.waitForRelease;
         replicaAckTimeout = b.replicaAckTimeout;
         retryAttempts = b.retryAttempts;
         retryInitialBackoff = b.retryInitialBackoff;
@@ -178,6 +182,11 @@ public final class RedisLockSettings {
         return renewal ? localHandoffs : 0;
     }
 
+    /** Whether a release waits for Redis's reply (see {@link Builder#waitForRelease}). */
+    public boolean waitForRelease() {
+        return waitForRelease;
+    }
+
     /** How long to wait for replica acknowledgements. */
     public Duration replicaAckTimeout() {
         return replicaAckTimeout;
@@ -224,7 +233,7 @@ public final class RedisLockSettings {
         return "RedisLockSettings[" + endpoint() + ", namespace " + namespace + ", lease "
                 + Durations.format(lease) + (renewal ? ", renewed" : ", not renewed") + ", wait "
                 + waitStrategy + ", replica acks " + minReplicaAcks + ", local handoffs "
-                + localHandoffs() + ", timeout "
+                + localHandoffs() + (waitForRelease ? "" : ", releases do not wait") + ", timeout "
                 + Durations.format(timeout) + "]";
     }
 
@@ -241,6 +250,7 @@ public final class RedisLockSettings {
         private WaitStrategy waitStrategy = DEFAULT_WAIT_STRATEGY;
         private int minReplicaAcks = DEFAULT_MIN_REPLICA_ACKS;
         private int localHandoffs = DEFAULT_LOCAL_HANDOFFS;
+        private boolean waitForRelease = DEFAULT_WAIT_FOR_RELEASE;
         private Duration replicaAckTimeout = DEFAULT_REPLICA_ACK_TIMEOUT;
         private int retryAttempts = DEFAULT_RETRY_ATTEMPTS;
         private Duration retryInitialBackoff = DEFAULT_RETRY_INITIAL_BACKOFF;
@@ -262,6 +272,7 @@ public final class RedisLockSettings {
             waitStrategy = s.waitStrategy;
             minReplicaAcks = s.minReplicaAcks;
             localHandoffs = s.localHandoffs;
+            waitForRelease = s.waitForRelease;
             replicaAckTimeout = s.replicaAckTimeout;
             retryAttempts = s.retryAttempts;
             retryInitialBackoff = s.retryInitialBackoff;
@@ -405,6 +416,34 @@ public final class RedisLockSettings {
                         + MAX_LOCAL_HANDOFFS + ", but was " + handoffs);
             }
             this.localHandoffs = handoffs;
+            return this;
+        }
+
+        /**
+         * Whether {@code Lease.release()} waits for Redis's reply (default
+         * {@value #DEFAULT_WAIT_FOR_RELEASE}).
+         *
+         * <p>true: {@code release()} returns once Redis freed the lock (false if it was no longer
+         * ours) and throws {@code LockUnavailableException} when Redis could not be reached; any
+         * client that learns of the release afterwards, by any path, finds the lock free.
+         *
+         * <p>false saves the caller one round trip per release (a lock+unlock costs one round
+         * trip instead of two). The release is written at once on the manager's command
+         * connection: every command the manager sends afterwards, from any thread (the next
+         * acquire of the same lock included), reaches Redis behind it, and a release that hands
+         * the lock to a waiter does so in Redis as before. Nothing is granted twice: Redis alone
+         * decides who holds. What changes: {@code release()} returns true when the lease was held
+         * as far as this process knew (a release that then finds the lock no longer ours is logged
+         * at WARN and counted as a lost lease; one that fails is logged and counted in {@code
+         * holdfast.lock.release.failures}, and the lock frees itself when its lease ends); and
+         * another process told of the release out of band (a message, a database row) may find
+         * the lock still held for about one round trip, so its {@code tryAcquire} can miss (a
+         * waiting acquire is handed the lock by the release). {@code close()} waits (up to the
+         * timeout) for releases still under way. A release whose lease's known validity has
+         * already ended waits in either mode.
+         */
+        public Builder waitForRelease(boolean waitForRelease) {
+            this.waitForRelease = waitForRelease;
             return this;
         }
 

@@ -30,6 +30,31 @@ class ClusterIT {
     }
 
     /**
+     * Issue 16: with {@code waitForRelease(false)} an acquire of a key whose release is still
+     * pending waits for it in Cluster (a MOVED/ASK redirect could reorder the two across node
+     * connections); the next try-acquire of the same key, on any primary, always finds it free.
+     * This drives the waiting path; it does not force a redirect.
+     */
+    @Test
+    void releaseWithoutWaiting_thenTryAcquireOfTheSameKey_onEveryPrimary_findsItFree() throws Exception {
+        try (RedisLockManager m = RedisLockManager.create(settings().waitForRelease(false)
+                .localHandoffs(0).build())) {
+            Set<String> nodes = new HashSet<>();
+            for (int i = 0; i < 60; i++) {
+                String resource = "nowait-" + (i % 12);
+                nodes.add(redis.nodeForKey("holdfast:{" + resource + "}:lock").uri());
+                Lease lease = m.tryAcquire(resource).orElseThrow();
+                assertThat(lease.release()).isTrue();
+                Lease again = m.tryAcquire(resource).orElseThrow(
+                        () -> new AssertionError("the release of " + resource + " was overtaken"));
+                again.release();
+            }
+            assertThat(nodes).as("primaries holding the locks").hasSize(3);
+            assertThat(m.inspect("nowait-0")).isEmpty();
+        }
+    }
+
+    /**
      * Every lease is renewed past two leases (seven renewal rounds of lease/3: without renewals
      * each key would have expired twice). Waits for the renewal count rather than a fixed time,
      * with a lease (1.2s) whose renewal can be late by ~0.7s before the lease is lost: the 400ms

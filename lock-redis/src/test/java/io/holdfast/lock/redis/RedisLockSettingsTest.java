@@ -155,4 +155,15 @@ class RedisLockSettingsTest {
         assertThat(s.isCluster()).isTrue();
         assertThat(s.endpoint()).isEqualTo("redis-cluster://10.0.0.1:7000,10.0.0.2:7001");
     }
+
+    @Test
+    void waitForRelease_defaultsToWaiting_isCopiedByFrom_andShownOnlyWhenOff() {
+        RedisLockSettings defaults = RedisLockSettings.of("redis://localhost");
+        assertThat(defaults.waitForRelease()).isTrue();
+        assertThat(defaults.toString()).doesNotContain("releases");
+        RedisLockSettings fast = RedisLockSettings.builder().uri("redis://localhost").waitForRelease(false).build();
+        assertThat(fast.waitForRelease()).isFalse();
+        assertThat(RedisLockSettings.from(fast).build().waitForRelease()).isFalse();
+        assertThat(fast.toString()).contains("releases do not wait");
+    }
 }

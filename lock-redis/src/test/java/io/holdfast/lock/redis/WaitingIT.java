@@ -69,6 +69,21 @@ class WaitingIT {
                 && waiter.subscribedChannels() == 1);
     }
 
+    /**
+     * Issue 16: opening the pub/sub connection cost a cold JVM ~0.3s of CPU on its first
+     * contended wait; it is opened, and the grant channel subscribed, when the manager starts.
+     */
+    @Test
+    void grantChannel_isSubscribedAtStart_beforeAnyWait() {
+        waiter = manager(WaitStrategy.PUBSUB);
+        await().atMost(PATIENCE).until(() -> waiter.subscribedChannels() == 1);
+        assertThat(raw.sync().pubsubChannels(namespace + ":*")).singleElement().asString()
+                .startsWith(namespace + ":granted:");
+        assertThat(waiter.waitStats().grantsAfterNotification()).as("no wait happened").isZero();
+        holder = manager(WaitStrategy.POLL);
+        assertThat(holder.subscribedChannels()).as("POLL opens no pub/sub connection").isZero();
+    }
+
     @Test
     void waiters_wakeByNotification_withoutTheFallback() throws Exception {
         holder = manager(WaitStrategy.PUBSUB);
@@ -87,8 +102,9 @@ class WaitingIT {
                 .counter()).isNotNull().extracting(c -> c.count())
                 .satisfies(n -> assertThat(n).isGreaterThanOrEqualTo(5.0)));
         assertThat(waiter.subscribedChannels()).as("one channel per manager, kept").isOne();
-        assertThat(raw.sync().pubsubChannels(namespace + ":*")).singleElement().asString()
-                .startsWith(namespace + ":granted:");
+        // both managers subscribe at start (the holder never waited)
+        assertThat(raw.sync().pubsubChannels(namespace + ":*")).hasSize(2)
+                .allSatisfy(c -> assertThat(c).startsWith(namespace + ":granted:"));
         assertThat(raw.sync().exists(queueKey("handoff"))).as("queue gone with its last waiter").isZero();
     }
 

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * publishes {@code <owner value> <token> <lock key>} on the waiter's manager channel; a message
  * completes only the wait registered for that lock key and that owner value (unique per acquire
  * attempt, see {@link OwnerValue}), so a late message never completes another wait; this hub subscribes to that
- * one channel once, on the first wait, over one shared pub/sub connection (Lettuce subscribes again
+ * one channel once, when the manager starts (again by the next wait if that failed), over one shared pub/sub connection (Lettuce subscribes again
  * after a reconnect), and completes the waiting owner's future. A message lost meanwhile is found
  * by the waiter's next queue refresh. Thread-safe.
  */
@@ -25,7 +25,8 @@ public final class GrantNotifications {
 
     private static final Logger LOG = LoggerFactory.getLogger(GrantNotifications.class);
 
-    private final Supplier<StatefulRedisPubSubConnection<String, String>> connector;
+    private final Supplier<CompletableFuture<StatefulRedisPubSubConnection<String, String>>>
+            connector;
     private final String channel;
     private final LockMetrics metrics;
     private final long timeoutNanos;
@@ -36,13 +37,14 @@ public final class GrantNotifications {
     private volatile boolean confirmed;
 
     /**
-     * Creates the hub; the connection is opened and the channel subscribed on first use.
+     * Creates the hub; {@link #start} opens the connection and subscribes, without waiting.
      *
-     * @param connector opens (or returns) the shared pub/sub connection
+     * @param connector opens (or returns, open or opening) the shared pub/sub connection
      * @param channel this manager's grant channel
      * @param timeoutNanos how long to wait for the subscription to be confirmed
      */
-    public GrantNotifications(Supplier<StatefulRedisPubSubConnection<String, String>> connector,
+    public GrantNotifications(
+            Supplier<CompletableFuture<StatefulRedisPubSubConnection<String, String>>> connector,
             String channel, LockMetrics metrics, long timeoutNanos) {
         this.connector = connector;
         this.channel = channel;
@@ -65,41 +67,58 @@ public final class GrantNotifications {
     }
 
     /**
+     * Starts opening the connection and subscribing to the channel, if that was not done yet (or
+     * failed), without waiting; a lock manager calls it at start-up so that its first wait finds
+     * the channel subscribed.
+     */
+    public synchronized CompletableFuture<Void> start() {
+        if (subscribed == null) {
+            subscribed = connector.get().thenCompose(this::listenAndSubscribe)
+                    .thenRun(() -> confirmed = true);
+            subscribed.whenComplete((v, e) -> {
+                if (e != null) {
+                    LOG.debug("subscribing to {} failed (tried again by the next wait): {}",
+                            channel, Failures.explain(e));
+                }
+            });
+        }
+        return subscribed;
+    }
+
+    private CompletableFuture<Void> listenAndSubscribe(StatefulRedisPubSubConnection<String, String> c) {
+        synchronized (this) {
+            if (!listening) { // once: a failed subscription is tried again on this connection
+                c.addListener(new RedisPubSubAdapter<>() {
+                    @Override
+                    public void message(String from, String message) {
+                        if (channel.equals(from)) {
+                            deliver(message);
+                        }
+                    }
+                });
+                listening = true;
+            }
+        }
+        return c.async().subscribe(channel).toCompletableFuture();
+    }
+
+    /**
      * Subscribes to the channel if that was not done yet and waits for the confirmation; a failed
      * subscription is tried again by the next call.
      *
      * @throws IllegalStateException if the subscription could not be confirmed in time
      */
     public void subscribe() throws InterruptedException {
-        CompletableFuture<Void> s;
-        synchronized (this) {
-            if (subscribed == null) {
-                StatefulRedisPubSubConnection<String, String> c = connector.get();
-                if (!listening) { // once: a failed subscription is tried again on this connection
-                    c.addListener(new RedisPubSubAdapter<>() {
-                        @Override
-                        public void message(String from, String message) {
-                            if (channel.equals(from)) {
-                                deliver(message);
-                            }
-                        }
-                    });
-                    listening = true;
-                }
-                subscribed = c.async().subscribe(channel).toCompletableFuture();
-            }
-            s = subscribed;
-        }
+        CompletableFuture<Void> s = start();
         try {
             s.get(timeoutNanos, TimeUnit.NANOSECONDS);
-            confirmed = true;
         } catch (ExecutionException | TimeoutException e) {
             synchronized (this) {
                 if (subscribed == s && s.isCompletedExceptionally()) {
                     subscribed = null;
                 }
             }
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            Throwable cause = e instanceof ExecutionException ? Failures.unwrap(e.getCause()) : e;
             throw new IllegalStateException("subscribing to " + channel + " failed: "
                     + Failures.explain(cause), cause);
         }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,9 @@ public final class LockProtocol {
     private final AtomicLong attempts = new AtomicLong();
     private final int minReplicaAcks;
     private final long replicaAckTimeoutMillis;
+    private final boolean cluster;
+    private final long timeoutNanos;
+    private final PendingReleases pending = new PendingReleases();
 
     /** The protocol over {@code backend}, retrying with {@code runner}. */
     public LockProtocol(RedisBackend backend, CommandRunner runner, KeyLayout layout) {
@@ -80,6 +84,8 @@ public final class LockProtocol {
         this.leaseNanos = s.lease().toNanos();
         this.minReplicaAcks = s.minReplicaAcks();
         this.replicaAckTimeoutMillis = s.replicaAckTimeout().toMillis();
+        this.cluster = backend.isCluster();
+        this.timeoutNanos = s.timeout().toNanos();
     }
 
     /** The durations derived from this manager's lease. */
@@ -142,6 +148,25 @@ public final class LockProtocol {
      */
     public Attempt acquire(KeyLayout.LockKeys keys, String owner, Mode mode, boolean shared,
             long deadlineNanos) throws InterruptedException {
+        PendingReleases.Sent before = pending.pending(keys.lock());
+        if (before != null && cluster) {
+            // a MOVED/ASK redirect of the release could let this attempt reach the key first
+            before.await(timeoutNanos);
+            before = null;
+        }
+        Attempt a = attempt(keys, owner, mode, shared, deadlineNanos);
+        if (before != null && !a.granted() && (mode == Mode.TRY || mode == Mode.LEAVE)) {
+            // a release resent after NOSCRIPT ran after this attempt: try once more behind it
+            before.await(timeoutNanos);
+            if (before.resent()) {
+                a = attempt(keys, owner, mode, shared, deadlineNanos);
+            }
+        }
+        return a;
+    }
+
+    private Attempt attempt(KeyLayout.LockKeys keys, String owner, Mode mode, boolean shared,
+            long deadlineNanos) throws InterruptedException {
         String[] keyArgs = keys.scriptKeys();
         String[] argv = acquireArgs(owner, leaseArg, mode, entryArg, shared, channelPrefix, claimArg);
         if (minReplicaAcks == 0) {
@@ -181,9 +206,54 @@ public final class LockProtocol {
      */
     public Release release(KeyLayout.LockKeys keys, String owner, long deadlineNanos) {
         Long r = runner.callUninterruptibly("releasing lock key " + keys.lock(), () -> releaseAsync(
-                keys, owner, false), deadlineNanos);
-        return r == null || r == 0 ? Release.NOT_OURS
-                : r == 1 ? Release.RELEASED : Release.RELEASED_TO_WAITERS;
+                keys, owner, false, null), deadlineNanos);
+        return Release.of(r);
+    }
+
+    /**
+     * Sends {@code owner}'s release (as {@link #release}) without waiting for its reply. It is
+     * written at once on the shared command connection, so every command this manager sends
+     * afterwards, from any thread, reaches Redis behind it; {@link #acquire} repairs the two cases
+     * where that order can break (see {@link PendingReleases}). Not retried: a release that fails
+     * leaves the lock to expire with its lease, as a waiting release that ran out of retries does.
+     *
+     * @param outcome runs once, on Lettuce's event loop (so it must be quick and must not block),
+     *     with what the release found, or with its failure
+     */
+    public void releaseWithoutWaiting(KeyLayout.LockKeys keys, String owner,
+            BiConsumer<Release, Throwable> outcome) {
+        send(keys, owner, false, outcome);
+    }
+
+    private void send(KeyLayout.LockKeys keys, String owner, boolean leaveQueue,
+            BiConsumer<Release, Throwable> outcome) {
+        String key = keys.lock();
+        PendingReleases.Sent s = pending.start(key);
+        CompletableFuture<Long> reply;
+        try {
+            reply = releaseAsync(keys, owner, leaveQueue, s::markResent);
+        } catch (RuntimeException e) {
+            pending.ended(key, s);
+            outcome.accept(null, Failures.unwrap(e));
+            return;
+        }
+        reply.whenComplete((r, e) -> {
+            pending.ended(key, s);
+            if (e == null) {
+                outcome.accept(Release.of(r), null);
+            } else {
+                outcome.accept(null, Failures.unwrap(e));
+            }
+        });
+    }
+
+    /**
+     * Waits up to {@code nanos} in all for the releases sent without waiting.
+     *
+     * @return how many had no reply yet when the time ran out
+     */
+    public int flushReleases(long nanos) {
+        return pending.flush(nanos);
     }
 
     /** What a release found. */
@@ -193,7 +263,12 @@ public final class LockProtocol {
         /** Released; nobody was waiting. */
         RELEASED,
         /** Released and handed to the oldest live waiter (possibly in another process). */
-        RELEASED_TO_WAITERS
+        RELEASED_TO_WAITERS;
+
+        /** What release.lua's reply {@code r} means. */
+        static Release of(Long r) {
+            return r == null || r == 0 ? NOT_OURS : r == 1 ? RELEASED : RELEASED_TO_WAITERS;
+        }
     }
 
     /**
@@ -203,23 +278,19 @@ public final class LockProtocol {
      * Queued behind the acquire on the same connection.
      */
     public void abandon(KeyLayout.LockKeys keys, String owner) {
-        try {
-            releaseAsync(keys, owner, true).whenComplete((r, e) -> {
-                if (e != null) {
-                    LOG.debug("abandoning lock key {} failed (its lease will expire): {}",
-                            keys.lock(), Failures.explain(e));
-                }
-            });
-        } catch (RuntimeException e) {
-            LOG.debug("abandoning lock key {} failed (its lease will expire): {}", keys.lock(),
-                    Failures.explain(e));
-        }
+        send(keys, owner, true, (r, e) -> {
+            if (e != null) {
+                LOG.debug("abandoning lock key {} failed (its lease will expire): {}",
+                        keys.lock(), Failures.explain(e));
+            }
+        });
     }
 
     private CompletableFuture<Long> releaseAsync(KeyLayout.LockKeys keys, String owner,
-            boolean leaveQueue) {
-        return Script.RELEASE.run(backend.commands(), ScriptOutputType.INTEGER, keys.scriptKeys(),
-                releaseArgs(owner, leaveQueue, channelPrefix, claimArg));
+            boolean leaveQueue, Runnable beforeResend) {
+        return Script.RELEASE.runNotingResend(backend.commands(), ScriptOutputType.INTEGER,
+                keys.scriptKeys(), releaseArgs(owner, leaveQueue, channelPrefix, claimArg),
+                beforeResend);
     }
 
     /**
@@ -251,9 +322,11 @@ public final class LockProtocol {
 
     /**
      * The raw state of a lock: owner value, fence counter and remaining lease, in one round trip
-     * of three pipelined reads.
+     * of three pipelined reads, after this manager's last release of it ended (a release resent
+     * after {@code NOSCRIPT} could otherwise run after the reads).
      */
     public Optional<Snapshot> inspect(KeyLayout.LockKeys keys) {
+        awaitPendingRelease(keys);
         RedisClusterAsyncCommands<String, String> c = backend.commands();
         Snapshot s = runner.callUninterruptibly("inspecting lock key " + keys.lock(), () -> {
             CompletableFuture<String> owner = c.get(keys.lock()).toCompletableFuture();
@@ -293,6 +366,14 @@ public final class LockProtocol {
         /** The remaining lease, if the key has one. */
         public Optional<Duration> remaining() {
             return pttlMillis > 0 ? Optional.of(Duration.ofMillis(pttlMillis)) : Optional.empty();
+        }
+    }
+
+    /** Waits (up to the command timeout, uninterruptibly) for a pending release of the lock. */
+    private void awaitPendingRelease(KeyLayout.LockKeys keys) {
+        PendingReleases.Sent before = pending.pending(keys.lock());
+        if (before != null) {
+            before.awaitUninterruptibly(timeoutNanos);
         }
     }
 

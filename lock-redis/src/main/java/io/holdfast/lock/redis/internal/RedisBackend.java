@@ -20,6 +20,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.lang.reflect.Method;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,7 +40,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Redis connections of one service: a command connection (standalone, Sentinel-discovered
- * primary, or Cluster), and a pub/sub connection opened on first use, shared by the managers
+ * primary, or Cluster), and a pub/sub connection opened asynchronously, shared by the managers
  * that {@link #share()} it. Closed when its last user closes it: clients that holdfast created
  * are shut down then; a caller's client is left running.
  */
@@ -69,7 +71,9 @@ public final class RedisBackend implements AutoCloseable {
     private final RedisURI connectUri;
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> commands;
-    private StatefulRedisPubSubConnection<String, String> pubSub;
+    /** The URI of a client holdfast created (standalone or Sentinel), else null. */
+    private final RedisURI ownedUri;
+    private CompletableFuture<StatefulRedisPubSubConnection<String, String>> pubSub;
     /** Managers using these connections; the last {@link #close()} closes them. */
     private final AtomicInteger users = new AtomicInteger(1);
     /** When the topology was last reloaded after a failed renewal (see {@link #refreshTopology}). */
@@ -84,6 +88,8 @@ public final class RedisBackend implements AutoCloseable {
         this.clusterClient = clusterClient;
         this.ownsClient = ownsClient;
         this.connectUri = ownsClient ? null : settings.uri().orElse(null);
+        this.ownedUri = ownsClient && client != null
+                ? withTimeout(settings.uri().orElseThrow(), settings.timeout()) : null;
         StatefulConnection<String, String> c;
         try {
             if (clusterClient != null) {
@@ -462,22 +468,55 @@ public final class RedisBackend implements AutoCloseable {
         });
     }
 
-    /** The shared pub/sub connection, opened on first use. */
-    public synchronized StatefulRedisPubSubConnection<String, String> pubSub() {
-        if (pubSub == null) {
+    /**
+     * The shared pub/sub connection: starts opening it, without waiting, if it is neither open
+     * nor opening (again after a failed attempt). Lock managers call it at start-up, so that
+     * their first wait finds it open: opening costs a cold JVM a few hundred milliseconds of CPU
+     * (Lettuce builds the connection's command proxies).
+     */
+    public synchronized CompletableFuture<StatefulRedisPubSubConnection<String, String>> pubSub() {
+        if (pubSub == null || pubSub.isCompletedExceptionally()) {
+            CompletableFuture<StatefulRedisPubSubConnection<String, String>> opening;
             try {
-                if (clusterClient != null) {
-                    pubSub = clusterClient.connectPubSub();
-                } else {
-                    pubSub = connectUri != null ? client.connectPubSub(connectUri)
-                            : client.connectPubSub();
-                }
-                pubSub.setTimeout(settings.timeout());
+                opening = connectPubSub();
             } catch (RuntimeException e) {
-                throw Failures.unavailable("opening the pub/sub connection", endpoint, e, 1);
+                opening = CompletableFuture.failedFuture(e);
             }
+            pubSub = opening.handle((c, e) -> {
+                if (e != null) {
+                    throw Failures.unavailable("opening the pub/sub connection", endpoint,
+                            Failures.unwrap(e), 1);
+                }
+                c.setTimeout(settings.timeout());
+                return c;
+            });
         }
         return pubSub;
+    }
+
+    /** Opens the pub/sub connection asynchronously where Lettuce can. */
+    private CompletableFuture<StatefulRedisPubSubConnection<String, String>> connectPubSub() {
+        if (clusterClient != null) {
+            return clusterClient.connectPubSubAsync(StringCodec.UTF8)
+                    .thenApply(c -> (StatefulRedisPubSubConnection<String, String>) c);
+        }
+        RedisURI target = connectUri != null ? connectUri : ownedUri;
+        if (target != null) {
+            return client.connectPubSubAsync(StringCodec.UTF8, target).toCompletableFuture();
+        }
+        // a caller's client with its own default URI: Lettuce connects to it only synchronously
+        CompletableFuture<StatefulRedisPubSubConnection<String, String>> f =
+                new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(client.connectPubSub());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        }, "holdfast-pubsub-connect");
+        t.setDaemon(true);
+        t.start();
+        return f;
     }
 
     @Override
@@ -487,7 +526,8 @@ public final class RedisBackend implements AutoCloseable {
         }
         synchronized (this) {
             if (pubSub != null) {
-                closeQuietly(pubSub);
+                // closes it once open, if it is still opening
+                pubSub.thenAccept(this::closeQuietly);
                 pubSub = null;
             }
         }

@@ -63,7 +63,17 @@ public final class Script {
      */
     public <T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, String> commands,
             ScriptOutputType type, String[] keys, String... args) {
-        CommandFuture<Replicated<T>> sent = send(commands, type, keys, args, 0, 0);
+        return runNotingResend(commands, type, keys, args, null);
+    }
+
+    /**
+     * Like {@link #run}, calling {@code beforeResend} (on Lettuce's event loop) just before the
+     * {@code EVAL} fallback is sent: from then on, commands sent after this one on the same
+     * connection may have reached the server before it (see {@link PendingReleases}).
+     */
+    <T> CompletableFuture<T> runNotingResend(RedisClusterAsyncCommands<String, String> commands,
+            ScriptOutputType type, String[] keys, String[] args, Runnable beforeResend) {
+        CommandFuture<Replicated<T>> sent = send(commands, type, keys, args, 0, 0, beforeResend);
         return CommandFuture.of(sent.thenApply(Replicated::value), sent);
     }
 
@@ -77,12 +87,12 @@ public final class Script {
     public <T> CompletableFuture<Replicated<T>> runAndWait(
             RedisClusterAsyncCommands<String, String> commands, ScriptOutputType type,
             String[] keys, String[] args, int replicas, long timeoutMillis) {
-        return send(commands, type, keys, args, replicas, timeoutMillis);
+        return send(commands, type, keys, args, replicas, timeoutMillis, null);
     }
 
     private <T> CommandFuture<Replicated<T>> send(RedisClusterAsyncCommands<String, String> commands,
             ScriptOutputType type, String[] keys, String[] args, int replicas,
-            long timeoutMillis) {
+            long timeoutMillis, Runnable beforeResend) {
         CommandFuture<Replicated<T>> result = new CommandFuture<>();
         RedisFuture<T> first = commands.evalsha(sha, type, keys, args);
         CompletableFuture<Long> firstAcks = acks(commands, result, replicas, timeoutMillis);
@@ -90,6 +100,9 @@ public final class Script {
         first.whenComplete((value, failure) -> {
             if (failure != null && Failures.unwrap(failure) instanceof RedisNoScriptException
                     && !result.isDone()) {
+                if (beforeResend != null) {
+                    beforeResend.run();
+                }
                 RedisFuture<T> again = commands.eval(text, type, keys, args);
                 CompletableFuture<Long> againAcks = acks(commands, result, replicas,
                         timeoutMillis);
