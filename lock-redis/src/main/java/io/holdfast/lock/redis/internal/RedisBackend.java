@@ -31,7 +31,9 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.concurrent.atomic.AtomicLong;
@@ -524,11 +526,22 @@ public final class RedisBackend implements AutoCloseable {
         if (users.decrementAndGet() != 0) {
             return;
         }
+        CompletableFuture<StatefulRedisPubSubConnection<String, String>> opening;
         synchronized (this) {
-            if (pubSub != null) {
-                // closes it once open, if it is still opening
-                pubSub.thenAccept(this::closeQuietly);
-                pubSub = null;
+            opening = pubSub;
+            pubSub = null;
+        }
+        if (opening != null) {
+            // Waits here (bounded) for a connection still opening and closes it on this thread.
+            // Never as a callback of the opening: that runs on Lettuce's event loop, where a
+            // blocking close waits for the event loop itself, and the client's shutdown below
+            // then waits for that event loop forever.
+            try {
+                closeQuietly(opening.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                LOG.debug("the pub/sub connection to {} was not open at close", endpoint, e);
             }
         }
         if (connection != null) {
