@@ -11,8 +11,8 @@ module io.holdfast.lock {
     exports io.holdfast.lock;
     exports io.holdfast.lock.spi;
 
-    // Not an API: helpers of holdfast's own modules (durations, names, secrets, metrics, the
-    // manager base of issue 11 item 2). Qualified, so no application can depend on them.
+    // Not an API: helpers of holdfast's own modules (durations, names, name encoding, owner ids,
+    // secrets, metrics). Qualified, so no application can depend on them.
     exports io.holdfast.lock.internal to
             io.holdfast.lock.local, io.holdfast.lock.redis, io.holdfast.lock.testkit,
             io.holdfast.cli, io.holdfast.spring, io.holdfast.benchmarks;

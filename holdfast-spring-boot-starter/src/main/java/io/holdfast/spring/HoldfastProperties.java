@@ -23,12 +23,16 @@ public class HoldfastProperties {
     private String useNewLocks;
 
     /**
-     * The new backend (LOCK_BACKEND): redis, or local (in-process; does not coordinate
-     * processes). Default redis when a Redis URL is set, else local.
+     * The new backend (LOCK_BACKEND): the name of any installed backend but file, such as redis
+     * or local (in-process; does not coordinate processes). Default redis when a Redis URL is
+     * set; without one, use-new-locks true or dual needs it.
      */
     private String backend;
 
-    /** Redis key namespace (LOCK_NAMESPACE): letters, digits, '.', '_', ':', '-'. Default holdfast. */
+    /**
+     * Redis key namespace (LOCK_NAMESPACE): 1 to 64 printable ASCII characters without spaces or
+     * braces. Default holdfast.
+     */
     private String namespace;
 
     /** Redis lease (LOCK_LEASE), renewed every third of it while held. Default 30s. */
@@ -40,7 +44,10 @@ public class HoldfastProperties {
     /** How long to wait for the replicas (LOCK_REPLICA_TIMEOUT). Default 100ms. */
     private Duration replicaTimeout;
 
-    /** Directory of lock and flag files (LOCK_DIR). Default holdfast-locks in the temp directory. */
+    /**
+     * Directory of lock and flag files (LOCK_DIR). Default /var/lib/holdfast if it exists, else
+     * holdfast-locks in the temp directory.
+     */
     private String lockDir;
 
     private final Redis redis = new Redis();
