@@ -9,7 +9,9 @@ are counted, so the JVM's start-up and the contender's connection are left out.
 Per thread group (thread name without its trailing number): CPU samples (jdk.ExecutionSample) and
 their share, the top leaf frames and the top first frames of holdfast / Lettuce / Netty code;
 then park events (jdk.ThreadPark, recorded with locking-threshold=0ms): how often and how long
-each thread group parked (a park that ends is a thread wake-up). Needs the JDK's `jfr` tool.
+each thread group parked (a park that ends is a thread wake-up); then allocation samples
+(jdk.ObjectAllocationSample, by weight) per thread group, by class and by first holdfast / Lettuce /
+Netty frame. Needs the JDK's `jfr` tool.
 """
 import collections
 import json
@@ -18,8 +20,8 @@ import subprocess
 import sys
 
 
-def events(path, name):
-    out = subprocess.run(["jfr", "print", "--json", "--stack-depth", "64", "--events", name, path],
+def events(path, name, depth=64):
+    out = subprocess.run(["jfr", "print", "--json", "--stack-depth", str(depth), "--events", name, path],
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out)["recording"]["events"]
 
@@ -49,14 +51,29 @@ def main(argv):
     parks = collections.Counter()
     park_nanos = collections.defaultdict(list)
     park_site = collections.defaultdict(collections.Counter)
+    alloc = collections.Counter()
+    alloc_class = collections.defaultdict(collections.Counter)
+    alloc_site = collections.defaultdict(collections.Counter)
     for path in argv:
         sampled = events(path, "jdk.ExecutionSample")
-        parked = events(path, "jdk.ThreadPark")
+        # parks can number hundreds of thousands (Spring's lock): a shallow stack keeps them in memory
+        parked = events(path, "jdk.ThreadPark", 12)
+        allocated = events(path, "jdk.ObjectAllocationSample", 16)
         go = min((e["values"]["startTime"] for e in sampled + parked
                   if group(e["values"].get("sampledThread") or e["values"].get("eventThread")) == "bench"),
                  default="")
         sampled = [e for e in sampled if e["values"]["startTime"] >= go]
         parked = [e for e in parked if e["values"]["startTime"] >= go]
+        allocated = [e for e in allocated if e["values"]["startTime"] >= go]
+        for e in allocated:
+            g = group(e["values"]["eventThread"])
+            w = e["values"]["weight"]
+            cls = e["values"]["objectClass"]["name"].replace("/", ".")
+            frames = e["values"]["stackTrace"]["frames"] if e["values"]["stackTrace"] else []
+            site = next((frame_name(f) for f in frames if frame_name(f).startswith(OURS)), "(JDK only)")
+            alloc[g] += w
+            alloc_class[g][cls] += w
+            alloc_site[g][site] += w
         for e in sampled:
             g = group(e["values"]["sampledThread"])
             frames = e["values"]["stackTrace"]["frames"] if e["values"]["stackTrace"] else []
@@ -73,16 +90,8 @@ def main(argv):
             frames = e["values"]["stackTrace"]["frames"] if e["values"]["stackTrace"] else []
             site = next((frame_name(f) for f in frames if frame_name(f).startswith(OURS)), "(JDK only)")
             park_site[g][site] += 1
-    total = sum(samples.values()) or 1
-    print("## CPU samples by thread group (%d samples)" % total)
-    for g, n in samples.most_common():
-        print("\n%-40s %6d  %5.1f %%" % (g, n, 100.0 * n / total))
-        print("  leaf frames:")
-        for f, k in leaf[g].most_common(top):
-            print("    %5.1f %%  %s" % (100.0 * k / n, f))
-        print("  first holdfast/Lettuce/Netty frame:")
-        for f, k in first_ours[g].most_common(top):
-            print("    %5.1f %%  %s" % (100.0 * k / n, f))
+    print("## CPU samples by thread group (%d samples)" % sum(samples.values()))
+    shares(samples, "%6d", 1, [("leaf frames", leaf), ("first holdfast/Lettuce/Netty frame", first_ours)], top)
     print("\n## Parks (thread wake-ups) by thread group")
     for g, n in parks.most_common():
         d = sorted(x for x in park_nanos[g] if x == x)
@@ -90,6 +99,20 @@ def main(argv):
         p99 = d[min(len(d) - 1, int(len(d) * 0.99))] / 1e3 if d else float("nan")
         print("%-40s %7d parks, p50 %8.1f µs, p99 %9.1f µs; where: %s" % (
             g, n, p50, p99, "; ".join("%s %d" % (s, k) for s, k in park_site[g].most_common(3))))
+    print("\n## Allocation (jdk.ObjectAllocationSample weight, %.1f MB) by thread group"
+          % (sum(alloc.values()) / 1e6))
+    shares(alloc, "%8.1f MB", 1e6, [("by class", alloc_class), ("first holdfast/Lettuce/Netty frame", alloc_site)], top)
+
+
+def shares(totals, amount, unit, breakdowns, top):
+    """Per thread group: its amount and share, then its top entries of each breakdown."""
+    total = sum(totals.values()) or 1
+    for g, n in totals.most_common():
+        print(("\n%-40s " + amount + "  %5.1f %%") % (g, n / unit, 100.0 * n / total))
+        for title, counts in breakdowns:
+            print("  %s:" % title)
+            for f, k in counts[g].most_common(top):
+                print("    %5.1f %%  %s" % (100.0 * k / n, f))
 
 
 if __name__ == "__main__":
