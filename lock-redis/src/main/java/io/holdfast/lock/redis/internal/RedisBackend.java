@@ -20,7 +20,6 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.lang.reflect.Method;
@@ -95,13 +94,15 @@ public final class RedisBackend implements AutoCloseable {
         StatefulConnection<String, String> c;
         try {
             if (clusterClient != null) {
-                StatefulRedisClusterConnection<String, String> cc = clusterClient.connect();
+                StatefulRedisClusterConnection<String, String> cc =
+                        clusterClient.connect(ExactUtf8Codec.INSTANCE);
                 cc.setTimeout(settings.timeout());
                 commands = cc.async();
                 c = cc;
             } else {
                 StatefulRedisConnection<String, String> sc =
-                        connectUri != null ? client.connect(connectUri) : client.connect();
+                        connectUri != null ? client.connect(ExactUtf8Codec.INSTANCE, connectUri)
+                                : client.connect(ExactUtf8Codec.INSTANCE);
                 sc.setTimeout(settings.timeout());
                 commands = sc.async();
                 c = sc;
@@ -499,19 +500,20 @@ public final class RedisBackend implements AutoCloseable {
     /** Opens the pub/sub connection asynchronously where Lettuce can. */
     private CompletableFuture<StatefulRedisPubSubConnection<String, String>> connectPubSub() {
         if (clusterClient != null) {
-            return clusterClient.connectPubSubAsync(StringCodec.UTF8)
+            return clusterClient.connectPubSubAsync(ExactUtf8Codec.INSTANCE)
                     .thenApply(c -> (StatefulRedisPubSubConnection<String, String>) c);
         }
         RedisURI target = connectUri != null ? connectUri : ownedUri;
         if (target != null) {
-            return client.connectPubSubAsync(StringCodec.UTF8, target).toCompletableFuture();
+            return client.connectPubSubAsync(ExactUtf8Codec.INSTANCE, target)
+                    .toCompletableFuture();
         }
         // a caller's client with its own default URI: Lettuce connects to it only synchronously
         CompletableFuture<StatefulRedisPubSubConnection<String, String>> f =
                 new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                f.complete(client.connectPubSub());
+                f.complete(client.connectPubSub(ExactUtf8Codec.INSTANCE));
             } catch (RuntimeException e) {
                 f.completeExceptionally(e);
             }
