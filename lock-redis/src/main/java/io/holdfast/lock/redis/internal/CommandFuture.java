@@ -1,9 +1,8 @@
 package io.holdfast.lock.redis.internal;
 
-import java.util.List;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 
 /**
@@ -14,7 +13,9 @@ import java.util.concurrent.Future;
  */
 final class CommandFuture<T> extends CompletableFuture<T> {
 
-    private final List<Future<?>> commands = new CopyOnWriteArrayList<>();
+    /** The commands a cancellation must reach (at most four: a script, WAIT, their resends). */
+    private Future<?>[] commands = new Future<?>[2];
+    private int tracked;
 
     /** Completes with {@code result}; cancelling it cancels {@code commands}. */
     static <T> CommandFuture<T> of(CompletionStage<T> result, Future<?>... commands) {
@@ -28,18 +29,26 @@ final class CommandFuture<T> extends CompletableFuture<T> {
 
     /** Completes like {@code stage} once it completes, with its failure unwrapped. */
     void follow(CompletionStage<? extends T> stage) {
-        stage.whenComplete((value, failure) -> {
-            if (failure == null) {
-                complete(value);
-            } else {
-                completeExceptionally(Failures.unwrap(failure));
-            }
-        });
+        stage.whenComplete(this::settle);
+    }
+
+    /** Completes with {@code value}, or with {@code failure} unwrapped if it is not null. */
+    void settle(T value, Throwable failure) {
+        if (failure == null) {
+            complete(value);
+        } else {
+            completeExceptionally(Failures.unwrap(failure));
+        }
     }
 
     /** Adds a command that a cancellation must reach (cancelled at once if already cancelled). */
     void track(Future<?> command) {
-        commands.add(command);
+        synchronized (this) {
+            if (tracked == commands.length) {
+                commands = Arrays.copyOf(commands, 2 * tracked);
+            }
+            commands[tracked++] = command;
+        }
         if (isCancelled()) {
             command.cancel(false);
         }
@@ -49,7 +58,13 @@ final class CommandFuture<T> extends CompletableFuture<T> {
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = super.cancel(mayInterruptIfRunning);
-        commands.forEach(c -> c.cancel(false));
+        Future<?>[] reached;
+        synchronized (this) {
+            reached = Arrays.copyOf(commands, tracked);
+        }
+        for (Future<?> c : reached) {
+            c.cancel(false);
+        }
         return cancelled;
     }
 }
