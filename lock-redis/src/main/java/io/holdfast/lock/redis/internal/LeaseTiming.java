@@ -33,6 +33,8 @@ public final class LeaseTiming {
     private final Duration queueRefresh;
     private final Duration claim;
     private final Duration checkPeriod;
+    /** Computed once: {@code Duration.dividedBy} divides in {@code BigDecimal}, per handoff. */
+    private final Duration claimConfirmDelay;
     private final long leaseValidityNanos;
     private final long claimValidityNanos;
 
@@ -42,6 +44,7 @@ public final class LeaseTiming {
                 Math.max(MIN_PERIOD.toMillis(), lease.toMillis() / 4)));
         this.claim = queueRefresh.multipliedBy(3);
         this.checkPeriod = max(MIN_PERIOD, claim.dividedBy(20));
+        this.claimConfirmDelay = claim.dividedBy(3);
         this.leaseValidityNanos = lease.minus(margin(lease)).toNanos();
         this.claimValidityNanos = claim.minus(margin(claim)).toNanos();
     }
@@ -104,7 +107,7 @@ public final class LeaseTiming {
 
     /** When a claim is confirmed to the full lease: a third of the way into the claim. */
     public Duration claimConfirmDelay() {
-        return claim.dividedBy(3);
+        return claimConfirmDelay;
     }
 
     /** How much earlier than the claim a holder stops trusting it: claim/10 + 2ms. */
