@@ -57,8 +57,8 @@ public final class LockProtocol {
     private final String leaseArg;
     private final String entryArg;
     private final String claimArg;
-    private final Duration lease;
-    private final Duration claim;
+    private final long leaseMillis;
+    private final long claimMillis;
     private final long leaseNanos;
     private final LeaseTiming timing;
     /** Numbers this manager's acquire attempts, so that every owner value is unique. */
@@ -79,8 +79,8 @@ public final class LockProtocol {
         this.leaseArg = Long.toString(s.lease().toMillis());
         this.entryArg = Long.toString(timing.queueEntryLifetime().toMillis());
         this.claimArg = Long.toString(timing.claim().toMillis());
-        this.lease = s.lease();
-        this.claim = timing.claim();
+        this.leaseMillis = s.lease().toMillis();
+        this.claimMillis = timing.claim().toMillis();
         this.leaseNanos = s.lease().toNanos();
         this.minReplicaAcks = s.minReplicaAcks();
         this.replicaAckTimeoutMillis = s.replicaAckTimeout().toMillis();
@@ -98,7 +98,8 @@ public final class LockProtocol {
      * (see {@link OwnerValue}): unique per attempt, naming this manager's claim lease and lease.
      */
     public String newOwner(String ownerId, long thread) {
-        return OwnerValue.of(ownerId, thread, attempts.incrementAndGet(), claim, lease).value();
+        return OwnerValue.text(ownerId, thread, System.currentTimeMillis(),
+                attempts.incrementAndGet(), claimMillis, leaseMillis);
     }
 
     /**

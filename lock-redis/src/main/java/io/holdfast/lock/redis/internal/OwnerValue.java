@@ -34,10 +34,19 @@ public record OwnerValue(String value, String ownerId, String thread, long epoch
     public static OwnerValue of(String ownerId, long thread, long attempt, Duration claim,
             Duration lease) {
         long now = System.currentTimeMillis();
-        String value = ownerId + ":" + thread + ":" + now + ":" + attempt + ":" + claim.toMillis()
-                + ":" + lease.toMillis();
-        return new OwnerValue(value, ownerId, Long.toString(thread), now, attempt,
-                claim.toMillis(), lease.toMillis());
+        return new OwnerValue(text(ownerId, thread, now, attempt, claim.toMillis(),
+                lease.toMillis()), ownerId, Long.toString(thread), now, attempt, claim.toMillis(),
+                lease.toMillis());
+    }
+
+    /**
+     * The value of one acquire attempt begun at {@code epochMillis}, as {@link #of} holds it,
+     * without building the record: the acquire path's form, once per attempt.
+     */
+    public static String text(String ownerId, long thread, long epochMillis, long attempt,
+            long claimMillis, long leaseMillis) {
+        return ownerId + ":" + thread + ":" + epochMillis + ":" + attempt + ":" + claimMillis + ":"
+                + leaseMillis;
     }
 
     /** A stored value without its waiter mark. */
