@@ -30,8 +30,8 @@ public final class GrantNotifications {
     private final String channel;
     private final LockMetrics metrics;
     private final long timeoutNanos;
-    private final ConcurrentHashMap<String, CompletableFuture<Long>> pending =
-            new ConcurrentHashMap<>();
+    /** The registered waits by owner value (unique per acquire attempt). */
+    private final ConcurrentHashMap<String, Expected> pending = new ConcurrentHashMap<>();
     private CompletableFuture<Void> subscribed;
     private boolean listening;
     private volatile boolean confirmed;
@@ -58,7 +58,7 @@ public final class GrantNotifications {
      * close the registration when the wait ends.
      */
     public Expected expect(String lockKey, String owner) {
-        return new Expected(lockKey + " " + owner);
+        return new Expected(lockKey, owner);
     }
 
     /** True once the channel's subscription was confirmed. */
@@ -137,11 +137,11 @@ public final class GrantNotifications {
             LOG.debug("ignoring malformed grant message on {}", channel);
             return;
         }
-        String wait = message.substring(second + 1) + " " + message.substring(0, first);
-        CompletableFuture<Long> grant = pending.get(wait);
-        if (grant != null) {
+        Expected wait = pending.get(message.substring(0, first));
+        if (wait != null && message.length() - second - 1 == wait.lockKey.length()
+                && message.startsWith(wait.lockKey, second + 1)) {
             try {
-                grant.complete(Long.parseLong(message.substring(first + 1, second)));
+                wait.grant.complete(Long.parseLong(message.substring(first + 1, second)));
                 metrics.notification();
             } catch (NumberFormatException e) {
                 LOG.debug("ignoring malformed grant message on {}", channel);
@@ -151,17 +151,14 @@ public final class GrantNotifications {
 
     /** One owner's registration for grant messages of one lock. Used by one thread. */
     public final class Expected implements AutoCloseable {
-        private final String wait;
-        private CompletableFuture<Long> grant;
+        private final String lockKey;
+        private final String owner;
+        private volatile CompletableFuture<Long> grant = new CompletableFuture<>();
 
-        private Expected(String wait) {
-            this.wait = wait;
-            arm();
-        }
-
-        private void arm() {
-            grant = new CompletableFuture<>();
-            pending.put(wait, grant);
+        private Expected(String lockKey, String owner) {
+            this.lockKey = lockKey;
+            this.owner = owner;
+            pending.put(owner, this);
         }
 
         /**
@@ -173,7 +170,7 @@ public final class GrantNotifications {
         public Long await(long nanos) throws InterruptedException {
             try {
                 Long token = grant.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
-                arm();
+                grant = new CompletableFuture<>();
                 return token;
             } catch (TimeoutException e) {
                 return null;
@@ -184,7 +181,7 @@ public final class GrantNotifications {
 
         @Override
         public void close() {
-            pending.remove(wait, grant);
+            pending.remove(owner, this);
         }
     }
 }
