@@ -34,6 +34,23 @@ class KeyLayoutTest {
     }
 
     @Test
+    void aResourceLockedAgain_reusesItsKeys_andNamesSharingASlotKeepTheirOwn() {
+        KeyLayout.LockKeys job = layout.lock("job");
+        assertThat(layout.lock("job")).isSameAs(job);
+
+        // "Aa" and "BB" have the same hashCode, so they take turns in one slot of the cache
+        assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+        for (int i = 0; i < 3; i++) {
+            assertThat(layout.lock("Aa").lock()).isEqualTo("holdfast:{Aa}:lock");
+            assertThat(layout.lock("BB").lock()).isEqualTo("holdfast:{BB}:lock");
+        }
+        // more names than slots: every one still gets its own keys
+        for (int i = 0; i < 10 * KeyLayout.CACHED; i++) {
+            assertThat(layout.lock("r" + i).lock()).isEqualTo("holdfast:{r" + i + "}:lock");
+        }
+    }
+
+    @Test
     void distinctNames_neverCollide() {
         Set<String> keys = new HashSet<>();
         Set<String> flags = new HashSet<>();
