@@ -14,6 +14,8 @@ enum ContenderKind {
     HOLDFAST("holdfast", true),
     /** holdfast with releases that do not wait for Redis's reply ({@code waitForRelease(false)}). */
     HOLDFAST_FAST_RELEASE("holdfast-nowait", true),
+    /** holdfast with every miss sent to Redis ({@code cacheMisses(false)}): the miss cache's baseline. */
+    HOLDFAST_NO_CACHE("holdfast-nocache", true),
     REDISSON("redisson", true),
     SPRING_PUB_SUB("spring-pubsub", true),
     SPRING_SPIN("spring-spin", true),
@@ -50,6 +52,9 @@ enum ContenderKind {
             case HOLDFAST_FAST_RELEASE:
                 return new HoldfastContender(RedisLockManager.create(RedisLockSettings.builder()
                         .uri(redisUri).waitForRelease(false).build()));
+            case HOLDFAST_NO_CACHE:
+                return new HoldfastContender(RedisLockManager.create(RedisLockSettings.builder()
+                        .uri(redisUri).cacheMisses(false).build()));
             case REDISSON:
                 return new RedissonContender(redisUri);
             case SPRING_PUB_SUB:
