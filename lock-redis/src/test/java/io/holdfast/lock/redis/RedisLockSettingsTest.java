@@ -157,6 +157,17 @@ class RedisLockSettingsTest {
     }
 
     @Test
+    void cacheMisses_defaultsToOn_isCopiedByFrom_andShownOnlyWhenOff() {
+        RedisLockSettings defaults = RedisLockSettings.builder().uri("redis://localhost").build();
+        assertThat(defaults.cacheMisses()).isTrue();
+        assertThat(defaults.toString()).doesNotContain("misses");
+        RedisLockSettings off = RedisLockSettings.builder().uri("redis://localhost").cacheMisses(false).build();
+        assertThat(off.cacheMisses()).isFalse();
+        assertThat(RedisLockSettings.from(off).build().cacheMisses()).isFalse();
+        assertThat(off.toString()).contains("misses not cached");
+    }
+
+    @Test
     void waitForRelease_defaultsToWaiting_isCopiedByFrom_andShownOnlyWhenOff() {
         RedisLockSettings defaults = RedisLockSettings.of("redis://localhost");
         assertThat(defaults.waitForRelease()).isTrue();

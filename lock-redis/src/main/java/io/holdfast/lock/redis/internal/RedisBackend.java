@@ -255,7 +255,7 @@ public final class RedisBackend implements AutoCloseable {
         preloadScripts(timeoutNanos);
         probePermissions(timeoutNanos);
         checkEvictionPolicy();
-        if (settings.cacheMisses()) {
+        if (settings.cacheMisses() && clusterClient == null) { // Cluster: one connection per node
             misses = MissCache.track(connection, endpoint, timeoutNanos);
         }
     }
