@@ -36,8 +36,8 @@ public final class RedisLockSettings {
     public static final boolean DEFAULT_RENEWAL = true;
     /** Default wait strategy. */
     public static final WaitStrategy DEFAULT_WAIT_STRATEGY = WaitStrategy.PUBSUB;
-    /** Default {@link Builder#cacheMisses}: misses are answered from the client-side cache. */
-    public static final boolean DEFAULT_CACHE_MISSES = true;
+    /** Default {@link Builder#cacheMisses}: every miss asks Redis. */
+    public static final boolean DEFAULT_CACHE_MISSES = false;
     /** Default {@link Builder#waitForRelease}: a release waits for Redis's reply. */
     public static final boolean DEFAULT_WAIT_FOR_RELEASE = true;
     /** Default replica acknowledgements required after an acquire: none. */
@@ -246,7 +246,7 @@ public final class RedisLockSettings {
                 + Durations.format(lease) + (renewal ? ", renewed" : ", not renewed") + ", wait "
                 + waitStrategy + ", replica acks " + minReplicaAcks + ", local handoffs "
                 + localHandoffs() + (waitForRelease ? "" : ", releases do not wait")
-                + (cacheMisses ? "" : ", misses not cached") + ", timeout "
+                + (cacheMisses ? ", misses cached" : "") + ", timeout "
                 + Durations.format(timeout) + "]";
     }
 
@@ -464,7 +464,7 @@ public final class RedisLockSettings {
 
         /**
          * Whether a zero-wait {@code tryAcquire} of an exclusive lease that found the lock held
-         * may be answered "busy" again without a round trip (default true). Redis's client-side
+         * may be answered "busy" again without a round trip (default false). Redis's client-side
          * caching ({@code CLIENT TRACKING}, RESP3) tells the manager's command connection when
          * any key that miss read changes or expires: a release, a renewal, a new holder, a
          * flush. Until then, and never beyond the holder's remaining lease as the miss reported
@@ -477,6 +477,16 @@ public final class RedisLockSettings {
          * requests, whose outcome depends on queue entries that expire without a key changing.
          * The cost while on: Redis keeps, per manager connection, the keys its commands read, and
          * sends one small invalidation message when such a key changes.
+         *
+         * <p>Why it is off by default: the invalidation reaches this manager on its own
+         * connection, a little after the release that caused it returned to its caller (Redis
+         * writes it before the release's reply, but this process reads it on its own schedule). A
+         * process told of the release out of band (a message, a database row, another thread of
+         * this process that released through another manager) may still be answered "busy" for
+         * that moment, as it could with a miss sent just before the release. Mutual exclusion,
+         * fencing and everything this manager itself observes are unchanged. Turn it on where
+         * instances only learn of a release through the lock, as scheduled jobs polling with
+         * {@code tryAcquire} do.
          */
         public Builder cacheMisses(boolean cacheMisses) {
             this.cacheMisses = cacheMisses;

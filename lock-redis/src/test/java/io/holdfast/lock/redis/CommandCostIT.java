@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the counter; the release reads before it deletes, so a value that is not ours is never touched
  * (issue 10, defect 5). Redisson executes 12 for the same. A {@code tryAcquire} that misses sends one
  * command, as {@code MONITOR} sees what clients send (not what scripts run); with the miss cache
- * (the default), only the first of a run of misses does, while the holder holds.
+ * ({@code cacheMisses(true)}), only the first of a run of misses does, while the holder holds.
  */
 class CommandCostIT {
 
@@ -82,7 +82,7 @@ class CommandCostIT {
     }
 
     /**
-     * Issue 16 (S5 stretch): with the miss cache (the default), the first miss is one command and
+     * Issue 16 (S5 stretch): with the miss cache ({@code cacheMisses(true)}), the first miss is one command and
      * the misses after it none, while Redis has not invalidated the lock key.
      */
     @Test
@@ -90,7 +90,7 @@ class CommandCostIT {
         String namespace = "miss-" + UUID.randomUUID().toString().substring(0, 8);
         int misses = 50;
         try (RedisLockManager m = RedisLockManager.create(RedisLockSettings.builder().uri(redis.uri())
-                        .namespace(namespace).lease(Duration.ofMinutes(1)).build());
+                        .namespace(namespace).lease(Duration.ofMinutes(1)).cacheMisses(true).build());
                 RawRedis raw = new RawRedis(redis.uri())) {
             raw.sync().set(RawRedis.lockKey(namespace, "job"), "other:1:1:60000", SetArgs.Builder.px(60_000));
             try (Monitor monitor = Monitor.start(redis.uri())) {

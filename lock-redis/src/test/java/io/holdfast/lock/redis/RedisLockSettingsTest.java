@@ -157,14 +157,14 @@ class RedisLockSettingsTest {
     }
 
     @Test
-    void cacheMisses_defaultsToOn_isCopiedByFrom_andShownOnlyWhenOff() {
+    void cacheMisses_defaultsToOff_isCopiedByFrom_andShownOnlyWhenOn() {
         RedisLockSettings defaults = RedisLockSettings.builder().uri("redis://localhost").build();
-        assertThat(defaults.cacheMisses()).isTrue();
+        assertThat(defaults.cacheMisses()).isFalse();
         assertThat(defaults.toString()).doesNotContain("misses");
-        RedisLockSettings off = RedisLockSettings.builder().uri("redis://localhost").cacheMisses(false).build();
-        assertThat(off.cacheMisses()).isFalse();
-        assertThat(RedisLockSettings.from(off).build().cacheMisses()).isFalse();
-        assertThat(off.toString()).contains("misses not cached");
+        RedisLockSettings on = RedisLockSettings.builder().uri("redis://localhost").cacheMisses(true).build();
+        assertThat(on.cacheMisses()).isTrue();
+        assertThat(RedisLockSettings.from(on).build().cacheMisses()).isTrue();
+        assertThat(on.toString()).contains("misses cached");
     }
 
     @Test

@@ -41,66 +41,91 @@ class MissCacheReconnectIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
-    private static FaultProxy proxy() {
-        URI u = URI.create(redis.uri());
-        return FaultProxy.start(u.getHost(), u.getPort());
-    }
+    /** A manager behind a fault proxy, a holder talking to Redis directly, and a raw connection. */
+    private static final class Setup implements AutoCloseable {
+        final FaultProxy proxy;
+        final RedisLockManager holder;
+        final RedisLockManager m;
+        final RedisClient admin;
+        final StatefulRedisConnection<String, String> raw;
 
-    private static RedisLockManager manager(String uri, String namespace) {
-        return RedisLockManager.create(RedisLockSettings.builder().uri(uri).namespace(namespace)
-                .lease(Duration.ofMinutes(1)).build());
-    }
-
-    private static String proxied(FaultProxy proxy) {
-        return "redis://" + proxy.host() + ":" + proxy.port();
-    }
-
-    private static String namespace() {
-        return "mcr-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static long evalshaCalls(StatefulRedisConnection<String, String> raw) {
-        for (String line : raw.sync().info("commandstats").split("\r?\n")) {
-            if (line.startsWith("cmdstat_evalsha:")) {
-                int i = line.indexOf("calls=");
-                return Long.parseLong(line.substring(i + 6, line.indexOf(',', i)));
-            }
+        Setup() {
+            URI u = URI.create(redis.uri());
+            String ns = "mcr-" + UUID.randomUUID().toString().substring(0, 8);
+            proxy = FaultProxy.start(u.getHost(), u.getPort());
+            holder = manager(redis.uri(), ns);
+            m = manager("redis://" + proxy.host() + ":" + proxy.port(), ns);
+            admin = RedisClient.create(redis.uri());
+            raw = admin.connect();
         }
-        return 0;
-    }
 
-    /** A round trip on the manager's command connection: every push before its reply is seen. */
-    private static void roundTrip(RedisLockManager m) {
-        m.inspect("barrier-" + UUID.randomUUID());
-    }
+        private static RedisLockManager manager(String uri, String namespace) {
+            return RedisLockManager.create(RedisLockSettings.builder().uri(uri).namespace(namespace)
+                    .lease(Duration.ofMinutes(1)).cacheMisses(true).build());
+        }
 
-    /** Cuts every connection of {@code proxy} (queued bytes dropped) and waits for Lettuce to reconnect. */
-    private static void cutAndReconnect(FaultProxy proxy, RedisLockManager m) {
-        long accepted = proxy.acceptedConnections();
-        int open = proxy.openConnections();
-        proxy.reset();
-        proxy.pass();
-        await().atMost(PATIENCE).until(() -> proxy.acceptedConnections() >= accepted + open
-                && proxy.openConnections() >= open);
+        long evalshaCalls() {
+            for (String line : raw.sync().info("commandstats").split("\r?\n")) {
+                if (line.startsWith("cmdstat_evalsha:")) {
+                    int i = line.indexOf("calls=");
+                    return Long.parseLong(line.substring(i + 6, line.indexOf(',', i)));
+                }
+            }
+            return 0;
+        }
+
+        /** A miss of the manager whose script ran in Redis while its reply is held in the proxy. */
+        CompletableFuture<Optional<Lease>> missWithReplyHeld() {
+            raw.sync().configResetstat();
+            proxy.holdReplies();
+            CompletableFuture<Optional<Lease>> miss = CompletableFuture.supplyAsync(() -> m.tryAcquire("job"));
+            await().atMost(PATIENCE).until(() -> evalshaCalls() == 1); // the script ran: busy
+            return miss;
+        }
+
+        /** Cuts every connection of the proxy (queued bytes dropped) and waits for Lettuce to reconnect. */
+        void cutAndReconnect() {
+            long accepted = proxy.acceptedConnections();
+            int open = proxy.openConnections();
+            proxy.reset();
+            proxy.pass();
+            await().atMost(PATIENCE).until(() -> proxy.acceptedConnections() >= accepted + open
+                    && proxy.openConnections() >= open);
+        }
+
+        /**
+         * After a round trip on the manager's command connection (every push before its reply is
+         * seen), the manager's next attempt must get the lock.
+         */
+        void nextAttemptGetsTheLock(String as) {
+            m.inspect("barrier-" + UUID.randomUUID());
+            Optional<Lease> next = m.tryAcquire("job");
+            assertThat(next).as(as).isPresent();
+            next.get().release();
+        }
+
+        @Override
+        public void close() {
+            m.close();
+            holder.close();
+            raw.close();
+            admin.shutdown();
+            proxy.close();
+        }
     }
 
     @Test
     void cachedMiss_connectionCutWhileTheHolderReleases_nextAttemptAfterTheReconnectGetsTheLock() throws Exception {
-        String ns = namespace();
-        try (FaultProxy proxy = proxy();
-                RedisLockManager holder = manager(redis.uri(), ns);
-                RedisLockManager m = manager(proxied(proxy), ns);
-                RedisClient admin = RedisClient.create(redis.uri());
-                StatefulRedisConnection<String, String> raw = admin.connect()) {
-            Lease held = holder.acquire("job", PATIENCE);
-            assertThat(m.tryAcquire("job")).isEmpty();
-            raw.sync().configResetstat();
-            assertThat(m.tryAcquire("job")).isEmpty();
-            assertThat(evalshaCalls(raw)).as("the miss is remembered").isZero();
-            proxy.blackhole(); // the invalidation of the release below never reaches the manager
+        try (Setup t = new Setup()) {
+            Lease held = t.holder.acquire("job", PATIENCE);
+            assertThat(t.m.tryAcquire("job")).isEmpty();
+            t.raw.sync().configResetstat();
+            assertThat(t.m.tryAcquire("job")).isEmpty();
+            assertThat(t.evalshaCalls()).as("the miss is remembered").isZero();
+            t.proxy.blackhole(); // the invalidation of the release below never reaches the manager
             assertThat(held.release()).isTrue();
-            cutAndReconnect(proxy, m);
-            Optional<Lease> next = m.tryAcquire("job");
+            t.cutAndReconnect();
+            Optional<Lease> next = t.m.tryAcquire("job"); // no barrier: the very first attempt
             assertThat(next).as("the first attempt after the reconnect").isPresent();
             next.get().release();
         }
@@ -108,49 +133,27 @@ class MissCacheReconnectIT {
 
     @Test
     void missReplyHeld_whileTheHolderReleases_isNotRememberedPastTheInvalidation() throws Exception {
-        String ns = namespace();
-        try (FaultProxy proxy = proxy();
-                RedisLockManager holder = manager(redis.uri(), ns);
-                RedisLockManager m = manager(proxied(proxy), ns);
-                RedisClient admin = RedisClient.create(redis.uri());
-                StatefulRedisConnection<String, String> raw = admin.connect()) {
+        try (Setup t = new Setup()) {
             for (int i = 0; i < 20; i++) {
-                Lease held = holder.acquire("job", PATIENCE);
-                raw.sync().configResetstat();
-                proxy.holdReplies();
-                CompletableFuture<Optional<Lease>> miss = CompletableFuture.supplyAsync(() -> m.tryAcquire("job"));
-                await().atMost(PATIENCE).until(() -> evalshaCalls(raw) == 1); // the script ran: busy
+                Lease held = t.holder.acquire("job", PATIENCE);
+                CompletableFuture<Optional<Lease>> miss = t.missWithReplyHeld();
                 assertThat(held.release()).isTrue(); // its invalidation queues behind the reply
-                proxy.pass();
+                t.proxy.pass();
                 assertThat(miss.get()).isEmpty();
-                roundTrip(m);
-                Optional<Lease> next = m.tryAcquire("job");
-                assertThat(next).as("round %d: after the invalidation", i).isPresent();
-                next.get().release();
+                t.nextAttemptGetsTheLock("round " + i + ": after the invalidation");
             }
         }
     }
 
     @Test
     void missReplyLostWithTheConnection_andReplayedOnTheNextOne_isNeverRemembered() throws Exception {
-        String ns = namespace();
-        try (FaultProxy proxy = proxy();
-                RedisLockManager holder = manager(redis.uri(), ns);
-                RedisLockManager m = manager(proxied(proxy), ns);
-                RedisClient admin = RedisClient.create(redis.uri());
-                StatefulRedisConnection<String, String> raw = admin.connect()) {
-            Lease held = holder.acquire("job", PATIENCE);
-            raw.sync().configResetstat();
-            proxy.holdReplies();
-            CompletableFuture<Optional<Lease>> miss = CompletableFuture.supplyAsync(() -> m.tryAcquire("job"));
-            await().atMost(PATIENCE).until(() -> evalshaCalls(raw) == 1);
-            cutAndReconnect(proxy, m); // the reply is dropped; Lettuce replays the command
+        try (Setup t = new Setup()) {
+            Lease held = t.holder.acquire("job", PATIENCE);
+            CompletableFuture<Optional<Lease>> miss = t.missWithReplyHeld();
+            t.cutAndReconnect(); // the reply is dropped; Lettuce replays the command
             assertThat(miss.get()).isEmpty();
             assertThat(held.release()).isTrue();
-            roundTrip(m);
-            Optional<Lease> next = m.tryAcquire("job");
-            assertThat(next).as("after the release, the replayed miss must not answer").isPresent();
-            next.get().release();
+            t.nextAttemptGetsTheLock("after the release, the replayed miss must not answer");
         }
     }
 }
