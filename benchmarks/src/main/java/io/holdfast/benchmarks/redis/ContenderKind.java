@@ -14,6 +14,8 @@ enum ContenderKind {
     HOLDFAST("holdfast", true),
     /** holdfast with releases that do not wait for Redis's reply ({@code waitForRelease(false)}). */
     HOLDFAST_FAST_RELEASE("holdfast-nowait", true),
+    /** holdfast with zero-wait misses answered from the client-side cache ({@code cacheMisses(true)}). */
+    HOLDFAST_MISS_CACHE("holdfast-cache", true),
     REDISSON("redisson", true),
     SPRING_PUB_SUB("spring-pubsub", true),
     SPRING_SPIN("spring-spin", true),
@@ -50,6 +52,9 @@ enum ContenderKind {
             case HOLDFAST_FAST_RELEASE:
                 return new HoldfastContender(RedisLockManager.create(RedisLockSettings.builder()
                         .uri(redisUri).waitForRelease(false).build()));
+            case HOLDFAST_MISS_CACHE:
+                return new HoldfastContender(RedisLockManager.create(RedisLockSettings.builder()
+                        .uri(redisUri).cacheMisses(true).build()));
             case REDISSON:
                 return new RedissonContender(redisUri);
             case SPRING_PUB_SUB:

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Exclusive-task overhead (issue 16): what {@link ExclusiveTasks#run} costs for a tick that runs (an
  * empty body) and for one that is skipped because another manager holds the task's lock, beside
  * plain {@code acquire} + {@code release}, {@code tryAcquire} + {@code release} and a
- * {@code tryAcquire} miss. One thread in the harness JVM, one {@link RedisLockManager} with its
+ * {@code tryAcquire} miss (also with {@code cacheMisses(true)}: answered from the miss cache
+ * after the first). One thread in the harness JVM, one {@link RedisLockManager} with its
  * defaults (no status manager: no minimum hold), against the harness's Redis. Each call is timed
  * alone (median and p99 in PING round trips); commands executed per call come from
  * {@code INFO commandstats} over the timed calls, commands sent from a {@code MONITOR} sample
@@ -44,7 +45,10 @@ final class TaskOverhead {
                 + "| call | p50 / p99 (RTT) [p50 µs] | commands sent / executed per call |\n| --- | ---: | ---: |\n");
         try (LockManager holder = RedisLockManager.create(RedisLockSettings.of(redisUri));
                 LockManager locks = RedisLockManager.create(RedisLockSettings.of(redisUri));
-                ExclusiveTasks tasks = ExclusiveTasks.builder(locks).build()) {
+                LockManager cached = RedisLockManager.create(RedisLockSettings.builder().uri(redisUri)
+                        .cacheMisses(true).build());
+                ExclusiveTasks tasks = ExclusiveTasks.builder(locks).build();
+                ExclusiveTasks cachedTasks = ExclusiveTasks.builder(cached).build()) {
             Lease held = holder.acquire(HELD, WAIT);
             try {
                 text.append(row("`acquire` + `release` (free lock)", () -> locks.acquire(FREE, WAIT).release(),
@@ -57,10 +61,18 @@ final class TaskOverhead {
                         throw new IllegalStateException("tryAcquire got " + HELD + " while another manager held it");
                     }
                 }, probe, rttNanos, calls));
+                text.append(row("`tryAcquire` miss, `cacheMisses(true)`", () -> {
+                    if (cached.tryAcquire(HELD).isPresent()) {
+                        throw new IllegalStateException("tryAcquire got " + HELD + " while another manager held it");
+                    }
+                }, probe, rttNanos, calls));
                 text.append(row("`ExclusiveTasks.run`, tick that runs (empty body)",
                         () -> expect(tasks.run(FREE, lease -> { }), TaskResult.Outcome.RAN), probe, rttNanos, calls));
                 text.append(row("`ExclusiveTasks.run`, tick skipped (another manager holds it)",
                         () -> expect(tasks.run(HELD, lease -> { }), TaskResult.Outcome.SKIPPED_HELD),
+                        probe, rttNanos, calls));
+                text.append(row("`ExclusiveTasks.run`, tick skipped, `cacheMisses(true)`",
+                        () -> expect(cachedTasks.run(HELD, lease -> { }), TaskResult.Outcome.SKIPPED_HELD),
                         probe, rttNanos, calls));
             } finally {
                 held.release();
@@ -93,7 +105,7 @@ final class TaskOverhead {
         long p50 = samples[calls / 2];
         long p99 = samples[Math.min(calls - 1, (int) (calls * 0.99))];
         return String.format(Locale.ROOT, "| %s | %.2f / %.2f [%.0f] | %.1f / %.1f |%n", name, (double) p50 / rttNanos,
-                (double) p99 / rttNanos, p50 / 1e3, executed * sentPerExecuted, executed);
+                (double) p99 / rttNanos, p50 / 1e3, executed == 0 ? 0 : executed * sentPerExecuted, executed);
     }
 
     /** The share of commands clients sent among those Redis executed while {@code call} runs in a loop. */

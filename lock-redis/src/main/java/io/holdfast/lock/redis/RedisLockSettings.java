@@ -36,6 +36,8 @@ public final class RedisLockSettings {
     public static final boolean DEFAULT_RENEWAL = true;
     /** Default wait strategy. */
     public static final WaitStrategy DEFAULT_WAIT_STRATEGY = WaitStrategy.PUBSUB;
+    /** Default {@link Builder#cacheMisses}: every miss asks Redis. */
+    public static final boolean DEFAULT_CACHE_MISSES = false;
     /** Default {@link Builder#waitForRelease}: a release waits for Redis's reply. */
     public static final boolean DEFAULT_WAIT_FOR_RELEASE = true;
     /** Default replica acknowledgements required after an acquire: none. */
@@ -72,6 +74,7 @@ public final class RedisLockSettings {
     private final int minReplicaAcks;
     private final int localHandoffs;
     private final boolean waitForRelease;
+    private final boolean cacheMisses;
     private final Duration replicaAckTimeout;
     private final int retryAttempts;
     private final Duration retryInitialBackoff;
@@ -92,6 +95,7 @@ public final class RedisLockSettings {
         minReplicaAcks = b.minReplicaAcks;
         localHandoffs = b.localHandoffs;
         waitForRelease = b.waitForRelease;
+        cacheMisses = b.cacheMisses;
         replicaAckTimeout = b.replicaAckTimeout;
         retryAttempts = b.retryAttempts;
         retryInitialBackoff = b.retryInitialBackoff;
@@ -187,6 +191,14 @@ public final class RedisLockSettings {
         return waitForRelease;
     }
 
+    /**
+     * Whether a zero-wait {@code tryAcquire} that finds the lock held may be answered without a
+     * round trip while Redis has not invalidated that answer (see {@link Builder#cacheMisses}).
+     */
+    public boolean cacheMisses() {
+        return cacheMisses;
+    }
+
     /** How long to wait for replica acknowledgements. */
     public Duration replicaAckTimeout() {
         return replicaAckTimeout;
@@ -233,7 +245,8 @@ public final class RedisLockSettings {
         return "RedisLockSettings[" + endpoint() + ", namespace " + namespace + ", lease "
                 + Durations.format(lease) + (renewal ? ", renewed" : ", not renewed") + ", wait "
                 + waitStrategy + ", replica acks " + minReplicaAcks + ", local handoffs "
-                + localHandoffs() + (waitForRelease ? "" : ", releases do not wait") + ", timeout "
+                + localHandoffs() + (waitForRelease ? "" : ", releases do not wait")
+                + (cacheMisses ? ", misses cached" : "") + ", timeout "
                 + Durations.format(timeout) + "]";
     }
 
@@ -251,6 +264,7 @@ public final class RedisLockSettings {
         private int minReplicaAcks = DEFAULT_MIN_REPLICA_ACKS;
         private int localHandoffs = DEFAULT_LOCAL_HANDOFFS;
         private boolean waitForRelease = DEFAULT_WAIT_FOR_RELEASE;
+        private boolean cacheMisses = DEFAULT_CACHE_MISSES;
         private Duration replicaAckTimeout = DEFAULT_REPLICA_ACK_TIMEOUT;
         private int retryAttempts = DEFAULT_RETRY_ATTEMPTS;
         private Duration retryInitialBackoff = DEFAULT_RETRY_INITIAL_BACKOFF;
@@ -273,6 +287,7 @@ public final class RedisLockSettings {
             minReplicaAcks = s.minReplicaAcks;
             localHandoffs = s.localHandoffs;
             waitForRelease = s.waitForRelease;
+            cacheMisses = s.cacheMisses;
             replicaAckTimeout = s.replicaAckTimeout;
             retryAttempts = s.retryAttempts;
             retryInitialBackoff = s.retryInitialBackoff;
@@ -444,6 +459,37 @@ public final class RedisLockSettings {
          */
         public Builder waitForRelease(boolean waitForRelease) {
             this.waitForRelease = waitForRelease;
+            return this;
+        }
+
+        /**
+         * Whether a zero-wait {@code tryAcquire} of an exclusive lease that found the lock held
+         * may be answered "busy" again without a round trip (default false). Redis's client-side
+         * caching ({@code CLIENT TRACKING}, RESP3) tells the manager's command connection when
+         * any key that miss read changes or expires: a release, a renewal, a new holder, a
+         * flush. Until then, and never beyond the holder's remaining lease as the miss reported
+         * it, a miss of the same lock costs no command; after the invalidation arrived the next
+         * attempt goes to Redis. The manager's own release of the lock, a disconnect or a
+         * reconnect drop what it remembers; replies that may have crossed a reconnect are never
+         * remembered. At most 1,024 locks
+         * are remembered. Off (every miss is one command) for Redis Cluster, for connections that
+         * speak RESP2, when the server refuses {@code CLIENT TRACKING} (ACL), and for shared
+         * requests, whose outcome depends on queue entries that expire without a key changing.
+         * The cost while on: Redis keeps, per manager connection, the keys its commands read, and
+         * sends one small invalidation message when such a key changes.
+         *
+         * <p>Why it is off by default: the invalidation reaches this manager on its own
+         * connection, a little after the release that caused it returned to its caller (Redis
+         * writes it before the release's reply, but this process reads it on its own schedule). A
+         * process told of the release out of band (a message, a database row, another thread of
+         * this process that released through another manager) may still be answered "busy" for
+         * that moment, as it could with a miss sent just before the release. Mutual exclusion,
+         * fencing and everything this manager itself observes are unchanged. Turn it on where
+         * instances only learn of a release through the lock, as scheduled jobs polling with
+         * {@code tryAcquire} do.
+         */
+        public Builder cacheMisses(boolean cacheMisses) {
+            this.cacheMisses = cacheMisses;
             return this;
         }
 

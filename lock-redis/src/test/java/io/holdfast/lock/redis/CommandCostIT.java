@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * SET GET of the fencing token; EVALSHA, GET, DEL). TIME keeps tokens increasing when Redis loses
  * the counter; the release reads before it deletes, so a value that is not ours is never touched
  * (issue 10, defect 5). Redisson executes 12 for the same. A {@code tryAcquire} that misses sends one
- * command, as {@code MONITOR} sees what clients send (not what scripts run).
+ * command, as {@code MONITOR} sees what clients send (not what scripts run); with the miss cache
+ * ({@code cacheMisses(true)}), only the first of a run of misses does, while the holder holds.
  */
 class CommandCostIT {
 
@@ -64,7 +65,7 @@ class CommandCostIT {
         String namespace = "miss-" + UUID.randomUUID().toString().substring(0, 8);
         int misses = 50;
         try (RedisLockManager m = RedisLockManager.create(RedisLockSettings.builder().uri(redis.uri())
-                        .namespace(namespace).lease(Duration.ofMinutes(1)).build());
+                        .namespace(namespace).lease(Duration.ofMinutes(1)).cacheMisses(false).build());
                 RawRedis raw = new RawRedis(redis.uri())) {
             // another instance holds the lock (a plain value: no renewal traffic in the window)
             raw.sync().set(RawRedis.lockKey(namespace, "job"), "other:1:1:60000", SetArgs.Builder.px(60_000));
@@ -75,6 +76,29 @@ class CommandCostIT {
                 }
                 List<String> sent = monitor.stop().stream().filter(line -> line.contains(namespace)).toList();
                 assertThat(sent).as("commands on the namespace's keys for %d misses", misses).hasSize(misses)
+                        .allSatisfy(line -> assertThat(line).containsIgnoringCase("\"evalsha\""));
+            }
+        }
+    }
+
+    /**
+     * Issue 16 (S5 stretch): with the miss cache ({@code cacheMisses(true)}), the first miss is one command and
+     * the misses after it none, while Redis has not invalidated the lock key.
+     */
+    @Test
+    void tryAcquireOnABusyLock_remembered_sendsNoCommand() throws Exception {
+        String namespace = "miss-" + UUID.randomUUID().toString().substring(0, 8);
+        int misses = 50;
+        try (RedisLockManager m = RedisLockManager.create(RedisLockSettings.builder().uri(redis.uri())
+                        .namespace(namespace).lease(Duration.ofMinutes(1)).cacheMisses(true).build());
+                RawRedis raw = new RawRedis(redis.uri())) {
+            raw.sync().set(RawRedis.lockKey(namespace, "job"), "other:1:1:60000", SetArgs.Builder.px(60_000));
+            try (Monitor monitor = Monitor.start(redis.uri())) {
+                for (int i = 0; i < misses; i++) {
+                    assertThat(m.tryAcquire("job")).isEmpty();
+                }
+                List<String> sent = monitor.stop().stream().filter(line -> line.contains(namespace)).toList();
+                assertThat(sent).as("commands on the namespace's keys for %d misses", misses).hasSize(1)
                         .allSatisfy(line -> assertThat(line).containsIgnoringCase("\"evalsha\""));
             }
         }

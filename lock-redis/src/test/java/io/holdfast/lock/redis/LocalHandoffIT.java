@@ -36,16 +36,6 @@ class LocalHandoffIT {
         return RedisLockSettings.builder().uri(redis.uri()).namespace(namespace);
     }
 
-    private static long evalshaCalls(RawRedis raw) {
-        for (String line : raw.sync().info("commandstats").split("\r?\n")) {
-            if (line.startsWith("cmdstat_evalsha:")) {
-                int i = line.indexOf("calls=");
-                return Long.parseLong(line.substring(i + 6, line.indexOf(',', i)));
-            }
-        }
-        return 0;
-    }
-
     @Test
     void contendedThreads_shareOneLeaseLocally_exclusiveWithStrictlyIncreasingTokens() throws Exception {
         int threads = 4;
@@ -84,7 +74,7 @@ class LocalHandoffIT {
             } finally {
                 pool.shutdownNow();
             }
-            long scripts = evalshaCalls(raw);
+            long scripts = raw.evalshaCalls();
             System.out.println("local handoff: " + threads * cycles + " grants, " + scripts
                     + " EVALSHA (acquire + release) calls");
             assertThat(overlaps).hasValue(0);

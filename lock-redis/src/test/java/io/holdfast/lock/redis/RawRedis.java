@@ -39,6 +39,17 @@ final class RawRedis implements AutoCloseable {
         return total;
     }
 
+    /** Calls of {@code EVALSHA} since the last CONFIG RESETSTAT. */
+    long evalshaCalls() {
+        for (String line : sync().info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_evalsha:")) {
+                int i = line.indexOf("calls=");
+                return Long.parseLong(line.substring(i + 6, line.indexOf(',', i)));
+            }
+        }
+        return 0;
+    }
+
     @Override
     public void close() {
         connection.close();

@@ -157,6 +157,17 @@ class RedisLockSettingsTest {
     }
 
     @Test
+    void cacheMisses_defaultsToOff_isCopiedByFrom_andShownOnlyWhenOn() {
+        RedisLockSettings defaults = RedisLockSettings.builder().uri("redis://localhost").build();
+        assertThat(defaults.cacheMisses()).isFalse();
+        assertThat(defaults.toString()).doesNotContain("misses");
+        RedisLockSettings on = RedisLockSettings.builder().uri("redis://localhost").cacheMisses(true).build();
+        assertThat(on.cacheMisses()).isTrue();
+        assertThat(RedisLockSettings.from(on).build().cacheMisses()).isTrue();
+        assertThat(on.toString()).contains("misses cached");
+    }
+
+    @Test
     void waitForRelease_defaultsToWaiting_isCopiedByFrom_andShownOnlyWhenOff() {
         RedisLockSettings defaults = RedisLockSettings.of("redis://localhost");
         assertThat(defaults.waitForRelease()).isTrue();

@@ -68,6 +68,8 @@ public final class LockProtocol {
     private final boolean cluster;
     private final long timeoutNanos;
     private final PendingReleases pending = new PendingReleases();
+    /** Zero-wait exclusive misses answered locally, or null when off. */
+    private final MissCache misses;
 
     /** The protocol over {@code backend}, retrying with {@code runner}. */
     public LockProtocol(RedisBackend backend, CommandRunner runner, KeyLayout layout) {
@@ -86,6 +88,7 @@ public final class LockProtocol {
         this.replicaAckTimeoutMillis = s.replicaAckTimeout().toMillis();
         this.cluster = backend.isCluster();
         this.timeoutNanos = s.timeout().toNanos();
+        this.misses = backend.misses();
     }
 
     /** The durations derived from this manager's lease. */
@@ -126,6 +129,11 @@ public final class LockProtocol {
                     ((Number) r.get(2)).longValue() == 1, replicaAcks, false);
         }
 
+        /** A miss answered by the {@link MissCache}, without a command. */
+        static Attempt cachedMiss(long busyMillis, long fence) {
+            return new Attempt(0, busyMillis, fence, false, 0, false);
+        }
+
         /** This attempt's grant given back for lack of replica acknowledgements. */
         Attempt undo() {
             return new Attempt(0, 0, 0, false, replicaAcks, true);
@@ -141,7 +149,9 @@ public final class LockProtocol {
      * Tries once (with retries on transient errors) to take the lock for {@code owner}. When
      * replica acknowledgements are required, {@code WAIT} follows the command that wrote on the
      * same connection (see {@link Script#runAndWait}) and a grant with too few acks is undone
-     * before returning.
+     * before returning. A zero-wait exclusive attempt ({@link Mode#TRY}) of a lock the
+     * {@link MissCache} knows busy is answered without a command, and its miss is remembered
+     * there when sound.
      *
      * @param mode what to do with the queue when the lock is busy
      * @param shared true for a shared grant (many holders), false for an exclusive one
@@ -149,6 +159,14 @@ public final class LockProtocol {
      */
     public Attempt acquire(KeyLayout.LockKeys keys, String owner, Mode mode, boolean shared,
             long deadlineNanos) throws InterruptedException {
+        MissCache.Ticket ticket = null;
+        if (misses != null && mode == Mode.TRY && !shared) {
+            long busy = misses.busyMillis(keys.lock());
+            if (busy > 0) {
+                return Attempt.cachedMiss(busy, misses.fence(keys.lock()));
+            }
+            ticket = misses.beforeSend(keys.lock());
+        }
         PendingReleases.Sent before = pending.pending(keys.lock());
         if (before != null && cluster) {
             // a MOVED/ASK redirect of the release could let this attempt reach the key first
@@ -162,6 +180,9 @@ public final class LockProtocol {
             if (before.resent()) {
                 a = attempt(keys, owner, mode, shared, deadlineNanos);
             }
+        }
+        if (ticket != null && !a.granted() && !a.undone()) {
+            misses.remember(ticket, a.busyMillis(), a.fence());
         }
         return a;
     }
@@ -289,6 +310,9 @@ public final class LockProtocol {
 
     private CompletableFuture<Long> releaseAsync(KeyLayout.LockKeys keys, String owner,
             boolean leaveQueue, Runnable beforeResend) {
+        if (misses != null) {
+            misses.forget(keys.lock());
+        }
         return Script.RELEASE.runNotingResend(backend.commands(), ScriptOutputType.INTEGER,
                 keys.scriptKeys(), releaseArgs(owner, leaveQueue, channelPrefix, claimArg),
                 beforeResend);

@@ -75,6 +75,8 @@ public final class RedisBackend implements AutoCloseable {
     /** The URI of a client holdfast created (standalone or Sentinel), else null. */
     private final RedisURI ownedUri;
     private CompletableFuture<StatefulRedisPubSubConnection<String, String>> pubSub;
+    /** Set once by {@link #open} before any manager uses the backend. */
+    private MissCache misses;
     /** Managers using these connections; the last {@link #close()} closes them. */
     private final AtomicInteger users = new AtomicInteger(1);
     /** When the topology was last reloaded after a failed renewal (see {@link #refreshTopology}). */
@@ -254,6 +256,14 @@ public final class RedisBackend implements AutoCloseable {
         preloadScripts(timeoutNanos);
         probePermissions(timeoutNanos);
         checkEvictionPolicy();
+        if (settings.cacheMisses() && clusterClient == null) { // Cluster: one connection per node
+            misses = MissCache.track(connection, endpoint, timeoutNanos);
+        }
+    }
+
+    /** The cache of zero-wait misses on the command connection, or null when off. */
+    public MissCache misses() {
+        return misses;
     }
 
     /**
