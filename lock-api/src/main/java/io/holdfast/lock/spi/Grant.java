@@ -11,6 +11,12 @@ import org.slf4j.LoggerFactory;
  * A backend's grant of a lock to one thread of this process: its token and its fate. Backends
  * subclass it to keep their own state (owner, validity) and call {@link #markLost} when they can
  * no longer guarantee it. Thread-safe.
+ *
+ * <p>For a backend whose grants carry nothing but their token ({@link
+ * LockBackend#reissuesGrants()}), the manager issues a grant whose hold ended normally again for
+ * the resource's next exclusive hold (new token, thread and time; never a lost grant): one grant
+ * object then stands for successive holds, one at a time, and a {@link io.holdfast.lock.Lease}
+ * keeps its own hold's token.
  */
 public class Grant {
 
@@ -22,9 +28,13 @@ public class Grant {
     }
 
     private final String resource;
-    private final long fencingToken;
-    private final long acquiredNanos;
-    private final Thread thread;
+    /*
+     * The hold's token, request time and thread: final but for reissue(), which writes them
+     * before publishing the hold (the volatile write of ended, then the manager's entry).
+     */
+    private long fencingToken;
+    private long acquiredNanos;
+    private Thread thread;
     private final LossReporter reporter;
     /** The wall-clock grant time; derived from {@link #acquiredNanos} on first use if null. */
     private volatile Instant acquiredAt;
@@ -151,12 +161,20 @@ public class Grant {
         return true;
     }
 
-    /** Adds a loss listener; runs it now if the grant is already lost. */
-    final void addLossListener(Runnable listener) {
+    /**
+     * Adds a loss listener to the hold with token {@code token}; runs it now if that hold is
+     * already lost. Dropped if that hold ended by release, also when the grant was reissued since
+     * (only a grant released normally is).
+     */
+    final void addLossListener(Runnable listener, long token) {
         Objects.requireNonNull(listener, "listener");
         synchronized (this) {
+            boolean over = ended; // read before the token: reissue() writes the token, then ended
+            if (fencingToken != token) {
+                return;
+            }
             if (!lost) {
-                if (!ended) {
+                if (!over) {
                     if (listeners == null) {
                         listeners = new ArrayList<>(1);
                     }
@@ -172,6 +190,28 @@ public class Grant {
     final synchronized void end() {
         ended = true;
         listeners = null;
+    }
+
+    /**
+     * Issues this grant again, for a new hold by the calling thread: only a grant whose hold
+     * ended normally (never a lost one), by the thread that now holds the resource's local lock.
+     *
+     * @throws IllegalStateException if the grant is held or was lost
+     */
+    final void reissue(long token, long requestNanos) {
+        if (!ended || lost) {
+            throw new IllegalStateException("only a grant released normally can be reissued: " + this);
+        }
+        Thread current = Thread.currentThread();
+        if (thread != current) {
+            thread = current;
+        }
+        fencingToken = token;
+        acquiredNanos = requestNanos;
+        if (acquiredAt != null) {
+            acquiredAt = null;
+        }
+        ended = false;
     }
 
     private static void runQuietly(Runnable listener) {
