@@ -1,5 +1,7 @@
 package io.holdfast.lock.spi;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,19 @@ import org.slf4j.LoggerFactory;
  */
 public class Grant {
 
+    private static final int HELD = 0;
+    private static final int ENDED = 1;
+    private static final int LOST = 2;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Grant.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Receives every loss once; the manager logs it and counts it. */
     @FunctionalInterface
     public interface LossReporter {
@@ -30,7 +45,7 @@ public class Grant {
     private final String resource;
     /*
      * The hold's token, request time and thread: final but for reissue(), which writes them
-     * before publishing the hold (the volatile write of ended, then the manager's entry).
+     * before publishing the hold (the release write of state, then the manager's entry).
      */
     private long fencingToken;
     private long acquiredNanos;
@@ -38,10 +53,13 @@ public class Grant {
     private final LossReporter reporter;
     /** The wall-clock grant time; derived from {@link #acquiredNanos} on first use if null. */
     private volatile Instant acquiredAt;
-    /** Loss listeners, created on the first one; guarded by this. */
-    private List<Runnable> listeners;
-    private volatile boolean lost;
-    private volatile boolean ended;
+    /**
+     * Loss listeners, created on the first one; changed under this, read by {@link #end()}
+     * without it (volatile: see there).
+     */
+    private volatile List<Runnable> listeners;
+    /** {@link #HELD}, then {@link #ENDED} or {@link #LOST}, once each hold; CAS only. */
+    private volatile int state;
     private volatile boolean shared;
     private String lossReason;
 
@@ -126,12 +144,12 @@ public class Grant {
 
     /** True once the grant was lost. */
     public final boolean isLost() {
-        return lost;
+        return state == LOST;
     }
 
     /** True once the grant ended by release, or was lost. */
     public final boolean isOver() {
-        return ended || lost;
+        return state != HELD;
     }
 
     /** Why the grant was lost, or null. */
@@ -148,11 +166,10 @@ public class Grant {
     public final boolean markLost(String reason) {
         List<Runnable> toRun;
         synchronized (this) {
-            if (lost || ended) {
+            if (!STATE.compareAndSet(this, HELD, LOST)) {
                 return false;
             }
             lossReason = reason;
-            lost = true;
             toRun = listeners == null ? List.of() : listeners;
             listeners = null;
         }
@@ -169,27 +186,48 @@ public class Grant {
     final void addLossListener(Runnable listener, long token) {
         Objects.requireNonNull(listener, "listener");
         synchronized (this) {
-            boolean over = ended; // read before the token: reissue() writes the token, then ended
-            if (fencingToken != token) {
+            int s = state; // read before the token: reissue() writes the token, then the state
+            if (fencingToken != token || s == ENDED) {
                 return;
             }
-            if (!lost) {
-                if (!over) {
-                    if (listeners == null) {
-                        listeners = new ArrayList<>(1);
-                    }
-                    listeners.add(listener);
+            if (s == HELD) {
+                List<Runnable> l = listeners;
+                if (l == null) {
+                    listeners = l = newListenerList();
+                }
+                l.add(listener);
+                // end() ends a hold without this lock: it sees the listener, or this sees its end
+                if (state != HELD || fencingToken != token) {
+                    l.remove(listener);
                 }
                 return;
             }
         }
-        runQuietly(listener);
+        runQuietly(listener); // lost
     }
 
-    /** Marks the grant ended by a normal release: no loss is reported after this. */
-    final synchronized void end() {
-        ended = true;
-        listeners = null;
+    /**
+     * The list of a grant's first loss listener; package-private and overridable only as the
+     * seam where a test ends and reissues the hold between {@link #addLossListener}'s check
+     * and its add.
+     */
+    List<Runnable> newListenerList() {
+        return new ArrayList<>(1);
+    }
+
+    /**
+     * Marks the grant ended by a normal release: no loss is reported after this. Lock-free (one
+     * CAS): it writes the state, then reads the listeners, while {@link #addLossListener} writes
+     * the listeners, then reads the state, so one of them sees the other and drops the listener.
+     */
+    final void end() {
+        if (STATE.compareAndSet(this, HELD, ENDED) && listeners != null) {
+            synchronized (this) {
+                if (state == ENDED) {
+                    listeners = null;
+                }
+            }
+        }
     }
 
     /**
@@ -199,7 +237,7 @@ public class Grant {
      * @throws IllegalStateException if the grant is held or was lost
      */
     final void reissue(long token, long requestNanos) {
-        if (!ended || lost) {
+        if (state != ENDED) {
             throw new IllegalStateException("only a grant released normally can be reissued: " + this);
         }
         Thread current = Thread.currentThread();
@@ -211,7 +249,7 @@ public class Grant {
         if (acquiredAt != null) {
             acquiredAt = null;
         }
-        ended = false;
+        STATE.setRelease(this, HELD); // publishes the fields above to whoever reads the state
     }
 
     private static void runQuietly(Runnable listener) {
@@ -225,6 +263,7 @@ public class Grant {
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[" + resource + (shared ? ", shared" : "")
-                + ", token " + fencingToken + (lost ? ", lost" : ended ? ", released" : ", held") + "]";
+                + ", token " + fencingToken + (state == LOST ? ", lost" : state == ENDED ? ", released"
+                : ", held") + "]";
     }
 }

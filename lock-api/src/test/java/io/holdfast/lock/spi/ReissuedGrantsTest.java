@@ -164,6 +164,115 @@ class ReissuedGrantsTest {
         }
     }
 
+    /**
+     * The interleaving that would attach a listener to a later hold: a thread calls
+     * {@code onLost} on a lease while its holder releases it and the grant is reissued (the
+     * listener's token check passes before the release, the listener is added after). Every
+     * listener records the token it was registered with; when the last hold is lost, only
+     * listeners of that hold may run.
+     */
+    @Test
+    void onLostRacingReleaseAndReissue_neverRunsForALaterHold() throws Exception {
+        try (Manager m = new Manager()) {
+            java.util.concurrent.atomic.AtomicReference<Lease> published =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.ConcurrentLinkedQueue<Long> ran =
+                    new java.util.concurrent.ConcurrentLinkedQueue<>();
+            AtomicInteger registered = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean stop =
+                    new java.util.concurrent.atomic.AtomicBoolean();
+            Thread adder = new Thread(() -> {
+                while (!stop.get()) {
+                    Lease lease = published.get();
+                    if (lease != null) {
+                        long token = lease.fencingToken();
+                        lease.onLost(() -> ran.add(token));
+                        registered.incrementAndGet();
+                    }
+                }
+            });
+            adder.start();
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+            Lease last = null;
+            while (System.nanoTime() < end || registered.get() < 1000) {
+                last = m.acquire("r", WAIT);
+                published.set(last);
+                Thread.onSpinWait();
+                last.release();
+            }
+            stop.set(true);
+            adder.join(10_000);
+            Lease current = m.acquire("r", WAIT);
+            long token = current.fencingToken();
+            current.onLost(() -> ran.add(token));
+            m.tokens().last.markLost("test");
+            assertThat(ran).as("listeners run by the loss of hold %d", token).containsOnly(token);
+        }
+    }
+
+    /**
+     * The exact interleaving: {@code onLost} of a lease passes its check (hold held, token
+     * matches), then, before it adds the listener, the holder releases (the lock-free
+     * {@code end()} sees no listener to drop) and acquires again (the grant is reissued with a
+     * new token). The listener must not join the new hold: {@code addLossListener} checks again
+     * after adding.
+     */
+    @Test
+    void onLost_whoseHoldEndsAndIsReissuedBetweenItsCheckAndItsAdd_isDropped() throws Exception {
+        try (Manager m = new Manager()) {
+            java.util.concurrent.CountDownLatch checked = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch reissued = new java.util.concurrent.CountDownLatch(1);
+            AtomicInteger oldCalls = new AtomicInteger();
+            AtomicInteger newCalls = new AtomicInteger();
+            Lease old = m.acquire("r", WAIT);
+            SeamGrant grant = (SeamGrant) m.tokens().last;
+            grant.beforeAdd = () -> {
+                checked.countDown();
+                await(reissued);
+            };
+            Thread adder = new Thread(() -> old.onLost(oldCalls::incrementAndGet));
+            adder.start();
+            await(checked);
+            old.release();
+            Lease next = m.acquire("r", WAIT);
+            assertThat(m.tokens().last).isSameAs(grant);
+            reissued.countDown();
+            adder.join(10_000);
+            next.onLost(newCalls::incrementAndGet);
+            grant.markLost("test");
+            assertThat(newCalls).hasValue(1);
+            assertThat(oldCalls).as("the listener of the earlier hold").hasValue(0);
+        }
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A grant with a seam between the check and the add of its first loss listener. */
+    static final class SeamGrant extends Grant {
+        volatile Runnable beforeAdd;
+
+        SeamGrant(String resource, long token, LossReporter reporter) {
+            super(resource, token, System.nanoTime(), reporter);
+        }
+
+        @Override
+        List<Runnable> newListenerList() {
+            Runnable hook = beforeAdd;
+            if (hook != null) {
+                beforeAdd = null;
+                hook.run();
+            }
+            return super.newListenerList();
+        }
+    }
+
     /** A manager on {@link Tokens}. */
     static final class Manager extends ComposedLockManager {
         Manager() {
@@ -190,8 +299,7 @@ class ReissuedGrantsTest {
         @Override
         public Grant grant(String resource, long deadlineNanos, LockMode mode) {
             grants.incrementAndGet();
-            Grant g = new Grant(resource, counter.incrementAndGet(), System.nanoTime(),
-                    context.lossReporter()) {};
+            Grant g = new SeamGrant(resource, counter.incrementAndGet(), context.lossReporter());
             last = g;
             return g;
         }
