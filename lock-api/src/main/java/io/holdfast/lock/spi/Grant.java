@@ -230,6 +230,11 @@ public class Grant {
         }
     }
 
+    /** True if this grant's hold ended by a normal release: then it may be reissued. */
+    final boolean isReissuable() {
+        return state == ENDED;
+    }
+
     /**
      * Issues this grant again, for a new hold by the calling thread: only a grant whose hold
      * ended normally (never a lost one), by the thread that now holds the resource's local lock.

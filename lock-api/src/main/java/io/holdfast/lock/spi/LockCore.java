@@ -393,7 +393,7 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
     private G grantExclusive(ResourceEntry<G> e, long deadline, long start)
             throws InterruptedException {
         G last = reissues ? e.grant : null;
-        if (last != null && !last.isLost()) {
+        if (last != null && last.isReissuable()) { // ended by a release: neither lost nor held
             last.reissue(backend.reissueToken(e.resource), start);
             return last;
         }
