@@ -51,8 +51,13 @@ public class Grant {
     private long acquiredNanos;
     private Thread thread;
     private final LossReporter reporter;
-    /** The wall-clock grant time; derived from {@link #acquiredNanos} on first use if null. */
+    /** The wall-clock grant time the backend gave, or null: then derived, see {@link #derived}. */
     private volatile Instant acquiredAt;
+    /**
+     * The wall-clock time derived on first use from the {@link #acquiredNanos} it names: keyed by
+     * them, so a derivation racing a reissue never passes for the next hold's time.
+     */
+    private volatile DerivedTime derived;
     /**
      * Loss listeners, created on the first one; changed under this, read by {@link #end()}
      * without it (volatile: see there).
@@ -108,16 +113,26 @@ public class Grant {
 
     /** When the grant began (wall clock). */
     public final Instant acquiredAt() {
-        Instant at = acquiredAt;
-        return at != null ? at : deriveAcquiredAt();
+        Instant given = acquiredAt;
+        if (given != null) {
+            return given;
+        }
+        long nanos = acquiredNanos;
+        DerivedTime d = derived;
+        return d != null && d.nanos == nanos ? d.at : derive(nanos);
     }
 
-    private synchronized Instant deriveAcquiredAt() {
-        if (acquiredAt == null) {
-            acquiredAt = Instant.now().minusNanos(System.nanoTime() - acquiredNanos);
+    private synchronized Instant derive(long nanos) {
+        DerivedTime d = derived;
+        if (d == null || d.nanos != nanos) {
+            d = new DerivedTime(nanos, Instant.now().minusNanos(System.nanoTime() - nanos));
+            derived = d;
         }
-        return acquiredAt;
+        return d.at;
     }
+
+    /** A wall-clock time derived from a {@link System#nanoTime()} reading. */
+    private record DerivedTime(long nanos, Instant at) {}
 
     /** The {@link System#nanoTime()} at which the grant was requested. */
     public final long acquiredNanos() {
