@@ -1,5 +1,7 @@
 package io.holdfast.lock.spi;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +13,27 @@ import org.slf4j.LoggerFactory;
  * A backend's grant of a lock to one thread of this process: its token and its fate. Backends
  * subclass it to keep their own state (owner, validity) and call {@link #markLost} when they can
  * no longer guarantee it. Thread-safe.
+ *
+ * <p>For a backend whose grants carry nothing but their token ({@link
+ * LockBackend#reissuesGrants()}), the manager issues a grant whose hold ended normally again for
+ * the resource's next exclusive hold (new token, thread and time; never a lost grant): one grant
+ * object then stands for successive holds, one at a time, and a {@link io.holdfast.lock.Lease}
+ * keeps its own hold's token.
  */
 public class Grant {
+
+    private static final int HELD = 0;
+    private static final int ENDED = 1;
+    private static final int LOST = 2;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Grant.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** Receives every loss once; the manager logs it and counts it. */
     @FunctionalInterface
@@ -22,16 +43,28 @@ public class Grant {
     }
 
     private final String resource;
-    private final long fencingToken;
-    private final long acquiredNanos;
-    private final Thread thread;
+    /*
+     * The hold's token, request time and thread: final but for reissue(), which writes them
+     * before publishing the hold (the release write of state, then the manager's entry).
+     */
+    private long fencingToken;
+    private long acquiredNanos;
+    private Thread thread;
     private final LossReporter reporter;
-    /** The wall-clock grant time; derived from {@link #acquiredNanos} on first use if null. */
+    /** The wall-clock grant time the backend gave, or null: then derived, see {@link #derived}. */
     private volatile Instant acquiredAt;
-    /** Loss listeners, created on the first one; guarded by this. */
-    private List<Runnable> listeners;
-    private volatile boolean lost;
-    private volatile boolean ended;
+    /**
+     * The wall-clock time derived on first use from the {@link #acquiredNanos} it names: keyed by
+     * them, so a derivation racing a reissue never passes for the next hold's time.
+     */
+    private volatile DerivedTime derived;
+    /**
+     * Loss listeners, created on the first one; changed under this, read by {@link #end()}
+     * without it (volatile: see there).
+     */
+    private volatile List<Runnable> listeners;
+    /** {@link #HELD}, then {@link #ENDED} or {@link #LOST}, once each hold; CAS only. */
+    private volatile int state;
     private volatile boolean shared;
     private String lossReason;
 
@@ -80,16 +113,26 @@ public class Grant {
 
     /** When the grant began (wall clock). */
     public final Instant acquiredAt() {
-        Instant at = acquiredAt;
-        return at != null ? at : deriveAcquiredAt();
+        Instant given = acquiredAt;
+        if (given != null) {
+            return given;
+        }
+        long nanos = acquiredNanos;
+        DerivedTime d = derived;
+        return d != null && d.nanos == nanos ? d.at : derive(nanos);
     }
 
-    private synchronized Instant deriveAcquiredAt() {
-        if (acquiredAt == null) {
-            acquiredAt = Instant.now().minusNanos(System.nanoTime() - acquiredNanos);
+    private synchronized Instant derive(long nanos) {
+        DerivedTime d = derived;
+        if (d == null || d.nanos != nanos) {
+            d = new DerivedTime(nanos, Instant.now().minusNanos(System.nanoTime() - nanos));
+            derived = d;
         }
-        return acquiredAt;
+        return d.at;
     }
+
+    /** A wall-clock time derived from a {@link System#nanoTime()} reading. */
+    private record DerivedTime(long nanos, Instant at) {}
 
     /** The {@link System#nanoTime()} at which the grant was requested. */
     public final long acquiredNanos() {
@@ -116,12 +159,12 @@ public class Grant {
 
     /** True once the grant was lost. */
     public final boolean isLost() {
-        return lost;
+        return state == LOST;
     }
 
     /** True once the grant ended by release, or was lost. */
     public final boolean isOver() {
-        return ended || lost;
+        return state != HELD;
     }
 
     /** Why the grant was lost, or null. */
@@ -138,11 +181,10 @@ public class Grant {
     public final boolean markLost(String reason) {
         List<Runnable> toRun;
         synchronized (this) {
-            if (lost || ended) {
+            if (!STATE.compareAndSet(this, HELD, LOST)) {
                 return false;
             }
             lossReason = reason;
-            lost = true;
             toRun = listeners == null ? List.of() : listeners;
             listeners = null;
         }
@@ -151,27 +193,83 @@ public class Grant {
         return true;
     }
 
-    /** Adds a loss listener; runs it now if the grant is already lost. */
-    final void addLossListener(Runnable listener) {
+    /**
+     * Adds a loss listener to the hold with token {@code token}; runs it now if that hold is
+     * already lost. Dropped if that hold ended by release, also when the grant was reissued since
+     * (only a grant released normally is).
+     */
+    final void addLossListener(Runnable listener, long token) {
         Objects.requireNonNull(listener, "listener");
         synchronized (this) {
-            if (!lost) {
-                if (!ended) {
-                    if (listeners == null) {
-                        listeners = new ArrayList<>(1);
-                    }
-                    listeners.add(listener);
+            int s = state; // read before the token: reissue() writes the token, then the state
+            if (fencingToken != token || s == ENDED) {
+                return;
+            }
+            if (s == HELD) {
+                List<Runnable> l = listeners;
+                if (l == null) {
+                    listeners = l = newListenerList();
+                }
+                l.add(listener);
+                // end() ends a hold without this lock: it sees the listener, or this sees its end
+                if (state != HELD || fencingToken != token) {
+                    l.remove(listener);
                 }
                 return;
             }
         }
-        runQuietly(listener);
+        runQuietly(listener); // lost
     }
 
-    /** Marks the grant ended by a normal release: no loss is reported after this. */
-    final synchronized void end() {
-        ended = true;
-        listeners = null;
+    /**
+     * The list of a grant's first loss listener; package-private and overridable only as the
+     * seam where a test ends and reissues the hold between {@link #addLossListener}'s check
+     * and its add.
+     */
+    List<Runnable> newListenerList() {
+        return new ArrayList<>(1);
+    }
+
+    /**
+     * Marks the grant ended by a normal release: no loss is reported after this. Lock-free (one
+     * CAS): it writes the state, then reads the listeners, while {@link #addLossListener} writes
+     * the listeners, then reads the state, so one of them sees the other and drops the listener.
+     */
+    final void end() {
+        if (STATE.compareAndSet(this, HELD, ENDED) && listeners != null) {
+            synchronized (this) {
+                if (state == ENDED) {
+                    listeners = null;
+                }
+            }
+        }
+    }
+
+    /** True if this grant's hold ended by a normal release: then it may be reissued. */
+    final boolean isReissuable() {
+        return state == ENDED;
+    }
+
+    /**
+     * Issues this grant again, for a new hold by the calling thread: only a grant whose hold
+     * ended normally (never a lost one), by the thread that now holds the resource's local lock.
+     *
+     * @throws IllegalStateException if the grant is held or was lost
+     */
+    final void reissue(long token, long requestNanos) {
+        if (state != ENDED) {
+            throw new IllegalStateException("only a grant released normally can be reissued: " + this);
+        }
+        Thread current = Thread.currentThread();
+        if (thread != current) {
+            thread = current;
+        }
+        fencingToken = token;
+        acquiredNanos = requestNanos;
+        if (acquiredAt != null) {
+            acquiredAt = null;
+        }
+        STATE.setRelease(this, HELD); // publishes the fields above to whoever reads the state
     }
 
     private static void runQuietly(Runnable listener) {
@@ -185,6 +283,7 @@ public class Grant {
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[" + resource + (shared ? ", shared" : "")
-                + ", token " + fencingToken + (lost ? ", lost" : ended ? ", released" : ", held") + "]";
+                + ", token " + fencingToken + (state == LOST ? ", lost" : state == ENDED ? ", released"
+                : ", held") + "]";
     }
 }

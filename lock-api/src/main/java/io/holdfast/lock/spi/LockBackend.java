@@ -35,6 +35,31 @@ public interface LockBackend<G extends Grant> {
     G grant(String resource, long deadlineNanos, LockMode mode) throws InterruptedException;
 
     /**
+     * Whether this backend's exclusive grants carry nothing but their token: no state of their
+     * own per hold and nothing to give back that {@link #revoke} would not do for any grant of
+     * the resource (the local backend). Then the manager keeps the grant of an exclusive hold
+     * released normally with the resource's idle entry and, for the resource's next exclusive
+     * hold, issues it again with a token from {@link #reissueToken} instead of calling
+     * {@link #grant}: a resource used again allocates no grant. Asked once, when the manager is
+     * built; false by default.
+     */
+    default boolean reissuesGrants() {
+        return false;
+    }
+
+    /**
+     * The token of the next exclusive grant of {@code resource}, for a backend that
+     * {@link #reissuesGrants()}: called instead of {@link #grant} (same preconditions: the caller
+     * holds the local write lock) when the manager reissues an ended grant. The same token rule
+     * applies: greater than every earlier grant's of the resource.
+     *
+     * @throws UnsupportedOperationException by default
+     */
+    default long reissueToken(String resource) {
+        throw new UnsupportedOperationException("this backend does not reissue grants");
+    }
+
+    /**
      * Whether this backend grants {@link LockMode#SHARED} locks; false by default, when shared
      * requests fail with {@link UnsupportedOperationException} naming the backend.
      */

@@ -55,6 +55,8 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
     private final boolean timed;
     private final Grant.LossReporter lossReporter = this::reportLoss;
     private final LockBackend<G> backend;
+    /** {@link LockBackend#reissuesGrants()}: an entry keeps its last exclusive grant for reuse. */
+    private final boolean reissues;
     private volatile boolean closed;
 
     /**
@@ -73,6 +75,7 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
         this.timed = metrics != LockMetrics.NOOP;
         this.backend = Objects.requireNonNull(backend.apply(this),
                 "the backend factory returned null");
+        this.reissues = this.backend.reissuesGrants();
     }
 
     /** The backend this manager is built on. */
@@ -139,23 +142,26 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
 
     @Override
     public Lease acquire(String resource, Duration wait) throws InterruptedException {
-        // the exclusive re-entry, kept small so that it inlines into the caller (then the lease
-        // handle of a nested hold, if it does not escape, is not even allocated)
-        ResourceEntry<G> held = resource == null ? null : entries.get(resource);
-        if (held != null && held.isWriteLockedByCurrentThread() && wait != null
-                && !wait.isNegative() && !closed) {
-            G g = held.grant;
-            if (g != null && !g.isLost()) {
-                held.holdCount++;
-                return new LeaseHandle<>(this, held, g, null);
-            }
-        }
-        return acquire(resource, wait, true, false);
+        // nothing but a call and the lease handle, so that this inlines into the caller even
+        // once compiled on its own (the JIT inlines no compiled method of more than ~2.5 KB of
+        // code, and a map lookup inlined here would reach that): a handle that does not escape
+        // the caller is then not allocated at all, for a new hold as for a re-entry
+        ResourceEntry<G> e = acquire(resource, wait, true, false);
+        return new LeaseHandle<>(this, e, e.grant, null);
     }
 
     @Override
     public Lease acquireShared(String resource, Duration wait) throws InterruptedException {
-        return acquire(resource, wait, true, true);
+        return lease(acquire(resource, wait, true, true));
+    }
+
+    /** A new lease of the calling thread's hold of {@code e} (exclusive, else its shared one). */
+    private Lease lease(ResourceEntry<G> e) {
+        if (e.isWriteLockedByCurrentThread()) {
+            return new LeaseHandle<>(this, e, e.grant, null);
+        }
+        ResourceEntry.Shared<G> mine = e.sharedHoldOf(Thread.currentThread());
+        return new LeaseHandle<>(this, e, mine.grant, mine);
     }
 
     /**
@@ -180,7 +186,8 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
     private Optional<Lease> tryOnce(String resource, boolean shared) {
         boolean interrupted = Thread.interrupted();
         try {
-            return Optional.ofNullable(acquire(resource, Duration.ZERO, false, shared));
+            ResourceEntry<G> e = acquire(resource, Duration.ZERO, false, shared);
+            return e == null ? Optional.empty() : Optional.of(lease(e));
         } catch (InterruptedException e) {
             interrupted = true;
             return Optional.empty();
@@ -281,12 +288,13 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
     }
 
     /**
-     * Takes the lock or, when {@code mayWait} is false (a try), returns null on a miss without
-     * building an exception or asking the backend who holds the lock: a miss costs the one
-     * attempt, the common case of instances that all try a scheduled job on every tick.
+     * Takes the lock (or re-enters the calling thread's hold) and returns its entry, the caller
+     * making the lease of it; or, when {@code mayWait} is false (a try), returns null on a miss
+     * without building an exception or asking the backend who holds the lock: a miss costs the
+     * one attempt, the common case of instances that all try a scheduled job on every tick.
      */
-    private Lease acquire(String resource, Duration wait, boolean mayWait, boolean shared)
-            throws InterruptedException {
+    private ResourceEntry<G> acquire(String resource, Duration wait, boolean mayWait,
+            boolean shared) throws InterruptedException {
         // a mapped name was checked when its entry was created
         ResourceEntry<G> held = resource == null ? null : entries.get(resource);
         if (held == null) {
@@ -298,9 +306,8 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
             throw new UnsupportedOperationException("the " + backendName
                     + " backend has no shared locks");
         }
-        Lease again = held == null ? null : reenter(held, shared);
-        if (again != null) {
-            return again;
+        if (held != null && reenter(held, shared)) {
+            return held;
         }
         long start = System.nanoTime();
         long deadline = start + Durations.toNanosSaturated(wait);
@@ -332,8 +339,7 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
                 } else {
                     g = handedOn == null ? null : takeOver(handedOn);
                     if (g == null) {
-                        g = backend.grant(resource, mayWait ? deadline : start,
-                                LockMode.EXCLUSIVE);
+                        g = grantExclusive(e, mayWait ? deadline : start, start);
                     }
                 }
             }
@@ -347,13 +353,13 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
                 throw new LockTimeoutException(resource, wait,
                         () -> backend.timeoutDetail(resource));
             }
-            ResourceEntry.Shared<G> hold = null;
             if (shared) {
                 g.markShared();
-                hold = new ResourceEntry.Shared<>(g);
-                e.addSharedHold(g.thread(), hold);
+                e.addSharedHold(g.thread(), new ResourceEntry.Shared<>(g));
             } else {
-                e.grant = g;
+                if (e.grant != g) {
+                    e.grant = g;
+                }
                 e.holdCount = 1;
             }
             if (timed) {
@@ -363,7 +369,7 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
             if (timed) {
                 metrics.acquired(System.nanoTime() - start);
             }
-            return new LeaseHandle<>(this, e, g, hold);
+            return e;
         } catch (InterruptedException | RuntimeException | Error ex) {
             if (!(ex instanceof LockTimeoutException)) {
                 metrics.failed(System.nanoTime() - start);
@@ -377,6 +383,21 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
                 leave(e);
             }
         }
+    }
+
+    /**
+     * A new exclusive grant for the caller, who holds {@code e}'s write lock: the entry's last
+     * grant issued again if the backend {@linkplain LockBackend#reissuesGrants() reissues} and
+     * that hold ended normally (no allocation), else the backend's.
+     */
+    private G grantExclusive(ResourceEntry<G> e, long deadline, long start)
+            throws InterruptedException {
+        G last = reissues ? e.grant : null;
+        if (last != null && last.isReissuable()) { // ended by a release: neither lost nor held
+            last.reissue(backend.reissueToken(e.resource), start);
+            return last;
+        }
+        return backend.grant(e.resource, deadline, LockMode.EXCLUSIVE);
     }
 
     /** The lease handed on to the calling thread, or null after giving it back. */
@@ -406,17 +427,18 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
     }
 
     /**
-     * A new lease of the calling thread's hold of {@code e}, or null if it holds none: an
-     * exclusive hold takes both kinds of request, a shared one only shared requests.
+     * Counts one more lease of the calling thread's hold of {@code e}, or returns false if it
+     * holds none: an exclusive hold takes both kinds of request, a shared one only shared
+     * requests.
      *
      * @throws IllegalMonitorStateException for an exclusive request by a shared holder
      */
-    private Lease reenter(ResourceEntry<G> e, boolean shared) {
+    private boolean reenter(ResourceEntry<G> e, boolean shared) {
         ResourceEntry.Shared<G> mine = null;
         if (!e.isWriteLockedByCurrentThread()) {
             mine = e.sharedHoldOf(Thread.currentThread());
             if (mine == null) {
-                return null;
+                return false;
             }
             if (!shared) {
                 throw new IllegalMonitorStateException("thread '" + Thread.currentThread().getName()
@@ -436,7 +458,7 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
         } else {
             mine.count++;
         }
-        return new LeaseHandle<>(this, e, g, mine);
+        return true;
     }
 
     /**
@@ -485,24 +507,27 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
         }
     }
 
-    /** Called on the holding thread by {@link LeaseHandle#release()}. */
-    boolean release(LeaseHandle<G> h) {
-        ResourceEntry.Shared<G> shared = h.shared;
-        if (shared != null ? --shared.count > 0 : --h.entry.holdCount > 0) {
-            return !h.grant.isLost();
+    /**
+     * Called on the holding thread by {@link LeaseHandle#release()} with the lease's fields, never
+     * the lease itself (so that a lease that does not escape its caller need not exist).
+     */
+    boolean release(ResourceEntry<G> e, G g, ResourceEntry.Shared<G> shared) {
+        if (shared != null ? --shared.count > 0 : --e.holdCount > 0) {
+            return !g.isLost();
         }
-        return releaseHold(h);
+        return releaseHold(e, g, shared);
     }
 
-    /** Ends the hold whose last lease {@code h} is (kept apart: the nested case inlines). */
-    private boolean releaseHold(LeaseHandle<G> h) {
-        ResourceEntry<G> e = h.entry;
-        G g = h.grant;
-        ResourceEntry.Shared<G> shared = h.shared;
+    /**
+     * Ends the hold of {@code g}, whose last lease was released (kept apart: the nested case
+     * inlines). A backend that reissues grants leaves an exclusive grant that was not lost in
+     * the entry, ended, for the resource's next exclusive hold.
+     */
+    private boolean releaseHold(ResourceEntry<G> e, G g, ResourceEntry.Shared<G> shared) {
         boolean wasHeld = !g.isLost();
         if (shared != null) {
             e.removeSharedHold(g.thread());
-        } else {
+        } else if (!reissues || !wasHeld) {
             e.grant = null;
         }
         if (timed) {
@@ -511,6 +536,7 @@ final class LockCore<G extends Grant> implements LockManager, LockContext<G> {
         try {
             if (shared == null && wasHeld && e.hasQueuedThreads() && !closed
                     && backend.mayHandOn(g)) {
+                e.grant = null;
                 e.handOn(g);
             } else if (wasHeld) {
                 wasHeld = backend.revoke(g);

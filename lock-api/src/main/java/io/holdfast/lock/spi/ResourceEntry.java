@@ -37,7 +37,11 @@ final class ResourceEntry<G extends Grant> extends ReentrantReadWriteLock {
      * unmapped. An entry with no users stays mapped, for reuse, only while parked.
      */
     private volatile int state = 1;
-    /** The current exclusive grant; written by the holding thread. */
+    /**
+     * The current exclusive grant, or null; for a backend that {@linkplain
+     * LockBackend#reissuesGrants() reissues grants}, also the last one once ended (to be issued
+     * again). Written by the holding thread.
+     */
     volatile G grant;
     /** Leases of the current exclusive hold not yet released; holding thread only. */
     int holdCount;

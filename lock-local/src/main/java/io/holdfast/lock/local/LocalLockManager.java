@@ -61,6 +61,17 @@ public final class LocalLockManager extends ComposedLockManager {
             return new LocalGrant(resource, tokens.incrementAndGet(), context.lossReporter());
         }
 
+        /** A grant is its token alone: the manager reissues an ended one (no allocation). */
+        @Override
+        public boolean reissuesGrants() {
+            return true;
+        }
+
+        @Override
+        public long reissueToken(String resource) {
+            return tokens.incrementAndGet();
+        }
+
         @Override
         public boolean supportsShared() {
             return true;
@@ -79,7 +90,7 @@ public final class LocalLockManager extends ComposedLockManager {
         }
     }
 
-    /** A grant that only carries its token. */
+    /** A grant that only carries its token (reissued by the manager for later holds). */
     private static final class LocalGrant extends Grant {
         LocalGrant(String resource, long token, LossReporter reporter) {
             super(resource, token, System.nanoTime(), reporter);

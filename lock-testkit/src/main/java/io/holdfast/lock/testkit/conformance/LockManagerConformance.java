@@ -509,6 +509,47 @@ public abstract class LockManagerConformance {
             assertThat(calls).hasValue(0);
         }
 
+        /**
+         * A lease kept after its release stays released, with its own token, however often the
+         * resource is held again: the local backend reissues one grant object for successive
+         * holds, and none of them may bring an old lease back to life.
+         */
+        @Test
+        void leaseKeptAfterRelease_staysReleased_whileTheResourceIsHeldAgain() throws Exception {
+            LockManager m = track(newManager());
+            String r = resource("kept");
+            AtomicInteger oldCalls = new AtomicInteger();
+            AtomicInteger newCalls = new AtomicInteger();
+            Lease old = m.acquire(r, PATIENCE);
+            long oldToken = old.fencingToken();
+            assertThat(old.release()).isTrue();
+            Lease next = null;
+            for (int i = 0; i < 3; i++) { // held again, here and by another thread
+                onOtherThread(() -> m.acquire(r, PATIENCE).release());
+                next = m.acquire(r, PATIENCE);
+                assertThat(next.fencingToken()).isGreaterThan(oldToken);
+                assertThat(old.isHeld()).isFalse();
+                assertThat(old.fencingToken()).isEqualTo(oldToken);
+                assertThat(old.release()).isFalse();
+                assertThat(next.isHeld()).as("the new lease after the old one's release again")
+                        .isTrue();
+                assertThatThrownBy(old::ensureHeld).isInstanceOf(LeaseLostException.class)
+                        .hasMessageContaining("already released")
+                        .hasMessageContaining(String.valueOf(oldToken));
+                assertThat(old.toString()).contains(String.valueOf(oldToken), "released");
+                if (i < 2) {
+                    assertThat(next.release()).isTrue();
+                }
+            }
+            old.onLost(oldCalls::incrementAndGet); // to the released hold: never runs
+            next.onLost(newCalls::incrementAndGet);
+            m.close(); // the held lease is lost
+            assertThat(next.isHeld()).isFalse();
+            assertThat(newCalls).hasValue(1);
+            assertThat(oldCalls).hasValue(0);
+            assertThat(old.fencingToken()).isEqualTo(oldToken);
+        }
+
         @Test
         void closedManager_rejectsAcquire() {
             LockManager m = track(newManager());
