@@ -83,14 +83,20 @@ class MissCacheReconnectIT {
             return miss;
         }
 
-        /** Cuts every connection of the proxy (queued bytes dropped) and waits for Lettuce to reconnect. */
+        /**
+         * Cuts every connection of the proxy (queued bytes dropped) and waits until the manager's
+         * command connection works again. Only the command connection is awaited: the manager's
+         * pub/sub connection, opened asynchronously at start, may have been cut during its
+         * handshake (its reply held with the others), and then it is not reconnected by Lettuce
+         * but opened again by the manager when a wait needs it; these cases never wait.
+         */
         void cutAndReconnect() {
             long accepted = proxy.acceptedConnections();
-            int open = proxy.openConnections();
             proxy.reset();
             proxy.pass();
-            await().atMost(PATIENCE).until(() -> proxy.acceptedConnections() >= accepted + open
-                    && proxy.openConnections() >= open);
+            await().atMost(PATIENCE).until(() -> proxy.acceptedConnections() > accepted);
+            await().atMost(PATIENCE).ignoreExceptions()
+                    .until(() -> m.inspect("probe-" + UUID.randomUUID()).isEmpty());
         }
 
         /**
