@@ -14,6 +14,10 @@ import io.holdfast.lock.internal.NameCodec;
  */
 public final class KeyLayout {
 
+    /** Ends a lock's hash tag and starts the suffix that names one of its keys. */
+    private static final String TAG_END = "}:";
+    private static final String LOCK = "lock";
+
     /** Longest encoded name kept readable; longer ones are hashed. */
     static final int MAX_ENCODED = 200;
     /** Slots of the recent-keys cache (a power of two). */
@@ -44,14 +48,29 @@ public final class KeyLayout {
             return c.keys;
         }
         LockKeys keys = keys(namespace + ":{" + NameCodec.encode(resource, NameCodec.KEY_SAFE,
-                MAX_ENCODED) + "}:");
+                MAX_ENCODED) + TAG_END);
         recent[slot] = new Cached(resource, keys);
         return keys;
     }
 
     private static LockKeys keys(String prefix) {
-        return new LockKeys(prefix + "lock", prefix + "fence", prefix + "queue",
+        return new LockKeys(prefix + LOCK, prefix + "fence", prefix + "queue",
                 prefix + "queue-expiry", prefix + "readers");
+    }
+
+    /**
+     * The lock key of the lock that {@code key} belongs to: any key of a lock's hash tag
+     * ({@code <ns>:{<enc>}:<suffix>}) maps to {@code <ns>:{<enc>}:lock}; null for a key of no
+     * lock (a flag key).
+     */
+    static String lockKeyOf(String key) {
+        int tag = key.lastIndexOf(TAG_END);
+        if (tag < 0) {
+            return null;
+        }
+        String prefix = key.substring(0, tag + TAG_END.length());
+        return key.length() == prefix.length() + LOCK.length() && key.endsWith(LOCK)
+                ? key : prefix + LOCK;
     }
 
     /**

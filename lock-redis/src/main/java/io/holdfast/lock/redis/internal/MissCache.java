@@ -49,7 +49,6 @@ public final class MissCache {
     /** The most locks remembered at once; a miss finding the cache full is not remembered. */
     public static final int MAX_ENTRIES = 1024;
     private static final int STRIPES = 256;
-    private static final String LOCK_SUFFIX = "lock";
 
     /** One remembered miss; compared by identity so that a racing store removes only its own. */
     private static final class Entry {
@@ -165,7 +164,7 @@ public final class MissCache {
             return;
         }
         for (Object k : keys) {
-            String lock = lockKeyOf(String.valueOf(k));
+            String lock = KeyLayout.lockKeyOf(String.valueOf(k));
             if (lock != null) {
                 forget(lock);
             }
@@ -202,20 +201,6 @@ public final class MissCache {
                 }
             }
         });
-    }
-
-    /**
-     * The lock key whose entry {@code key} invalidates: any key of the lock's hash tag
-     * ({@code <ns>:{<enc>}:<suffix>}, see {@link KeyLayout}), else null (a flag key).
-     */
-    static String lockKeyOf(String key) {
-        int tag = key.lastIndexOf("}:");
-        if (tag < 0) {
-            return null;
-        }
-        String prefix = key.substring(0, tag + 2);
-        return key.length() == prefix.length() + LOCK_SUFFIX.length() && key.endsWith(LOCK_SUFFIX)
-                ? key : prefix + LOCK_SUFFIX;
     }
 
     /**

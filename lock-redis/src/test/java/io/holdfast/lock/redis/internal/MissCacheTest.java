@@ -147,13 +147,13 @@ class MissCacheTest {
 
     @Test
     void lockKeyOf_mapsEveryKeyOfTheLocksTag_toItsLockKey() {
-        assertThat(MissCache.lockKeyOf("ns:{a}:lock")).isEqualTo("ns:{a}:lock");
-        assertThat(MissCache.lockKeyOf("ns:{a}:readers")).isEqualTo("ns:{a}:lock");
-        assertThat(MissCache.lockKeyOf("ns:{a}:queue-expiry")).isEqualTo("ns:{a}:lock");
-        assertThat(MissCache.lockKeyOf("ns:flag:{a}")).isNull();
+        assertThat(KeyLayout.lockKeyOf("ns:{a}:lock")).isEqualTo("ns:{a}:lock");
+        assertThat(KeyLayout.lockKeyOf("ns:{a}:readers")).isEqualTo("ns:{a}:lock");
+        assertThat(KeyLayout.lockKeyOf("ns:{a}:queue-expiry")).isEqualTo("ns:{a}:lock");
+        assertThat(KeyLayout.lockKeyOf("ns:flag:{a}")).isNull();
         KeyLayout.LockKeys keys = new KeyLayout("ns").lock("odd:name}:lock");
         for (String k : keys.scriptKeys()) {
-            assertThat(MissCache.lockKeyOf(k)).isEqualTo(keys.lock());
+            assertThat(KeyLayout.lockKeyOf(k)).isEqualTo(keys.lock());
         }
     }
 }
